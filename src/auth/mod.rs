@@ -1,0 +1,9 @@
+//! Sign-in: Argon2id passwords, signed short-lived access tokens, rotating refresh
+//! tokens with reuse detection, and the login/refresh/logout/me endpoints.
+
+pub mod keys;
+pub mod password;
+pub mod routes;
+pub mod service;
+pub mod store;
+pub mod tokens;

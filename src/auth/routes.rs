@@ -1,0 +1,124 @@
+//! Sign-in endpoints: login, refresh, logout, and `GET /me`.
+
+use actix_web::{HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::service::{self, Session};
+use crate::http::auth::AuthUser;
+use crate::http::error::{AppError, Problem};
+use crate::http::json::StrictJson;
+use crate::startup::AppState;
+use crate::users::routes::UserView;
+use crate::users::service as users_service;
+
+/// Body of `POST /api/v1/auth/login`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// Body of `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// A new session: a short-lived access token and a single-use refresh token.
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// Single use: each refresh returns a new one; reusing an old one ends the session.
+    pub refresh_token: String,
+    pub user: UserView,
+}
+
+impl From<Session> for TokenResponse {
+    fn from(s: Session) -> Self {
+        Self {
+            access_token: s.access_token,
+            token_type: "Bearer".into(),
+            expires_in: s.expires_in,
+            refresh_token: s.refresh_token,
+            user: s.user.into(),
+        }
+    }
+}
+
+/// Sign in with e-mail and password.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(state: web::Data<AppState>, body: StrictJson<LoginRequest>) -> Result<web::Json<TokenResponse>, AppError> {
+    let LoginRequest { email, password } = body.0;
+    Ok(web::Json(service::login(&state, &email, password).await?.into()))
+}
+
+/// Exchange a refresh token for a new access token and refresh token.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(state: web::Data<AppState>, body: StrictJson<RefreshRequest>) -> Result<web::Json<TokenResponse>, AppError> {
+    Ok(web::Json(service::refresh(&state, body.0.refresh_token).await?.into()))
+}
+
+/// End a session: the refresh token and every token rotated from it stop working.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/logout")]
+pub async fn logout(state: web::Data<AppState>, body: StrictJson<RefreshRequest>) -> Result<HttpResponse, AppError> {
+    service::logout(&state, body.0.refresh_token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in account.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 200, body = UserView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/me")]
+pub async fn me(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<UserView>, AppError> {
+    Ok(web::Json(users_service::get(&state, auth.id).await?.into()))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(login).service(refresh).service(logout).service(me);
+}

@@ -1,0 +1,125 @@
+//! Sign-in use cases: login, refresh-token rotation with reuse detection, logout.
+
+use chrono::Duration;
+
+use super::store::{self as tokens_store, NewRefreshToken};
+use super::tokens::{hash_refresh_token, new_refresh_token};
+use crate::db::{self, AnyConnection};
+use crate::http::error::AppError;
+use crate::startup::AppState;
+use crate::users::model::{Email, User, UserId};
+use crate::users::store as users_store;
+
+/// What a successful login or refresh hands back.
+pub struct Session {
+    pub user: User,
+    pub access_token: String,
+    pub expires_in: i64,
+    pub refresh_token: String,
+}
+
+const BAD_CREDENTIALS: &str = "Invalid e-mail or password.";
+const BAD_REFRESH: &str = "The refresh token is invalid, expired or already used.";
+
+pub async fn login(state: &AppState, email: &str, password: String) -> Result<Session, AppError> {
+    // A malformed address cannot belong to an account; answer like any failure,
+    // after the same amount of work.
+    let email = Email::parse(email).ok();
+    let row = match email {
+        Some(email) => state.db.run(move |c| users_store::find_by_email(c, &email).map_err(AppError::from)).await?,
+        None => None,
+    };
+    let hash = row.as_ref().filter(|r| r.active).and_then(|r| r.password_hash.clone());
+    if !state.hasher.verify(password, hash).await? {
+        return Err(AppError::Unauthorized(BAD_CREDENTIALS));
+    }
+    let user = row.ok_or(AppError::Unauthorized(BAD_CREDENTIALS))?.into_user()?;
+    let ttl = Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30));
+    let user_id = user.id;
+    let refresh_token = state
+        .db
+        .write(move |c| {
+            let token = new_refresh_token();
+            let family = uuid::Uuid::new_v4().to_string();
+            store_refresh_token(c, user_id, &family, &token, ttl)?;
+            Ok::<_, AppError>(token)
+        })
+        .await?;
+    session(state, user, refresh_token)
+}
+
+fn store_refresh_token(conn: &mut AnyConnection, user: UserId, family: &str, token: &str, ttl: Duration) -> diesel::QueryResult<()> {
+    let now = db::now();
+    tokens_store::insert(
+        conn,
+        &NewRefreshToken {
+            id: uuid::Uuid::new_v4().to_string(),
+            user_id: user.to_string(),
+            family_id: family,
+            token_hash: &hash_refresh_token(token),
+            created_at: now,
+            expires_at: now + ttl,
+        },
+    )
+}
+
+fn session(state: &AppState, user: User, refresh_token: String) -> Result<Session, AppError> {
+    let access_token = state
+        .tokens
+        .issue(user.id, user.role, chrono::Utc::now().timestamp())
+        .map_err(|e| AppError::internal(format!("signing access token: {e}")))?;
+    Ok(Session { user, access_token, expires_in: state.tokens.ttl_secs(), refresh_token })
+}
+
+enum Rotation {
+    Rotated(User, String),
+    Refused,
+}
+
+/// Exchanges a refresh token for a new pair. Presenting a token that was already
+/// used revokes its whole family: whoever holds a stolen copy is logged out too.
+pub async fn refresh(state: &AppState, presented: String) -> Result<Session, AppError> {
+    let ttl = Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30));
+    let outcome = state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            let Some(token) = tokens_store::find_by_hash(c, &hash_refresh_token(&presented))? else {
+                return Ok::<_, AppError>(Rotation::Refused);
+            };
+            if token.revoked_at.is_some() || token.expires_at <= now {
+                return Ok(Rotation::Refused);
+            }
+            if token.used_at.is_some() || !tokens_store::mark_used(c, &token.id, now)? {
+                tracing::warn!(family = %token.family_id, "refresh token reuse detected; family revoked");
+                tokens_store::revoke_family(c, &token.family_id, now)?;
+                return Ok(Rotation::Refused);
+            }
+            let user = UserId::parse(&token.user_id).ok_or_else(|| AppError::internal("corrupt refresh_tokens.user_id"))?;
+            let Some(row) = users_store::find_by_id(c, user)?.filter(|u| u.active) else {
+                return Ok(Rotation::Refused);
+            };
+            let next = new_refresh_token();
+            store_refresh_token(c, user, &token.family_id, &next, ttl)?;
+            Ok(Rotation::Rotated(row.into_user()?, next))
+        })
+        .await?;
+    match outcome {
+        Rotation::Rotated(user, token) => session(state, user, token),
+        Rotation::Refused => Err(AppError::Unauthorized(BAD_REFRESH)),
+    }
+}
+
+/// Revokes the family of the presented refresh token. Unknown tokens are ignored
+/// so that logout never tells anything about a token.
+pub async fn logout(state: &AppState, presented: String) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |c| {
+            if let Some(token) = tokens_store::find_by_hash(c, &hash_refresh_token(&presented))? {
+                tokens_store::revoke_family(c, &token.family_id, db::now())?;
+            }
+            Ok(())
+        })
+        .await
+}

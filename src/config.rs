@@ -1,0 +1,146 @@
+//! Typed settings, read from defaults, then an optional TOML file named by
+//! `SAFERELAY_CONFIG`, then `SAFERELAY_*` environment variables (which win).
+//! Unknown keys are rejected so a typo never silently falls back to a default.
+//! Secrets are never printed: `Debug` redacts them.
+
+use std::fmt;
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Deployment mode. Production refuses unsafe defaults (generated keys).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+/// Every setting, with its environment variable and default.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// `SAFERELAY_ENV`: `development` (default) or `production`.
+    pub env: Environment,
+    /// `SAFERELAY_HOST`: address to bind. Default `127.0.0.1`.
+    pub host: String,
+    /// `SAFERELAY_PORT`: port to bind (0 picks a free one). Default `8080`.
+    pub port: u16,
+    /// `SAFERELAY_PUBLIC_URL`: base URL people reach the service at, used in links.
+    /// Default `http://localhost:8080`.
+    pub public_url: String,
+    /// `SAFERELAY_DATABASE_URL`: `sqlite://path` or `postgres://…`.
+    /// Default `sqlite://saferelay.db` (created and migrated on first start).
+    pub database_url: String,
+    /// `SAFERELAY_DB_POOL_SIZE`: connections in the pool. Default `8`.
+    pub db_pool_size: u32,
+    /// `SAFERELAY_DB_TIMEOUT_SECS`: wait for a pooled connection before answering
+    /// 503. Default `5`.
+    pub db_timeout_secs: u64,
+    /// `SAFERELAY_MAX_BODY_BYTES`: largest accepted request body. Default `65536`.
+    pub max_body_bytes: usize,
+    /// `SAFERELAY_KEY_FILE`: development only — where generated signing keys are
+    /// kept (created with mode 0600). Default `saferelay-keys.json`.
+    pub key_file: String,
+    /// `SAFERELAY_JWT_KEYS`: access-token signing keys as `kid:base64secret` pairs
+    /// separated by commas; the first signs, all verify (rotation). Required in
+    /// production; in development a key file is generated when unset.
+    pub jwt_keys: Option<String>,
+    /// `SAFERELAY_JWT_ISSUER`: `iss` of access tokens. Default `saferelay`.
+    pub jwt_issuer: String,
+    /// `SAFERELAY_JWT_AUDIENCE`: `aud` of access tokens. Default `saferelay-api`.
+    pub jwt_audience: String,
+    /// `SAFERELAY_ACCESS_TOKEN_TTL_SECS`: access-token lifetime, 60–900. Default `900`.
+    pub access_token_ttl_secs: u64,
+    /// `SAFERELAY_REFRESH_TOKEN_TTL_DAYS`: refresh-token lifetime. Default `30`.
+    pub refresh_token_ttl_days: u64,
+    /// `SAFERELAY_HASH_CONCURRENCY`: password hashes computed at once (each takes
+    /// 19 MiB and ~20 ms of a core). Default `2`.
+    pub hash_concurrency: usize,
+    /// `SAFERELAY_BOOTSTRAP_ADMIN_EMAIL`: account created on first start against an
+    /// empty database. Default `admin@saferelay.local`.
+    pub bootstrap_admin_email: String,
+    /// `SAFERELAY_LOG_FORMAT`: `json` (default) or `pretty`.
+    pub log_format: LogFormat,
+    /// `SAFERELAY_LOG_LEVEL`: tracing filter. Default `info`.
+    pub log_level: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            env: Environment::Development,
+            host: "127.0.0.1".into(),
+            port: 8080,
+            public_url: "http://localhost:8080".into(),
+            database_url: "sqlite://saferelay.db".into(),
+            db_pool_size: 8,
+            db_timeout_secs: 5,
+            max_body_bytes: 64 * 1024,
+            key_file: "saferelay-keys.json".into(),
+            jwt_keys: None,
+            jwt_issuer: "saferelay".into(),
+            jwt_audience: "saferelay-api".into(),
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_days: 30,
+            hash_concurrency: 2,
+            bootstrap_admin_email: "admin@saferelay.local".into(),
+            log_format: LogFormat::Json,
+            log_level: "info".into(),
+        }
+    }
+}
+
+/// Environment variables with the prefix that are not settings.
+const NOT_SETTINGS: &[&str] = &["config", "test_database_url"];
+
+impl Settings {
+    /// Loads settings from the file named by `SAFERELAY_CONFIG` (if any) and the
+    /// environment.
+    pub fn load() -> Result<Self, String> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Ok(path) = std::env::var("SAFERELAY_CONFIG") {
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        figment = figment.merge(Env::prefixed("SAFERELAY_").ignore(NOT_SETTINGS));
+        let settings: Settings = figment.extract().map_err(|e| e.to_string())?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks what types alone cannot.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(60..=900).contains(&self.access_token_ttl_secs) {
+            return Err("access_token_ttl_secs must be between 60 and 900".into());
+        }
+        if self.hash_concurrency == 0 || self.db_pool_size == 0 {
+            return Err("hash_concurrency and db_pool_size must be at least 1".into());
+        }
+        if self.env == Environment::Production && self.jwt_keys.is_none() {
+            return Err("production mode requires SAFERELAY_JWT_KEYS (generated keys are for development only)".into());
+        }
+        crate::db::DatabaseUrl::parse(&self.database_url)?;
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("env", &self.env)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &crate::db::DatabaseUrl::parse(&self.database_url).map(|u| u.backend()).ok())
+            .field("jwt_keys", &self.jwt_keys.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
+}

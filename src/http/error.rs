@@ -1,0 +1,235 @@
+//! Which error type to use where:
+//! - domain parsing (`Email::parse`, `Role::parse`) returns a `FieldError`;
+//! - stores return `diesel::QueryResult` (through `Db`, a `DbError`);
+//! - services and handlers return `AppError`, which `From` converts the others into
+//!   and which renders as RFC 9457 `application/problem+json`.
+//!
+//! Out-of-scope resources are `NotFound`, never `Forbidden`, so that existence is not
+//! revealed. Unexpected failures become an opaque 500 whose cause is only logged.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::db::DbError;
+
+/// Media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One thing wrong with one field of the request.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct FieldError {
+    /// JSON path of the field (`email`, `windows[0].start`), or `body`.
+    pub field: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// The error every service and handler returns.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("malformed request")]
+    BadRequest { code: &'static str, detail: String, errors: Vec<FieldError> },
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("authentication required")]
+    Unauthorized(&'static str),
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    #[error("conflict")]
+    Conflict(String),
+    #[error("payload too large")]
+    PayloadTooLarge { limit: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A 422 naming a single field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn internal(msg: impl std::fmt::Display) -> Self {
+        Self::Internal(anyhow::anyhow!("{msg}"))
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest { code, .. } => code,
+            Self::Validation(_) => "validation_failed",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::Conflict(_) => "conflict",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Unavailable => "service_unavailable",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            Self::BadRequest { detail, .. } => detail.clone(),
+            Self::Validation(_) => "The request has invalid fields; see `errors`.".into(),
+            Self::Unauthorized(why) => (*why).into(),
+            Self::Forbidden => "Your role does not allow this action.".into(),
+            Self::NotFound => "No such resource.".into(),
+            Self::MethodNotAllowed { allow } => format!("This resource supports: {allow}."),
+            Self::Conflict(detail) => detail.clone(),
+            Self::PayloadTooLarge { limit } => format!("The request body exceeds {limit} bytes."),
+            Self::UnsupportedMediaType => "Send the body as application/json.".into(),
+            Self::TooManyRequests { retry_after_secs } => {
+                format!("Too many requests; retry in {retry_after_secs} seconds.")
+            }
+            Self::Unavailable => "The database is unreachable; retry shortly.".into(),
+            Self::Internal(_) => "An unexpected error occurred; it has been logged.".into(),
+        }
+    }
+}
+
+/// RFC 9457 problem details, with SafeRelay's stable `code` and field list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Stable URI reference naming the kind of problem (`/problems/<code>`).
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code, e.g. `validation_failed`.
+    pub code: String,
+    /// Field-level errors (validation and malformed requests).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(nullable = false)]
+    pub errors: Vec<FieldError>,
+}
+
+/// Seconds a client should wait before retrying when the database is down.
+const UNAVAILABLE_RETRY_SECS: u64 = 5;
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if let Self::Internal(cause) = self {
+            // The cause may hold query text; it goes to the log only, never to the client.
+            tracing::error!(error = %cause, "internal error");
+        }
+        let errors = match self {
+            Self::Validation(errors) | Self::BadRequest { errors, .. } => errors.clone(),
+            _ => Vec::new(),
+        };
+        let mut resp = problem_response(status, self.code(), self.detail(), errors);
+        let headers = resp.headers_mut();
+        match self {
+            Self::Unauthorized(_) => {
+                headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            Self::MethodNotAllowed { allow } => {
+                if let Ok(v) = HeaderValue::from_str(allow) {
+                    headers.insert(header::ALLOW, v);
+                }
+            }
+            Self::TooManyRequests { retry_after_secs } => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            }
+            Self::Unavailable => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(UNAVAILABLE_RETRY_SECS));
+            }
+            _ => {}
+        }
+        resp
+    }
+}
+
+/// Builds a problem+json response; also used by the fallback error middleware.
+pub fn problem_response(
+    status: StatusCode,
+    code: &str,
+    detail: String,
+    errors: Vec<FieldError>,
+) -> HttpResponse {
+    let body = Problem {
+        problem_type: format!("/problems/{}", code.replace('_', "-")),
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        status: status.as_u16(),
+        detail,
+        code: code.to_string(),
+        errors,
+    };
+    HttpResponse::build(status).content_type(PROBLEM_JSON).json(body)
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
+                Self::Unavailable
+            }
+            DbError::Query(q) => q.into(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => Self::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::Conflict("A resource with the same unique value already exists.".into())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => Self::Unavailable,
+            // Lock timeouts on SQLite and serialisation failures on PostgreSQL are
+            // transient: tell the client to retry rather than blame it.
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => Self::Unavailable,
+            Error::DatabaseError(_, ref info) if is_transient(info.message()) => Self::Unavailable,
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+fn is_transient(message: &str) -> bool {
+    message.contains("database is locked")
+        || message.contains("terminating connection")
+        || message.contains("server closed the connection")
+        || message.contains("connection to server")
+}

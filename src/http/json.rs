@@ -1,0 +1,189 @@
+//! `StrictJson<T>`: the JSON body extractor every endpoint uses. Compared with
+//! `web::Json` it reports *which* field is wrong, tells malformed JSON and unknown
+//! fields (400) apart from wrong types and missing fields (422), and answers 413 and
+//! 415 as problem+json.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use super::error::{AppError, FieldError};
+
+/// Largest accepted request body, in bytes (set from `Settings::max_body_bytes`).
+#[derive(Clone, Copy)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body, parsed strictly into `T`.
+pub struct StrictJson<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req.app_data::<BodyLimit>().map_or(64 * 1024, |l| l.0);
+        let content_type_ok = is_json(req);
+        let declared_len = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(AppError::UnsupportedMediaType);
+            }
+            if declared_len.is_some_and(|n| n > limit) {
+                return Err(AppError::PayloadTooLarge { limit });
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|_| AppError::BadRequest {
+                    code: "malformed_body",
+                    detail: "The request body could not be read.".into(),
+                    errors: vec![],
+                })?;
+                if body.len() + chunk.len() > limit {
+                    return Err(AppError::PayloadTooLarge { limit });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse(&body).map(StrictJson)
+        })
+    }
+}
+
+fn is_json(req: &HttpRequest) -> bool {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses a body, classifying failures into 400 (syntax, unknown field) and 422.
+pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(classify)?;
+    de.end().map_err(|_| malformed("Unexpected data after the JSON value."))?;
+    Ok(value)
+}
+
+fn malformed(detail: &str) -> AppError {
+    AppError::BadRequest { code: "malformed_json", detail: detail.into(), errors: vec![] }
+}
+
+fn classify(err: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    use serde_json::error::Category;
+    let path = err.path().to_string();
+    let inner = err.inner();
+    match inner.classify() {
+        Category::Eof if inner.line() == 1 && inner.column() == 0 => {
+            malformed("The request body is empty; a JSON object is required.")
+        }
+        Category::Syntax | Category::Eof | Category::Io => {
+            malformed("The request body is not valid JSON.")
+        }
+        Category::Data => {
+            let message = strip_position(&inner.to_string());
+            if let Some(name) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {
+                // Here the path already ends with the unknown key.
+                let field = if path == "." { name.to_string() } else { path };
+                AppError::BadRequest {
+                    code: "unknown_field",
+                    detail: format!("Unknown field `{field}`."),
+                    errors: vec![FieldError::new(field, "unknown field")],
+                }
+            } else if let Some(name) = message.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+                AppError::invalid(join_path(&path, name), "is required")
+            } else {
+                let field = if path == "." { "body".to_string() } else { path };
+                AppError::invalid(field, message)
+            }
+        }
+    }
+}
+
+/// For a missing field serde_path_to_error reports the path of the object that
+/// should hold it; the field itself is named in the message.
+fn join_path(path: &str, name: &str) -> String {
+    if path == "." || path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
+}
+
+/// serde_json appends " at line L column C"; clients need only the message.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        count: u32,
+    }
+
+    fn field_errors(e: AppError) -> (u16, Vec<FieldError>) {
+        use actix_web::ResponseError;
+        let status = e.status_code().as_u16();
+        match e {
+            AppError::Validation(v) | AppError::BadRequest { errors: v, .. } => (status, v),
+            _ => (status, vec![]),
+        }
+    }
+
+    #[test]
+    fn unknown_field_is_400_and_named() {
+        let e = parse::<Body>(br#"{"name":"a","count":1,"extra":2}"#).unwrap_err();
+        assert_eq!(field_errors(e), (400, vec![FieldError::new("extra", "unknown field")]));
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Outer {
+        inner: Body,
+    }
+
+    #[test]
+    fn nested_unknown_and_missing_fields_are_named_by_path() {
+        let e = parse::<Outer>(br#"{"inner":{"name":"a","count":1,"x":1}}"#).unwrap_err();
+        assert_eq!(field_errors(e), (400, vec![FieldError::new("inner.x", "unknown field")]));
+        let e = parse::<Outer>(br#"{"inner":{"name":"a"}}"#).unwrap_err();
+        assert_eq!(field_errors(e), (422, vec![FieldError::new("inner.count", "is required")]));
+    }
+
+    #[test]
+    fn wrong_type_is_422_with_path() {
+        let e = parse::<Body>(br#"{"name":"a","count":"x"}"#).unwrap_err();
+        let (status, errors) = field_errors(e);
+        assert_eq!(status, 422);
+        assert_eq!(errors[0].field, "count");
+        assert!(!errors[0].message.contains("line"));
+    }
+
+    #[test]
+    fn missing_field_is_422() {
+        let e = parse::<Body>(br#"{"name":"a"}"#).unwrap_err();
+        assert_eq!(field_errors(e), (422, vec![FieldError::new("count", "is required")]));
+    }
+
+    #[test]
+    fn syntax_and_trailing_data_are_400() {
+        assert_eq!(field_errors(parse::<Body>(br#"{"name":"#).unwrap_err()).0, 400);
+        assert_eq!(field_errors(parse::<Body>(br#"{"name":"a","count":1} x"#).unwrap_err()).0, 400);
+        assert_eq!(field_errors(parse::<Body>(b"").unwrap_err()).0, 400);
+    }
+}

@@ -1,0 +1,12 @@
+//! SafeRelay: the backend of a Mask-19 relay scheme. See README.md and SPEC.md.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod ids;
+pub mod openapi;
+pub mod ops;
+pub mod startup;
+pub mod telemetry;
+pub mod users;

@@ -1,0 +1,95 @@
+//! The `saferelay` command: serve (default), migrate, create-admin, openapi.
+
+use std::io::Read;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use saferelay::config::Settings;
+use saferelay::startup::{self, AppState, Application};
+use saferelay::users::model::{Email, Role, Scope, StaffLanguage};
+use saferelay::users::service::{NewAccount, insert_account};
+
+#[derive(Parser)]
+#[command(name = "saferelay", version, about = "SafeRelay: Mask-19 relay signals to helplines")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin account; prints a generated password once, or reads one
+    /// from standard input with --password-stdin.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Print the OpenAPI document (the content of openapi.yaml).
+    Openapi,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        print!("{}", saferelay::openapi::yaml().map_err(anyhow::Error::msg)?);
+        return Ok(());
+    }
+    let settings = Settings::load().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    saferelay::telemetry::init(settings.log_format, &settings.log_level);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(settings).await,
+            Command::Migrate => {
+                startup::connect_and_migrate(&settings).await?;
+                println!("database is up to date");
+                Ok(())
+            }
+            Command::CreateAdmin { email, password_stdin } => create_admin(settings, &email, password_stdin).await,
+            Command::Openapi => Ok(()),
+        }
+    })
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings).await?;
+    if let Some((email, password)) = &app.bootstrap_admin {
+        // Printed once, to the console only (not the log), so a newcomer can sign in.
+        println!("\n  First start: created admin account {email}\n  One-time password: {password}\n  Sign in and create named accounts; keep this password out of shared places.\n");
+    }
+    tracing::info!(port = app.port(), "listening");
+    app.run_until_stopped().await.context("server stopped with an error")
+}
+
+async fn create_admin(settings: Settings, email: &str, password_stdin: bool) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let password = if password_stdin {
+        let mut buf = String::new();
+        std::io::stdin().read_to_string(&mut buf)?;
+        let pw = buf.trim_end_matches(['\n', '\r']).to_string();
+        anyhow::ensure!(pw.chars().count() >= 12, "the password must have at least 12 characters");
+        pw
+    } else {
+        saferelay::auth::password::generate_password()
+    };
+    let db = startup::connect_and_migrate(&settings).await?;
+    let hasher = saferelay::auth::password::PasswordHasher::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = hasher.hash(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let account = NewAccount::new(email, Role::Admin, Scope::default(), StaffLanguage::En).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = db
+        .write(move |c| insert_account(c, account, &hash))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("created admin {} ({})", user.email.as_str(), user.id);
+    if !password_stdin {
+        println!("one-time password: {password}");
+    }
+    let _ = std::marker::PhantomData::<AppState>;
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Operations: health and readiness probes, Prometheus metrics.
+
+pub mod metrics;
+pub mod routes;

@@ -1,0 +1,59 @@
+//! Liveness, readiness and metrics endpoints.
+
+use std::time::Duration;
+
+use actix_web::{HttpResponse, get, web};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db;
+use crate::http::error::{AppError, Problem};
+use crate::startup::AppState;
+
+/// Health answer.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` or `ready`.
+    pub status: String,
+}
+
+/// The process is alive (it does not touch the database).
+#[utoipa::path(tag = "operations", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> web::Json<Health> {
+    web::Json(Health { status: "ok".into() })
+}
+
+/// The database answers and its schema is current.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, body = Health),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, AppError> {
+    if !state.db.ping(Duration::from_secs(2)).await {
+        return Err(AppError::Unavailable);
+    }
+    let pending = state
+        .db
+        .run(|c| db::pending_migrations(c).map_err(|e| AppError::internal(format!("checking migrations: {e}"))))
+        .await?;
+    if pending > 0 {
+        return Err(AppError::Unavailable);
+    }
+    Ok(web::Json(Health { status: "ready".into() }))
+}
+
+/// Prometheus metrics in the text exposition format.
+#[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(healthz).service(readyz).service(metrics);
+}

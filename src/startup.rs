@@ -1,0 +1,146 @@
+//! `Application`: builds the pool, applies migrations, creates the first admin on
+//! an empty database, and runs the HTTP server on a given listener (port 0 in
+//! tests, so every test gets the real app on its own port).
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::keys::{load_or_create_key_file, parse_key_list};
+use crate::auth::password::PasswordHasher;
+use crate::auth::tokens::TokenKeys;
+use crate::config::{Environment, Settings};
+use crate::db::{self, Backend, DatabaseUrl, Db};
+use crate::http::error::AppError;
+use crate::http::fallback::{RouteTable, not_matched};
+use crate::http::json::BodyLimit;
+use crate::ops::metrics::Metrics;
+use crate::users::model::{Email, Role, Scope, StaffLanguage};
+use crate::users::service::{NewAccount, insert_account};
+use crate::users::store as users_store;
+
+/// What handlers share. Passed as `web::Data`, never held in a global.
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Db,
+    pub tokens: TokenKeys,
+    pub hasher: PasswordHasher,
+    pub metrics: Metrics,
+}
+
+/// A built, not yet running, application.
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// The first admin's one-time password, when this start created that account.
+    pub bootstrap_admin: Option<(String, String)>,
+}
+
+/// Opens the pool and applies pending migrations (the `migrate` command and start-up).
+pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
+    let url = DatabaseUrl::parse(&settings.database_url).map_err(anyhow::Error::msg)?;
+    let pool = db::build_pool(&url, settings.db_pool_size, Duration::from_secs(settings.db_timeout_secs));
+    let db = Db::new(pool, url.backend());
+    let applied = db
+        .run(|c| db::run_migrations(c).map_err(|e| anyhow::anyhow!("migrations failed: {e}")))
+        .await
+        .context("applying migrations")?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "migrations applied");
+    }
+    Ok(db)
+}
+
+/// Loads the access-token keys: configured ones, else (development only) the key file.
+pub fn load_token_keys(settings: &Settings) -> anyhow::Result<TokenKeys> {
+    let keys = match (&settings.jwt_keys, settings.env) {
+        (Some(list), _) => parse_key_list(list),
+        (None, Environment::Development) => load_or_create_key_file(Path::new(&settings.key_file)),
+        (None, Environment::Production) => Err("production mode requires SAFERELAY_JWT_KEYS".into()),
+    }
+    .map_err(anyhow::Error::msg)?;
+    TokenKeys::new(&keys, &settings.jwt_issuer, &settings.jwt_audience, settings.access_token_ttl_secs).map_err(anyhow::Error::msg)
+}
+
+/// Creates the first admin when the database has no account at all; returns its
+/// e-mail and one-time password.
+pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String, String)>> {
+    let email = Email::parse(&state.settings.bootstrap_admin_email).map_err(|_| anyhow::anyhow!("invalid bootstrap_admin_email"))?;
+    if state.db.run(|c| users_store::count(c).map_err(AppError::from)).await.map_err(|e| anyhow::anyhow!("{e}"))? > 0 {
+        return Ok(None);
+    }
+    let password = crate::auth::password::generate_password();
+    let hash = state.hasher.hash(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let account = NewAccount::new(email.clone(), Role::Admin, Scope::default(), StaffLanguage::En).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let created = state
+        .db
+        .write(move |c| {
+            // Another instance may have bootstrapped meanwhile: count again inside the transaction.
+            if users_store::count(c)? > 0 {
+                return Ok(None);
+            }
+            insert_account(c, account, &hash).map(Some)
+        })
+        .await
+        .map_err(|e: AppError| anyhow::anyhow!("{e}"))?;
+    Ok(created.map(|_| (email.as_str().to_string(), password)))
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = connect_and_migrate(&settings).await?;
+        let tokens = load_token_keys(&settings)?;
+        let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port)).with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { settings, db, tokens, hasher, metrics: Metrics::new() });
+        let bootstrap_admin = bootstrap_admin(&state).await?;
+        let server = run(listener, state)?;
+        Ok(Self { port, server, bootstrap_admin })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let api = crate::openapi::spec();
+    let route_table = web::Data::new(RouteTable::from_openapi(&api));
+    let body_limit = BodyLimit(state.settings.max_body_bytes);
+    let workers = if state.db.backend() == Backend::Sqlite { 2 } else { 4 };
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .openapi(crate::openapi::base())
+            .app_data(state.clone())
+            .app_data(route_table.clone())
+            .app_data(body_limit)
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .app_data(web::QueryConfig::default().error_handler(|e, _| {
+                AppError::BadRequest { code: "invalid_query", detail: format!("Invalid query string: {e}"), errors: vec![] }.into()
+            }))
+            .configure(crate::openapi::routes)
+            .split_for_parts();
+        app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api.clone()))
+            .default_service(web::to(not_matched))
+            .wrap(from_fn(crate::http::middleware::observe))
+            .wrap(Compress::default())
+    })
+    .workers(workers)
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

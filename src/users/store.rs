@@ -1,0 +1,119 @@
+//! Diesel queries on `users`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::model::{Email, HelplineId, ProgrammeId, RelayPointId, Role, Scope, StaffLanguage, User, UserId};
+use crate::db::AnyConnection;
+use crate::db::schema::{helplines, programmes, relay_points, users};
+
+/// A `users` row as read.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: Option<String>,
+    pub role: String,
+    pub programme_id: Option<String>,
+    pub relay_point_id: Option<String>,
+    pub helpline_id: Option<String>,
+    pub language: String,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub deactivated_at: Option<NaiveDateTime>,
+}
+
+/// A `users` row to insert.
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub id: String,
+    pub email: &'a str,
+    pub password_hash: Option<&'a str>,
+    pub role: &'a str,
+    pub programme_id: Option<String>,
+    pub relay_point_id: Option<String>,
+    pub helpline_id: Option<String>,
+    pub language: &'a str,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+}
+
+impl UserRow {
+    /// Converts to the domain type; a row that does not parse is a corrupt database.
+    pub fn into_user(self) -> QueryResult<User> {
+        let corrupt = |what: &str| diesel::result::Error::DeserializationError(format!("corrupt users.{what}").into());
+        Ok(User {
+            id: UserId::parse(&self.id).ok_or_else(|| corrupt("id"))?,
+            email: Email::parse(&self.email).map_err(|_| corrupt("email"))?,
+            role: self.role.parse::<Role>().map_err(|_| corrupt("role"))?,
+            scope: Scope {
+                programme_id: self.programme_id.as_deref().and_then(ProgrammeId::parse),
+                relay_point_id: self.relay_point_id.as_deref().and_then(RelayPointId::parse),
+                helpline_id: self.helpline_id.as_deref().and_then(HelplineId::parse),
+            },
+            language: self.language.parse::<StaffLanguage>().unwrap_or_default(),
+            active: self.active,
+            created_at: self.created_at,
+            deactivated_at: self.deactivated_at,
+        })
+    }
+}
+
+pub fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> QueryResult<()> {
+    diesel::insert_into(users::table).values(user).execute(conn).map(|_| ())
+}
+
+pub fn find_by_id(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id.to_string())
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_by_email(conn: &mut AnyConnection, email: &Email) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(email.as_str()))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+    users::table.count().get_result(conn)
+}
+
+/// One page of users ordered by e-mail, starting after `after`.
+pub fn list(conn: &mut AnyConnection, role: Option<Role>, after: Option<&str>, limit: i64) -> QueryResult<Vec<UserRow>> {
+    let mut q = users::table.select(UserRow::as_select()).order(users::email.asc()).limit(limit).into_boxed();
+    if let Some(role) = role {
+        q = q.filter(users::role.eq(role.as_str()));
+    }
+    if let Some(after) = after {
+        q = q.filter(users::email.gt(after.to_string()));
+    }
+    q.load(conn)
+}
+
+/// Marks a user inactive; returns false when there was no such active user.
+pub fn deactivate(conn: &mut AnyConnection, id: UserId, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(id.to_string()).filter(users::active.eq(true)))
+        .set((users::active.eq(false), users::deactivated_at.eq(Some(now))))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The programme a relay point belongs to, if the relay point exists.
+pub fn relay_point_programme(conn: &mut AnyConnection, id: RelayPointId) -> QueryResult<Option<String>> {
+    relay_points::table.find(id.to_string()).select(relay_points::programme_id).first(conn).optional()
+}
+
+pub fn programme_exists(conn: &mut AnyConnection, id: ProgrammeId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(programmes::table.find(id.to_string()))).get_result(conn)
+}
+
+pub fn helpline_exists(conn: &mut AnyConnection, id: HelplineId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(helplines::table.find(id.to_string()))).get_result(conn)
+}
