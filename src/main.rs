@@ -61,7 +61,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
     if let Some((email, password)) = &app.bootstrap_admin {
         // Printed once, to the console only (not the log), so a newcomer can sign in.
-        println!("\n  First start: created admin account {email}\n  One-time password: {password}\n  Sign in and create named accounts; keep this password out of shared places.\n");
+        println!(
+            "\n  First start: created admin account {email}\n  One-time password: {password}\n  Sign in and create named accounts; keep this password out of shared places.\n"
+        );
     }
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await.context("server stopped with an error")
@@ -81,11 +83,9 @@ async fn create_admin(settings: Settings, email: &str, password_stdin: bool) -> 
     let db = startup::connect_and_migrate(&settings).await?;
     let hasher = saferelay::auth::password::PasswordHasher::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = hasher.hash(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let account = NewAccount::new(email, Role::Admin, Scope::default(), StaffLanguage::En).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let user = db
-        .write(move |c| insert_account(c, account, &hash))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let account =
+        NewAccount::new(email, Role::Admin, Scope::default(), StaffLanguage::En).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = db.write(move |c| insert_account(c, account, &hash)).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("created admin {} ({})", user.email.as_str(), user.id);
     if !password_stdin {
         println!("one-time password: {password}");

@@ -66,19 +66,22 @@ pub fn load_token_keys(settings: &Settings) -> anyhow::Result<TokenKeys> {
         (None, Environment::Production) => Err("production mode requires SAFERELAY_JWT_KEYS".into()),
     }
     .map_err(anyhow::Error::msg)?;
-    TokenKeys::new(&keys, &settings.jwt_issuer, &settings.jwt_audience, settings.access_token_ttl_secs).map_err(anyhow::Error::msg)
+    TokenKeys::new(&keys, &settings.jwt_issuer, &settings.jwt_audience, settings.access_token_ttl_secs)
+        .map_err(anyhow::Error::msg)
 }
 
 /// Creates the first admin when the database has no account at all; returns its
 /// e-mail and one-time password.
 pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String, String)>> {
-    let email = Email::parse(&state.settings.bootstrap_admin_email).map_err(|_| anyhow::anyhow!("invalid bootstrap_admin_email"))?;
+    let email = Email::parse(&state.settings.bootstrap_admin_email)
+        .map_err(|_| anyhow::anyhow!("invalid bootstrap_admin_email"))?;
     if state.db.run(|c| users_store::count(c).map_err(AppError::from)).await.map_err(|e| anyhow::anyhow!("{e}"))? > 0 {
         return Ok(None);
     }
     let password = crate::auth::password::generate_password();
     let hash = state.hasher.hash(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let account = NewAccount::new(email.clone(), Role::Admin, Scope::default(), StaffLanguage::En).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let account = NewAccount::new(email.clone(), Role::Admin, Scope::default(), StaffLanguage::En)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let created = state
         .db
         .write(move |c| {
@@ -98,7 +101,8 @@ impl Application {
         let db = connect_and_migrate(&settings).await?;
         let tokens = load_token_keys(&settings)?;
         let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let listener = TcpListener::bind((settings.host.as_str(), settings.port)).with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
+            .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState { settings, db, tokens, hasher, metrics: Metrics::new() });
         let bootstrap_admin = bootstrap_admin(&state).await?;
@@ -129,7 +133,12 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .app_data(body_limit)
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
-                AppError::BadRequest { code: "invalid_query", detail: format!("Invalid query string: {e}"), errors: vec![] }.into()
+                AppError::BadRequest {
+                    code: "invalid_query",
+                    detail: format!("Invalid query string: {e}"),
+                    errors: vec![],
+                }
+                .into()
             }))
             .configure(crate::openapi::routes)
             .split_for_parts();

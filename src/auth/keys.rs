@@ -60,7 +60,10 @@ pub fn load_or_create_key_file(path: &Path) -> Result<Vec<SigningKey>, String> {
     }
     let mut secret = [0u8; 32];
     rand::rng().fill_bytes(&mut secret);
-    let key = SigningKey { kid: format!("dev-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]), secret: STANDARD.encode(secret) };
+    let key = SigningKey {
+        kid: format!("dev-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
+        secret: STANDARD.encode(secret),
+    };
     let file = KeyFile { jwt: vec![key] };
     let json = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
     let mut f = std::fs::OpenOptions::new()

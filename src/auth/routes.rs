@@ -66,7 +66,10 @@ impl From<Session> for TokenResponse {
     )
 )]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, body: StrictJson<LoginRequest>) -> Result<web::Json<TokenResponse>, AppError> {
+pub async fn login(
+    state: web::Data<AppState>,
+    body: StrictJson<LoginRequest>,
+) -> Result<web::Json<TokenResponse>, AppError> {
     let LoginRequest { email, password } = body.0;
     Ok(web::Json(service::login(&state, &email, password).await?.into()))
 }
@@ -84,7 +87,10 @@ pub async fn login(state: web::Data<AppState>, body: StrictJson<LoginRequest>) -
     )
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(state: web::Data<AppState>, body: StrictJson<RefreshRequest>) -> Result<web::Json<TokenResponse>, AppError> {
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: StrictJson<RefreshRequest>,
+) -> Result<web::Json<TokenResponse>, AppError> {
     Ok(web::Json(service::refresh(&state, body.0.refresh_token).await?.into()))
 }
 

@@ -48,7 +48,13 @@ pub async fn login(state: &AppState, email: &str, password: String) -> Result<Se
     session(state, user, refresh_token)
 }
 
-fn store_refresh_token(conn: &mut AnyConnection, user: UserId, family: &str, token: &str, ttl: Duration) -> diesel::QueryResult<()> {
+fn store_refresh_token(
+    conn: &mut AnyConnection,
+    user: UserId,
+    family: &str,
+    token: &str,
+    ttl: Duration,
+) -> diesel::QueryResult<()> {
     let now = db::now();
     tokens_store::insert(
         conn,
@@ -95,7 +101,8 @@ pub async fn refresh(state: &AppState, presented: String) -> Result<Session, App
                 tokens_store::revoke_family(c, &token.family_id, now)?;
                 return Ok(Rotation::Refused);
             }
-            let user = UserId::parse(&token.user_id).ok_or_else(|| AppError::internal("corrupt refresh_tokens.user_id"))?;
+            let user =
+                UserId::parse(&token.user_id).ok_or_else(|| AppError::internal("corrupt refresh_tokens.user_id"))?;
             let Some(row) = users_store::find_by_id(c, user)?.filter(|u| u.active) else {
                 return Ok(Rotation::Refused);
             };

@@ -46,11 +46,7 @@ pub struct Db {
 
 impl Db {
     pub fn new(pool: Pool, backend: Backend) -> Self {
-        Self {
-            pool,
-            backend,
-            sqlite_writer: Arc::new(std::sync::Mutex::new(())),
-        }
+        Self { pool, backend, sqlite_writer: Arc::new(std::sync::Mutex::new(())) }
     }
 
     pub fn backend(&self) -> Backend {
@@ -68,9 +64,7 @@ impl Db {
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
-            let mut conn = pool
-                .get()
-                .map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
+            let mut conn = pool.get().map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
             f(&mut conn)
         })
         .await
@@ -94,11 +88,7 @@ impl Db {
 
     /// True when the database answers a trivial query within `timeout`.
     pub async fn ping(&self, timeout: Duration) -> bool {
-        let check = self.run(|conn| {
-            diesel::sql_query("SELECT 1")
-                .execute(conn)
-                .map_err(DbError::from)
-        });
+        let check = self.run(|conn| diesel::sql_query("SELECT 1").execute(conn).map_err(DbError::from));
         matches!(tokio::time::timeout(timeout, check).await, Ok(Ok(_)))
     }
 }

@@ -45,6 +45,9 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// No route has this path (the fallback service).
+    #[error("no such route")]
+    NoRoute,
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
     #[error("conflict")]
@@ -78,6 +81,7 @@ impl AppError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden => "forbidden",
             Self::NotFound => "not_found",
+            Self::NoRoute => "route_not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -95,6 +99,7 @@ impl AppError {
             Self::Unauthorized(why) => (*why).into(),
             Self::Forbidden => "Your role does not allow this action.".into(),
             Self::NotFound => "No such resource.".into(),
+            Self::NoRoute => "No endpoint has this path; see /docs.".into(),
             Self::MethodNotAllowed { allow } => format!("This resource supports: {allow}."),
             Self::Conflict(detail) => detail.clone(),
             Self::PayloadTooLarge { limit } => format!("The request body exceeds {limit} bytes."),
@@ -135,7 +140,7 @@ impl ResponseError for AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -180,12 +185,7 @@ impl ResponseError for AppError {
 }
 
 /// Builds a problem+json response; also used by the fallback error middleware.
-pub fn problem_response(
-    status: StatusCode,
-    code: &str,
-    detail: String,
-    errors: Vec<FieldError>,
-) -> HttpResponse {
+pub fn problem_response(status: StatusCode, code: &str, detail: String, errors: Vec<FieldError>) -> HttpResponse {
     let body = Problem {
         problem_type: format!("/problems/{}", code.replace('_', "-")),
         title: status.canonical_reason().unwrap_or("Error").to_string(),

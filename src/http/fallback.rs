@@ -58,6 +58,6 @@ fn methods_of(item: &utoipa::openapi::PathItem) -> Vec<String> {
 pub async fn not_matched(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, AppError> {
     Err(match routes.allowed(req.path()) {
         Some(methods) => AppError::MethodNotAllowed { allow: methods.join(", ") },
-        None => AppError::NotFound,
+        None => AppError::NoRoute,
     })
 }

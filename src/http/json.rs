@@ -86,9 +86,7 @@ fn classify(err: serde_path_to_error::Error<serde_json::Error>) -> AppError {
         Category::Eof if inner.line() == 1 && inner.column() == 0 => {
             malformed("The request body is empty; a JSON object is required.")
         }
-        Category::Syntax | Category::Eof | Category::Io => {
-            malformed("The request body is not valid JSON.")
-        }
+        Category::Syntax | Category::Eof | Category::Io => malformed("The request body is not valid JSON."),
         Category::Data => {
             let message = strip_position(&inner.to_string());
             if let Some(name) = message.strip_prefix("unknown field `").and_then(|r| r.split('`').next()) {

@@ -15,8 +15,11 @@ impl Metrics {
     #[allow(clippy::expect_used)]
     pub fn new() -> Self {
         let registry = Registry::new_custom(Some("saferelay".into()), None).expect("valid registry prefix");
-        let requests = IntCounterVec::new(Opts::new("http_requests_total", "HTTP requests by route template and status"), &["method", "route", "status"])
-            .expect("valid counter");
+        let requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by route template and status"),
+            &["method", "route", "status"],
+        )
+        .expect("valid counter");
         let latency = HistogramVec::new(
             HistogramOpts::new("http_request_duration_seconds", "HTTP request latency by route template")
                 .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0]),

@@ -4,9 +4,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
 use crate::http::error::FieldError;
 pub use crate::ids::{HelplineId, ProgrammeId, RelayPointId, UserId};
+use serde::{Deserialize, Serialize};
 
 /// What an account may do; see SPEC.md "Users and what they do".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -20,13 +20,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::ProgrammeManager,
-        Role::RelayStaff,
-        Role::HelplineOperator,
-        Role::HelplineSupervisor,
-    ];
+    pub const ALL: [Role; 5] =
+        [Role::Admin, Role::ProgrammeManager, Role::RelayStaff, Role::HelplineOperator, Role::HelplineSupervisor];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -91,7 +86,12 @@ impl Email {
             return Err(bad());
         }
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
-        if local.is_empty() || domain.is_empty() || domain.contains('@') || domain.starts_with('.') || domain.ends_with('.') {
+        if local.is_empty()
+            || domain.is_empty()
+            || domain.contains('@')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+        {
             return Err(bad());
         }
         Ok(Self(s))

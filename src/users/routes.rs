@@ -62,7 +62,8 @@ impl TryFrom<CreateUserRequest> for NewAccount {
     type Error = AppError;
     fn try_from(r: CreateUserRequest) -> Result<Self, AppError> {
         let email = Email::parse(&r.email).map_err(|e| AppError::Validation(vec![e]))?;
-        let scope = Scope { programme_id: r.programme_id, relay_point_id: r.relay_point_id, helpline_id: r.helpline_id };
+        let scope =
+            Scope { programme_id: r.programme_id, relay_point_id: r.relay_point_id, helpline_id: r.helpline_id };
         NewAccount::new(email, r.role, scope, r.language.unwrap_or_default())
     }
 }
@@ -106,7 +107,11 @@ fn user_id(raw: &str) -> Result<UserId, AppError> {
     security(("bearer" = []))
 )]
 #[post("/users")]
-pub async fn create_user(state: web::Data<AppState>, auth: AuthUser, body: StrictJson<CreateUserRequest>) -> Result<HttpResponse, AppError> {
+pub async fn create_user(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<CreateUserRequest>,
+) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let account = NewAccount::try_from(body.0)?;
     let (user, one_time_password) = service::create(&state, account).await?;
@@ -127,12 +132,19 @@ pub async fn create_user(state: web::Data<AppState>, auth: AuthUser, body: Stric
     security(("bearer" = []))
 )]
 #[get("/users")]
-pub async fn list_users(state: web::Data<AppState>, auth: AuthUser, filter: web::Query<UserFilter>) -> Result<web::Json<Page<UserView>>, AppError> {
+pub async fn list_users(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    filter: web::Query<UserFilter>,
+) -> Result<web::Json<Page<UserView>>, AppError> {
     auth.require(&[Role::Admin])?;
     let filter = filter.into_inner();
     let page = PageQuery { limit: filter.limit, cursor: filter.cursor };
     let (users, next) = service::list(&state, filter.role, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page { items: users.into_iter().map(UserView::from).collect(), next_cursor: next.as_deref().map(encode_cursor) }))
+    Ok(web::Json(Page {
+        items: users.into_iter().map(UserView::from).collect(),
+        next_cursor: next.as_deref().map(encode_cursor),
+    }))
 }
 
 /// Read one account (admin).
@@ -148,7 +160,11 @@ pub async fn list_users(state: web::Data<AppState>, auth: AuthUser, filter: web:
     security(("bearer" = []))
 )]
 #[get("/users/{id}")]
-pub async fn get_user(state: web::Data<AppState>, auth: AuthUser, id: web::Path<String>) -> Result<web::Json<UserView>, AppError> {
+pub async fn get_user(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, AppError> {
     auth.require(&[Role::Admin])?;
     let user = service::get(&state, user_id(&id)?).await?;
     Ok(web::Json(user.into()))
@@ -168,7 +184,11 @@ pub async fn get_user(state: web::Data<AppState>, auth: AuthUser, id: web::Path<
     security(("bearer" = []))
 )]
 #[post("/users/{id}/deactivate")]
-pub async fn deactivate_user(state: web::Data<AppState>, auth: AuthUser, id: web::Path<String>) -> Result<web::Json<UserView>, AppError> {
+pub async fn deactivate_user(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, AppError> {
     auth.require(&[Role::Admin])?;
     let user = service::deactivate(&state, auth.id, user_id(&id)?).await?;
     Ok(web::Json(user.into()))

@@ -61,8 +61,10 @@ pub fn insert_account(conn: &mut AnyConnection, mut account: NewAccount, hash: &
         return Err(AppError::invalid("programme_id", "no such programme"));
     }
     if let Some(id) = account.scope.relay_point_id {
-        let programme = store::relay_point_programme(conn, id)?.ok_or_else(|| AppError::invalid("relay_point_id", "no such relay point"))?;
-        let programme = ProgrammeId::parse(&programme).ok_or_else(|| AppError::internal("corrupt relay_points.programme_id"))?;
+        let programme = store::relay_point_programme(conn, id)?
+            .ok_or_else(|| AppError::invalid("relay_point_id", "no such relay point"))?;
+        let programme =
+            ProgrammeId::parse(&programme).ok_or_else(|| AppError::internal("corrupt relay_points.programme_id"))?;
         if account.scope.programme_id.is_some_and(|p| p != programme) {
             return Err(AppError::invalid("programme_id", "does not match the relay point's programme"));
         }
@@ -96,7 +98,12 @@ pub fn insert_account(conn: &mut AnyConnection, mut account: NewAccount, hash: &
 }
 
 /// One page of accounts and the cursor of the next page.
-pub async fn list(state: &AppState, role: Option<Role>, after: Option<String>, limit: i64) -> Result<(Vec<User>, Option<String>), AppError> {
+pub async fn list(
+    state: &AppState,
+    role: Option<Role>,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<User>, Option<String>), AppError> {
     let rows = state.db.run(move |c| store::list(c, role, after.as_deref(), limit + 1).map_err(AppError::from)).await?;
     let mut users = rows.into_iter().map(|r| r.into_user()).collect::<Result<Vec<_>, _>>()?;
     let next = if users.len() as i64 > limit {

@@ -66,19 +66,11 @@ pub fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> QueryResult<()> {
 }
 
 pub fn find_by_id(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<UserRow>> {
-    users::table
-        .find(id.to_string())
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
+    users::table.find(id.to_string()).select(UserRow::as_select()).first(conn).optional()
 }
 
 pub fn find_by_email(conn: &mut AnyConnection, email: &Email) -> QueryResult<Option<UserRow>> {
-    users::table
-        .filter(users::email.eq(email.as_str()))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
+    users::table.filter(users::email.eq(email.as_str())).select(UserRow::as_select()).first(conn).optional()
 }
 
 pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
@@ -86,7 +78,12 @@ pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
 }
 
 /// One page of users ordered by e-mail, starting after `after`.
-pub fn list(conn: &mut AnyConnection, role: Option<Role>, after: Option<&str>, limit: i64) -> QueryResult<Vec<UserRow>> {
+pub fn list(
+    conn: &mut AnyConnection,
+    role: Option<Role>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<UserRow>> {
     let mut q = users::table.select(UserRow::as_select()).order(users::email.asc()).limit(limit).into_boxed();
     if let Some(role) = role {
         q = q.filter(users::role.eq(role.as_str()));

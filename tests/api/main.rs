@@ -1,1 +1,16 @@
+//! The integration suite: each test spawns the real app on port 0 with its own
+//! fresh database and speaks HTTP to it — once on SQLite, once on PostgreSQL.
 
+// Test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+mod postgres;
+
+mod auth;
+mod cli;
+mod errors;
+mod migrations;
+mod openapi;
+mod ops;
+mod users;
