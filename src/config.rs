@@ -55,6 +55,14 @@ pub struct Settings {
     /// separated by commas; the first signs, all verify (rotation). Required in
     /// production; in development a key file is generated when unset.
     pub jwt_keys: Option<String>,
+    /// `SAFERELAY_MASTER_KEYS`: contact master keys as `kid:base64(32 bytes)` pairs
+    /// separated by commas; the first wraps new data keys, all unwrap (rotation).
+    /// Required in production; in development kept in the key file when unset.
+    pub master_keys: Option<String>,
+    /// `SAFERELAY_SIGNAL_RATE_LIMIT_PER_HOUR`: signals one relay point may file per
+    /// hour before getting 429 (at least 1, so a first signal is never refused).
+    /// Default `30`.
+    pub signal_rate_limit_per_hour: u32,
     /// `SAFERELAY_JWT_ISSUER`: `iss` of access tokens. Default `saferelay`.
     pub jwt_issuer: String,
     /// `SAFERELAY_JWT_AUDIENCE`: `aud` of access tokens. Default `saferelay-api`.
@@ -88,6 +96,8 @@ impl Default for Settings {
             max_body_bytes: 64 * 1024,
             key_file: "saferelay-keys.json".into(),
             jwt_keys: None,
+            master_keys: None,
+            signal_rate_limit_per_hour: 30,
             jwt_issuer: "saferelay".into(),
             jwt_audience: "saferelay-api".into(),
             access_token_ttl_secs: 900,
@@ -125,8 +135,14 @@ impl Settings {
         if self.hash_concurrency == 0 || self.db_pool_size == 0 {
             return Err("hash_concurrency and db_pool_size must be at least 1".into());
         }
-        if self.env == Environment::Production && self.jwt_keys.is_none() {
-            return Err("production mode requires SAFERELAY_JWT_KEYS (generated keys are for development only)".into());
+        if self.env == Environment::Production && (self.jwt_keys.is_none() || self.master_keys.is_none()) {
+            return Err(
+                "production mode requires SAFERELAY_JWT_KEYS and SAFERELAY_MASTER_KEYS (generated keys are for development only)"
+                    .into(),
+            );
+        }
+        if self.signal_rate_limit_per_hour == 0 {
+            return Err("signal_rate_limit_per_hour must be at least 1".into());
         }
         crate::db::DatabaseUrl::parse(&self.database_url)?;
         Ok(())
@@ -141,6 +157,7 @@ impl fmt::Debug for Settings {
             .field("port", &self.port)
             .field("database", &crate::db::DatabaseUrl::parse(&self.database_url).map(|u| u.backend()).ok())
             .field("jwt_keys", &self.jwt_keys.as_ref().map(|_| "[redacted]"))
+            .field("master_keys", &self.master_keys.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }

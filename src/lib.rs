@@ -2,11 +2,13 @@
 
 pub mod auth;
 pub mod config;
+pub mod crypto;
 pub mod db;
 pub mod http;
 pub mod ids;
 pub mod openapi;
 pub mod ops;
+pub mod routing;
 pub mod startup;
 pub mod telemetry;
 pub mod users;

@@ -17,6 +17,7 @@ use crate::auth::keys::{load_or_create_key_file, parse_key_list};
 use crate::auth::password::PasswordHasher;
 use crate::auth::tokens::TokenKeys;
 use crate::config::{Environment, Settings};
+use crate::crypto::MasterKeyRing;
 use crate::db::{self, Backend, DatabaseUrl, Db};
 use crate::http::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
@@ -32,6 +33,7 @@ pub struct AppState {
     pub db: Db,
     pub tokens: TokenKeys,
     pub hasher: PasswordHasher,
+    pub master_keys: MasterKeyRing,
     pub metrics: Metrics,
 }
 
@@ -58,16 +60,37 @@ pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Loads the access-token keys: configured ones, else (development only) the key file.
-pub fn load_token_keys(settings: &Settings) -> anyhow::Result<TokenKeys> {
-    let keys = match (&settings.jwt_keys, settings.env) {
-        (Some(list), _) => parse_key_list(list),
-        (None, Environment::Development) => load_or_create_key_file(Path::new(&settings.key_file)),
-        (None, Environment::Production) => Err("production mode requires SAFERELAY_JWT_KEYS".into()),
-    }
-    .map_err(anyhow::Error::msg)?;
-    TokenKeys::new(&keys, &settings.jwt_issuer, &settings.jwt_audience, settings.access_token_ttl_secs)
-        .map_err(anyhow::Error::msg)
+/// Loads the access-token keys and contact master keys: configured ones, else
+/// (development only) the key file.
+pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenKeys, MasterKeyRing)> {
+    let file = match (&settings.jwt_keys, &settings.master_keys, settings.env) {
+        (Some(_), Some(_), _) => None,
+        (_, _, Environment::Development) => {
+            Some(load_or_create_key_file(Path::new(&settings.key_file)).map_err(anyhow::Error::msg)?)
+        }
+        (_, _, Environment::Production) => {
+            anyhow::bail!("production mode requires SAFERELAY_JWT_KEYS and SAFERELAY_MASTER_KEYS")
+        }
+    };
+    let jwt = match (&settings.jwt_keys, &file) {
+        (Some(list), _) => parse_key_list(list).map_err(anyhow::Error::msg)?,
+        (None, Some(f)) => f.jwt.clone(),
+        (None, None) => anyhow::bail!("no JWT keys"),
+    };
+    let master = match (&settings.master_keys, &file) {
+        (Some(list), _) => parse_key_list(list).map_err(anyhow::Error::msg)?,
+        (None, Some(f)) => f.master.clone(),
+        (None, None) => anyhow::bail!("no master keys"),
+    };
+    let tokens = TokenKeys::new(&jwt, &settings.jwt_issuer, &settings.jwt_audience, settings.access_token_ttl_secs)
+        .map_err(anyhow::Error::msg)?;
+    let master = master
+        .iter()
+        .map(|k| Ok((k.kid.clone(), k.secret_bytes()?)))
+        .collect::<Result<Vec<_>, String>>()
+        .and_then(MasterKeyRing::new)
+        .map_err(anyhow::Error::msg)?;
+    Ok((tokens, master))
 }
 
 /// Creates the first admin when the database has no account at all; returns its
@@ -99,12 +122,12 @@ pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String,
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = connect_and_migrate(&settings).await?;
-        let tokens = load_token_keys(&settings)?;
+        let (tokens, master_keys) = load_keys(&settings)?;
         let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { settings, db, tokens, hasher, metrics: Metrics::new() });
+        let state = web::Data::new(AppState { settings, db, tokens, hasher, master_keys, metrics: Metrics::new() });
         let bootstrap_admin = bootstrap_admin(&state).await?;
         let server = run(listener, state)?;
         Ok(Self { port, server, bootstrap_admin })

@@ -1,6 +1,7 @@
-//! Access-token signing keys. Production takes them from `SAFERELAY_JWT_KEYS`;
-//! development generates one into a key file created with mode 0600, so restarts
-//! keep sessions valid and nothing secret lands in the repository.
+//! Secret keys: access-token signing keys and contact master keys. Production takes
+//! them from `SAFERELAY_JWT_KEYS` and `SAFERELAY_MASTER_KEYS`; development generates
+//! them into a key file created with mode 0600, so restarts keep sessions valid and
+//! contacts readable, and nothing secret lands in the repository.
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -11,11 +12,11 @@ use base64::engine::general_purpose::STANDARD;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-/// One HMAC key with its id (`kid`).
+/// One secret with its id (`kid`).
 #[derive(Clone, Serialize, Deserialize)]
 pub struct SigningKey {
     pub kid: String,
-    /// Base64 of at least 32 random bytes.
+    /// Base64 of 32 (or, for signing keys, at least 32) random bytes.
     pub secret: String,
 }
 
@@ -29,13 +30,37 @@ impl SigningKey {
     }
 }
 
+/// The development key file.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct KeyFile {
-    jwt: Vec<SigningKey>,
+pub struct KeyFile {
+    pub jwt: Vec<SigningKey>,
+    #[serde(default)]
+    pub master: Vec<SigningKey>,
 }
 
-/// Parses `kid:base64,kid:base64` (first one signs).
+fn generate(prefix: &str) -> SigningKey {
+    let mut secret = [0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    SigningKey {
+        kid: format!("{prefix}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
+        secret: STANDARD.encode(secret),
+    }
+}
+
+fn write_private(path: &Path, file: &KeyFile, create_new: bool) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(file).map_err(|e| e.to_string())?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(create_new)
+        .truncate(!create_new)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+    f.write_all(json.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// Parses `kid:base64,kid:base64` (the first one is current).
 pub fn parse_key_list(list: &str) -> Result<Vec<SigningKey>, String> {
     let keys: Vec<SigningKey> = list
         .split(',')
@@ -51,29 +76,21 @@ pub fn parse_key_list(list: &str) -> Result<Vec<SigningKey>, String> {
     Ok(keys)
 }
 
-/// Reads the development key file, creating it (mode 0600) on first use.
-pub fn load_or_create_key_file(path: &Path) -> Result<Vec<SigningKey>, String> {
+/// Reads the development key file, creating it (mode 0600) on first use, and
+/// adding a master key to a file written before master keys existed.
+pub fn load_or_create_key_file(path: &Path) -> Result<KeyFile, String> {
     if path.exists() {
         let text = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-        let file: KeyFile = serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?;
-        return Ok(file.jwt);
+        let mut file: KeyFile = serde_json::from_str(&text).map_err(|e| format!("parsing {}: {e}", path.display()))?;
+        if file.master.is_empty() {
+            file.master.push(generate("master"));
+            write_private(path, &file, false)?;
+        }
+        return Ok(file);
     }
-    let mut secret = [0u8; 32];
-    rand::rng().fill_bytes(&mut secret);
-    let key = SigningKey {
-        kid: format!("dev-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
-        secret: STANDARD.encode(secret),
-    };
-    let file = KeyFile { jwt: vec![key] };
-    let json = serde_json::to_string_pretty(&file).map_err(|e| e.to_string())?;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|e| format!("creating {}: {e}", path.display()))?;
-    f.write_all(json.as_bytes()).map_err(|e| e.to_string())?;
-    Ok(file.jwt)
+    let file = KeyFile { jwt: vec![generate("dev")], master: vec![generate("master")] };
+    write_private(path, &file, true)?;
+    Ok(file)
 }
 
 #[cfg(test)]
@@ -89,8 +106,9 @@ mod tests {
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         let second = load_or_create_key_file(&path).unwrap();
-        assert_eq!(first[0].secret, second[0].secret);
-        assert_eq!(first[0].secret_bytes().unwrap().len(), 32);
+        assert_eq!(first.jwt[0].secret, second.jwt[0].secret);
+        assert_eq!(first.master[0].secret, second.master[0].secret);
+        assert_eq!(first.jwt[0].secret_bytes().unwrap().len(), 32);
     }
 
     #[test]

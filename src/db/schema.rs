@@ -40,6 +40,10 @@ diesel::table! {
         time_zone -> Text,
         active -> Bool,
         created_at -> Timestamp,
+        kind -> Text,
+        weekly_hours -> Text,
+        exceptions -> Text,
+        intake_email -> Nullable<Text>,
     }
 }
 
@@ -72,7 +76,109 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    routing_rules (id) {
+        id -> Text,
+        priority -> Integer,
+        region -> Nullable<Text>,
+        postcode_from -> Nullable<Integer>,
+        postcode_to -> Nullable<Integer>,
+        language -> Nullable<Text>,
+        helpline_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signals (id) {
+        id -> Text,
+        reference -> Text,
+        relay_point_id -> Text,
+        submitted_by -> Text,
+        helpline_id -> Text,
+        urgency -> Text,
+        language -> Text,
+        status -> Text,
+        region -> Text,
+        relay_kind -> Text,
+        relay_training_status -> Text,
+        expected_callback_at -> Timestamp,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    signal_contacts (signal_id) {
+        signal_id -> Text,
+        key_id -> Text,
+        wrapped_key -> Binary,
+        ciphertext -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        signal_id -> Text,
+        event -> Text,
+        priority -> Integer,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, idem_key) {
+        user_id -> Text,
+        idem_key -> Text,
+        request_mac -> Text,
+        status_code -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resources (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        regions -> Text,
+        languages -> Text,
+        phone -> Nullable<Text>,
+        website -> Nullable<Text>,
+        opening_hours -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(relay_points -> programmes (programme_id));
+diesel::joinable!(signals -> helplines (helpline_id));
+diesel::joinable!(signals -> relay_points (relay_point_id));
+diesel::joinable!(signal_contacts -> signals (signal_id));
+diesel::joinable!(outbox -> signals (signal_id));
+diesel::joinable!(routing_rules -> helplines (helpline_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 
-diesel::allow_tables_to_appear_in_same_query!(programmes, relay_points, helplines, users, refresh_tokens);
+diesel::allow_tables_to_appear_in_same_query!(
+    programmes,
+    relay_points,
+    helplines,
+    users,
+    refresh_tokens,
+    routing_rules,
+    signals,
+    signal_contacts,
+    outbox,
+    idempotency_keys,
+    resources,
+);

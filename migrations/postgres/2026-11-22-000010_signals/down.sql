@@ -1,0 +1,10 @@
+DROP TABLE resources;
+DROP TABLE idempotency_keys;
+DROP TABLE outbox;
+DROP TABLE signal_contacts;
+DROP TABLE signals;
+DROP TABLE routing_rules;
+ALTER TABLE helplines DROP COLUMN intake_email;
+ALTER TABLE helplines DROP COLUMN exceptions;
+ALTER TABLE helplines DROP COLUMN weekly_hours;
+ALTER TABLE helplines DROP COLUMN kind;

@@ -1,0 +1,87 @@
+-- Signal intake and routing: helpline opening hours, routing rules, signals, their
+-- encrypted contact (own table, so it can be destroyed alone), the outbox written in
+-- the same transaction, idempotency records, and the referral directory.
+
+ALTER TABLE helplines ADD COLUMN kind TEXT NOT NULL DEFAULT 'helpline';
+ALTER TABLE helplines ADD COLUMN weekly_hours TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE helplines ADD COLUMN exceptions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE helplines ADD COLUMN intake_email TEXT;
+
+CREATE TABLE routing_rules (
+    id TEXT PRIMARY KEY NOT NULL,
+    priority INTEGER NOT NULL,
+    region TEXT,
+    postcode_from INTEGER,
+    postcode_to INTEGER,
+    language TEXT,
+    helpline_id TEXT NOT NULL REFERENCES helplines (id),
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX routing_rules_priority ON routing_rules (priority);
+
+CREATE TABLE signals (
+    id TEXT PRIMARY KEY NOT NULL,
+    reference TEXT NOT NULL UNIQUE,
+    relay_point_id TEXT NOT NULL REFERENCES relay_points (id),
+    submitted_by TEXT NOT NULL REFERENCES users (id),
+    helpline_id TEXT NOT NULL REFERENCES helplines (id),
+    urgency TEXT NOT NULL,
+    language TEXT NOT NULL,
+    status TEXT NOT NULL,
+    region TEXT NOT NULL,
+    relay_kind TEXT NOT NULL,
+    relay_training_status TEXT NOT NULL,
+    expected_callback_at TIMESTAMP NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX signals_relay_created ON signals (relay_point_id, created_at);
+CREATE INDEX signals_helpline_status ON signals (helpline_id, status, urgency, created_at);
+
+CREATE TABLE signal_contacts (
+    signal_id TEXT PRIMARY KEY NOT NULL REFERENCES signals (id),
+    key_id TEXT NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    ciphertext BLOB NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE outbox (
+    id TEXT PRIMARY KEY NOT NULL,
+    signal_id TEXT NOT NULL REFERENCES signals (id),
+    event TEXT NOT NULL,
+    priority INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMP NOT NULL,
+    last_error TEXT,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (status, priority, next_attempt_at);
+
+CREATE TABLE idempotency_keys (
+    user_id TEXT NOT NULL REFERENCES users (id),
+    idem_key TEXT NOT NULL,
+    request_mac TEXT NOT NULL,
+    status_code INTEGER NOT NULL,
+    response_body TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (user_id, idem_key)
+);
+CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);
+
+CREATE TABLE resources (
+    id TEXT PRIMARY KEY NOT NULL,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    regions TEXT NOT NULL,
+    languages TEXT NOT NULL,
+    phone TEXT,
+    website TEXT,
+    opening_hours TEXT,
+    active BOOLEAN NOT NULL DEFAULT 1,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
