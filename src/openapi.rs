@@ -22,6 +22,9 @@ use crate::http::error::{FieldError, Problem};
     tags(
         (name = "auth", description = "Sign-in and sessions"),
         (name = "users", description = "Account administration"),
+        (name = "signals", description = "Mask-19 signals filed by relay points"),
+        (name = "routing", description = "Helplines, opening hours and routing rules"),
+        (name = "resources", description = "Referral directory"),
         (name = "operations", description = "Probes and metrics"),
     )
 )]
@@ -46,7 +49,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::auth::routes::configure)
-            .configure(crate::users::routes::configure),
+            .configure(crate::users::routes::configure)
+            .configure(crate::signals::routes::configure)
+            .configure(crate::routing::routes::configure)
+            .configure(crate::resources::routes::configure),
     );
 }
 

@@ -3,5 +3,8 @@
 
 pub mod hours;
 pub mod model;
+pub mod routes;
+pub mod service;
+pub mod store;
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,6 @@
 //! Routing: which helpline calls back, given where the relay is and the language of
 //! the callback. Pure: rules, destinations and "now" come in, a decision comes out.
 
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -39,7 +37,7 @@ macro_rules! text_enum {
                 match self { $(Self::$v => $s),* }
             }
         }
-        impl FromStr for $t {
+        impl ::std::str::FromStr for $t {
             type Err = ();
             fn from_str(s: &str) -> Result<Self, ()> {
                 match s { $($s => Ok(Self::$v),)* _ => Err(()) }

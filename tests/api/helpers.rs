@@ -211,3 +211,69 @@ pub async fn problem(resp: Response, status: StatusCode) -> Value {
     assert!(body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")));
     body
 }
+
+#[derive(diesel::QueryableByName)]
+struct TextRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+}
+
+/// Every byte the database holds for this app: the SQLite file after a WAL
+/// checkpoint (free pages included), or every PostgreSQL table as text.
+pub fn dump_database(app: &TestApp) -> Vec<u8> {
+    use diesel::prelude::*;
+    let mut conn = app.db();
+    match DatabaseUrl::parse(&app.database_url).unwrap().sqlite_path() {
+        Some(path) => {
+            conn.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);").expect("checkpoint");
+            let mut bytes = std::fs::read(path).expect("database file");
+            bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+            bytes
+        }
+        None => {
+            let tables: Vec<TextRow> = diesel::sql_query(
+                "SELECT table_name::text AS t FROM information_schema.tables WHERE table_schema = 'public'",
+            )
+            .load(&mut conn)
+            .expect("tables");
+            let mut out = Vec::new();
+            for table in tables {
+                let rows: Vec<TextRow> = diesel::sql_query(format!("SELECT x::text AS t FROM {} x", table.t))
+                    .load(&mut conn)
+                    .expect("dump table");
+                for r in rows {
+                    out.extend(r.t.into_bytes());
+                    out.push(b'\n');
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Decrypts the single stored contact with the development master key.
+pub fn decrypt_only_contact(app: &TestApp) -> Value {
+    use base64::Engine;
+    use diesel::prelude::*;
+    use saferelay::db::schema::signal_contacts::dsl as sc;
+    let keys: Value = serde_json::from_str(&std::fs::read_to_string(&app.key_file).unwrap()).unwrap();
+    let ring = saferelay::crypto::MasterKeyRing::new(
+        keys["master"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                let secret = base64::engine::general_purpose::STANDARD.decode(k["secret"].as_str().unwrap()).unwrap();
+                (k["kid"].as_str().unwrap().to_string(), secret)
+            })
+            .collect(),
+    )
+    .unwrap();
+    let (signal_id, key_id, wrapped_key, ciphertext): (String, String, Vec<u8>, Vec<u8>) = sc::signal_contacts
+        .select((sc::signal_id, sc::key_id, sc::wrapped_key, sc::ciphertext))
+        .first(&mut app.db())
+        .unwrap();
+    let sealed = saferelay::crypto::Sealed { key_id, wrapped_key, ciphertext };
+    let plain = ring.open(&sealed, signal_id.as_bytes()).unwrap();
+    serde_json::from_slice(&plain).unwrap()
+}

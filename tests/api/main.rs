@@ -13,4 +13,6 @@ mod errors;
 mod migrations;
 mod openapi;
 mod ops;
+mod routing;
+mod signals;
 mod users;

@@ -1,0 +1,5 @@
+//! Referral directory: where else a relay can send someone (helplines, shelters,
+//! CAW/CPAS, police victim support, sexual-assault care centres, legal aid).
+
+pub mod routes;
+pub mod store;

@@ -1,0 +1,57 @@
+//! Diesel queries and the row type of the referral directory.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::resources;
+
+/// A `resources` row; regions and languages are comma-separated codes.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[diesel(table_name = resources)]
+pub struct ResourceRow {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub regions: String,
+    pub languages: String,
+    pub phone: Option<String>,
+    pub website: Option<String>,
+    pub opening_hours: Option<String>,
+    pub active: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub fn all_active(conn: &mut AnyConnection) -> QueryResult<Vec<ResourceRow>> {
+    resources::table
+        .filter(resources::active.eq(true))
+        .select(ResourceRow::as_select())
+        .order((resources::kind.asc(), resources::name.asc()))
+        .load(conn)
+}
+
+pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ResourceRow>> {
+    resources::table.find(id).select(ResourceRow::as_select()).first(conn).optional()
+}
+
+pub fn insert(conn: &mut AnyConnection, row: &ResourceRow) -> QueryResult<()> {
+    diesel::insert_into(resources::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Replaces every field but the id and creation time.
+pub fn replace(conn: &mut AnyConnection, row: &ResourceRow) -> QueryResult<usize> {
+    diesel::update(resources::table.find(&row.id))
+        .set((
+            resources::kind.eq(&row.kind),
+            resources::name.eq(&row.name),
+            resources::regions.eq(&row.regions),
+            resources::languages.eq(&row.languages),
+            resources::phone.eq(&row.phone),
+            resources::website.eq(&row.website),
+            resources::opening_hours.eq(&row.opening_hours),
+            resources::active.eq(row.active),
+            resources::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)
+}

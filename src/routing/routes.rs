@@ -1,0 +1,391 @@
+//! Endpoints for helplines (destinations) and routing rules. Admins manage them;
+//! every signed-in role may read helplines (public names, numbers and hours).
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::hours::{DateException, WeeklySlot};
+use super::model::{DestinationKind, Language, Region};
+use super::service::{self, Helpline, join_languages, validate_hours};
+use super::store::{HelplineChanges, HelplineRow, RoutingRuleRow};
+use crate::db;
+use crate::http::auth::AuthUser;
+use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::json::StrictJson;
+use crate::ids::HelplineId;
+use crate::startup::AppState;
+use crate::users::model::Role;
+
+/// A helpline or local service.
+#[derive(Serialize, ToSchema)]
+pub struct HelplineView {
+    pub id: HelplineId,
+    pub code: String,
+    pub name: String,
+    pub public_phone: String,
+    pub kind: DestinationKind,
+    pub languages: Vec<Language>,
+    pub time_zone: String,
+    pub active: bool,
+    pub weekly_hours: Vec<WeeklySlot>,
+    pub exceptions: Vec<DateException>,
+    pub intake_email: Option<String>,
+    /// Whether it is open at the time of the response.
+    pub open_now: bool,
+}
+
+impl From<Helpline> for HelplineView {
+    fn from(h: Helpline) -> Self {
+        let open_now = h.destination.hours.is_open(h.destination.time_zone, Utc::now());
+        Self {
+            id: h.destination.id,
+            code: h.row.code,
+            name: h.row.name,
+            public_phone: h.row.public_phone,
+            kind: h.destination.kind,
+            languages: h.destination.languages,
+            time_zone: h.row.time_zone,
+            active: h.row.active,
+            weekly_hours: h.weekly,
+            exceptions: h.exceptions,
+            intake_email: h.row.intake_email,
+            open_now,
+        }
+    }
+}
+
+/// Body of `POST /api/v1/helplines`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateHelplineRequest {
+    pub code: String,
+    pub name: String,
+    pub public_phone: String,
+    pub languages: Vec<Language>,
+    pub kind: Option<DestinationKind>,
+    pub weekly_hours: Vec<WeeklySlot>,
+    #[serde(default)]
+    pub exceptions: Vec<DateException>,
+    pub intake_email: Option<String>,
+}
+
+/// Body of `PATCH /api/v1/helplines/{id}`: only the fields given change.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateHelplineRequest {
+    pub name: Option<String>,
+    pub public_phone: Option<String>,
+    pub languages: Option<Vec<Language>>,
+    pub kind: Option<DestinationKind>,
+    pub active: Option<bool>,
+    pub weekly_hours: Option<Vec<WeeklySlot>>,
+    pub exceptions: Option<Vec<DateException>>,
+    pub intake_email: Option<String>,
+}
+
+fn required_text(field: &str, v: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = v.trim();
+    if v.is_empty() || v.chars().count() > max {
+        errors.push(FieldError::new(field, format!("must be 1 to {max} characters")));
+    }
+    v.to_string()
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String, AppError> {
+    serde_json::to_string(v).map_err(|e| AppError::internal(format!("serialising hours: {e}")))
+}
+
+fn check_email(v: &Option<String>, errors: &mut Vec<FieldError>) {
+    if let Some(e) = v
+        && crate::users::model::Email::parse(e).is_err()
+    {
+        errors.push(FieldError::new("intake_email", "is not a valid e-mail address"));
+    }
+}
+
+impl TryFrom<CreateHelplineRequest> for HelplineRow {
+    type Error = AppError;
+    fn try_from(r: CreateHelplineRequest) -> Result<Self, AppError> {
+        let mut errors = validate_hours(&r.weekly_hours, &r.exceptions);
+        let code = required_text("code", &r.code, 32, &mut errors);
+        let name = required_text("name", &r.name, 120, &mut errors);
+        let public_phone = required_text("public_phone", &r.public_phone, 40, &mut errors);
+        if r.languages.is_empty() {
+            errors.push(FieldError::new("languages", "at least one language"));
+        }
+        check_email(&r.intake_email, &mut errors);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        Ok(HelplineRow {
+            id: HelplineId::new().to_string(),
+            code,
+            name,
+            public_phone,
+            languages: join_languages(&r.languages),
+            time_zone: "Europe/Brussels".into(),
+            active: true,
+            created_at: db::now(),
+            kind: r.kind.unwrap_or(DestinationKind::Helpline).as_str().into(),
+            weekly_hours: to_json(&r.weekly_hours)?,
+            exceptions: to_json(&r.exceptions)?,
+            intake_email: r.intake_email.map(|e| e.trim().to_lowercase()),
+        })
+    }
+}
+
+impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
+    type Error = AppError;
+    fn try_from(r: UpdateHelplineRequest) -> Result<Self, AppError> {
+        let mut errors =
+            validate_hours(r.weekly_hours.as_deref().unwrap_or(&[]), r.exceptions.as_deref().unwrap_or(&[]));
+        let name = r.name.map(|n| required_text("name", &n, 120, &mut errors));
+        let public_phone = r.public_phone.map(|p| required_text("public_phone", &p, 40, &mut errors));
+        if r.languages.as_ref().is_some_and(Vec::is_empty) {
+            errors.push(FieldError::new("languages", "at least one language"));
+        }
+        check_email(&r.intake_email, &mut errors);
+        if !errors.is_empty() {
+            return Err(AppError::Validation(errors));
+        }
+        let changes = HelplineChanges {
+            name,
+            public_phone,
+            languages: r.languages.as_deref().map(join_languages),
+            active: r.active,
+            kind: r.kind.map(|k| k.as_str().to_string()),
+            weekly_hours: r.weekly_hours.as_ref().map(to_json).transpose()?,
+            exceptions: r.exceptions.as_ref().map(to_json).transpose()?,
+            intake_email: r.intake_email.map(|e| Some(e.trim().to_lowercase())),
+        };
+        let empty = changes.name.is_none()
+            && changes.public_phone.is_none()
+            && changes.languages.is_none()
+            && changes.active.is_none()
+            && changes.kind.is_none()
+            && changes.weekly_hours.is_none()
+            && changes.exceptions.is_none()
+            && changes.intake_email.is_none();
+        if empty {
+            return Err(AppError::invalid("body", "name at least one field to change"));
+        }
+        Ok(changes)
+    }
+}
+
+fn helpline_id(raw: &str) -> Result<HelplineId, AppError> {
+    HelplineId::parse(raw).ok_or(AppError::NotFound)
+}
+
+/// List helplines and local services with their hours.
+#[utoipa::path(tag = "routing", responses(
+    (status = 200, body = Vec<HelplineView>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/helplines")]
+pub async fn list_helplines(
+    state: web::Data<AppState>,
+    _auth: AuthUser,
+) -> Result<web::Json<Vec<HelplineView>>, AppError> {
+    let (_, helplines) = state.db.run(service::load_network).await?;
+    Ok(web::Json(helplines.into_iter().map(HelplineView::from).collect()))
+}
+
+/// Read one helpline.
+#[utoipa::path(tag = "routing", params(("id" = String, Path)), responses(
+    (status = 200, body = HelplineView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/helplines/{id}")]
+pub async fn get_helpline(
+    state: web::Data<AppState>,
+    _auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<HelplineView>, AppError> {
+    let id = helpline_id(&id)?;
+    Ok(web::Json(state.db.run(move |c| service::get_helpline(c, id)).await?.into()))
+}
+
+/// Create a helpline or local service (admin).
+#[utoipa::path(tag = "routing", request_body = CreateHelplineRequest, responses(
+    (status = 201, body = HelplineView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/helplines")]
+pub async fn create_helpline(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<CreateHelplineRequest>,
+) -> Result<HttpResponse, AppError> {
+    auth.require(&[Role::Admin])?;
+    let row = HelplineRow::try_from(body.0)?;
+    let created = state.db.write(move |c| service::create_helpline(c, row)).await?;
+    Ok(HttpResponse::Created().json(HelplineView::from(created)))
+}
+
+/// Change a helpline's details, languages or opening hours (admin).
+#[utoipa::path(tag = "routing", params(("id" = String, Path)), request_body = UpdateHelplineRequest, responses(
+    (status = 200, body = HelplineView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[patch("/helplines/{id}")]
+pub async fn update_helpline(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+    body: StrictJson<UpdateHelplineRequest>,
+) -> Result<web::Json<HelplineView>, AppError> {
+    auth.require(&[Role::Admin])?;
+    let id = helpline_id(&id)?;
+    let changes = HelplineChanges::try_from(body.0)?;
+    Ok(web::Json(state.db.write(move |c| service::update_helpline(c, id, changes)).await?.into()))
+}
+
+/// A routing rule: when every condition given holds, signals go to `helpline_id`.
+#[derive(Serialize, ToSchema)]
+pub struct RoutingRuleView {
+    pub id: String,
+    pub priority: i32,
+    pub region: Option<Region>,
+    pub postcode_from: Option<i32>,
+    pub postcode_to: Option<i32>,
+    pub language: Option<Language>,
+    pub helpline_id: HelplineId,
+    pub created_at: DateTime<Utc>,
+}
+
+impl TryFrom<RoutingRuleRow> for RoutingRuleView {
+    type Error = AppError;
+    fn try_from(r: RoutingRuleRow) -> Result<Self, AppError> {
+        let rule = super::model::RoutingRule::try_from(r.clone())?;
+        Ok(Self {
+            id: r.id,
+            priority: r.priority,
+            region: rule.region,
+            postcode_from: r.postcode_from,
+            postcode_to: r.postcode_to,
+            language: rule.language,
+            helpline_id: rule.helpline,
+            created_at: r.created_at.and_utc(),
+        })
+    }
+}
+
+/// Body of `POST /api/v1/routing-rules`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRuleRequest {
+    /// Lower runs first.
+    pub priority: i32,
+    pub region: Option<Region>,
+    pub postcode_from: Option<i32>,
+    pub postcode_to: Option<i32>,
+    pub language: Option<Language>,
+    pub helpline_id: HelplineId,
+}
+
+impl TryFrom<CreateRuleRequest> for RoutingRuleRow {
+    type Error = AppError;
+    fn try_from(r: CreateRuleRequest) -> Result<Self, AppError> {
+        let valid = |p: i32| (1000..=9999).contains(&p);
+        match (r.postcode_from, r.postcode_to) {
+            (None, None) => {}
+            (Some(f), Some(t)) if valid(f) && valid(t) && f <= t => {}
+            _ => {
+                return Err(AppError::invalid(
+                    "postcode_from",
+                    "give both postcode_from and postcode_to, 1000–9999, from ≤ to",
+                ));
+            }
+        }
+        Ok(RoutingRuleRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            priority: r.priority,
+            region: r.region.map(|x| x.as_str().to_string()),
+            postcode_from: r.postcode_from,
+            postcode_to: r.postcode_to,
+            language: r.language.map(|x| x.as_str().to_string()),
+            helpline_id: r.helpline_id.to_string(),
+            created_at: db::now(),
+        })
+    }
+}
+
+/// List routing rules in the order they are tried (admin).
+#[utoipa::path(tag = "routing", responses(
+    (status = 200, body = Vec<RoutingRuleView>),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/routing-rules")]
+pub async fn list_routing_rules(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+) -> Result<web::Json<Vec<RoutingRuleView>>, AppError> {
+    auth.require(&[Role::Admin])?;
+    let rows = state.db.run(|c| super::store::all_rules(c).map_err(AppError::from)).await?;
+    Ok(web::Json(rows.into_iter().map(RoutingRuleView::try_from).collect::<Result<_, _>>()?))
+}
+
+/// Add a routing rule (admin).
+#[utoipa::path(tag = "routing", request_body = CreateRuleRequest, responses(
+    (status = 201, body = RoutingRuleView),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/routing-rules")]
+pub async fn create_routing_rule(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<CreateRuleRequest>,
+) -> Result<HttpResponse, AppError> {
+    auth.require(&[Role::Admin])?;
+    let row = RoutingRuleRow::try_from(body.0)?;
+    let created = state.db.write(move |c| service::create_rule(c, row)).await?;
+    Ok(HttpResponse::Created().json(RoutingRuleView::try_from(created)?))
+}
+
+/// Remove a routing rule (admin).
+#[utoipa::path(tag = "routing", params(("id" = String, Path)), responses(
+    (status = 204, description = "Removed"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[delete("/routing-rules/{id}")]
+pub async fn delete_routing_rule(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    auth.require(&[Role::Admin])?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?.to_string();
+    let n = state.db.write(move |c| super::store::delete_rule(c, &id).map_err(AppError::from)).await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_helplines)
+        .service(get_helpline)
+        .service(create_helpline)
+        .service(update_helpline)
+        .service(list_routing_rules)
+        .service(create_routing_rule)
+        .service(delete_routing_rule);
+}

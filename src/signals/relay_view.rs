@@ -1,0 +1,89 @@
+//! What relays may see of their signals: status only, never contact or outcome.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::model::{Reference, SignalStatus, Urgency};
+use super::store::{self, SignalWithHelpline};
+use crate::http::auth::AuthUser;
+use crate::http::error::AppError;
+use crate::startup::AppState;
+use crate::users::model::Role;
+
+/// A signal as its relay point follows it.
+#[derive(Serialize, ToSchema)]
+pub struct RelaySignalView {
+    pub reference: String,
+    pub status: SignalStatus,
+    pub urgency: Urgency,
+    pub helpline: super::service::HelplineSummary,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<SignalWithHelpline> for RelaySignalView {
+    type Error = AppError;
+    fn try_from((s, name, public_phone): SignalWithHelpline) -> Result<Self, AppError> {
+        let corrupt = || AppError::internal("corrupt signals row");
+        Ok(Self {
+            status: s.status.parse().map_err(|_| corrupt())?,
+            urgency: s.urgency.parse().map_err(|_| corrupt())?,
+            reference: s.reference,
+            helpline: super::service::HelplineSummary { name, public_phone },
+            created_at: s.created_at.and_utc(),
+            updated_at: s.updated_at.and_utc(),
+        })
+    }
+}
+
+fn relay_of(auth: &AuthUser) -> Result<String, AppError> {
+    auth.require(&[Role::RelayStaff])?;
+    auth.scope.relay_point_id.map(|r| r.to_string()).ok_or(AppError::Forbidden)
+}
+
+/// One signal of the caller's relay point; any other reference is 404.
+pub async fn get(state: &AppState, auth: &AuthUser, reference: &str) -> Result<RelaySignalView, AppError> {
+    let relay = relay_of(auth)?;
+    let reference = Reference::parse(reference).ok_or(AppError::NotFound)?;
+    let row = state
+        .db
+        .run(move |c| Ok::<_, AppError>(store::find_for_relay(c, &relay, reference.as_str())?))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    row.try_into()
+}
+
+/// A page of the relay point's signals, newest first; the cursor is `created_at|id`.
+pub async fn list(
+    state: &AppState,
+    auth: &AuthUser,
+    status: Option<SignalStatus>,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<RelaySignalView>, Option<String>), AppError> {
+    let relay = relay_of(auth)?;
+    let before = after
+        .map(|c| {
+            let (at, id) =
+                c.split_once('|').ok_or_else(|| AppError::invalid("cursor", "is not a cursor this API issued"))?;
+            let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.f")
+                .map_err(|_| AppError::invalid("cursor", "is not a cursor this API issued"))?;
+            Ok::<_, AppError>((at, id.to_string()))
+        })
+        .transpose()?;
+    let rows = state
+        .db
+        .run(move |c| {
+            Ok::<_, AppError>(store::list_for_relay(c, &relay, status.map(SignalStatus::as_str), before, limit + 1)?)
+        })
+        .await?;
+    let more = rows.len() as i64 > limit;
+    let mut next = None;
+    let mut items = Vec::new();
+    for row in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
+        next = Some(format!("{}|{}", row.0.created_at.format("%Y-%m-%dT%H:%M:%S%.f"), row.0.id));
+        items.push(RelaySignalView::try_from(row)?);
+    }
+    Ok((items, if more { next } else { None }))
+}

@@ -1,0 +1,166 @@
+//! Relay endpoints: file a signal, follow its status.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::model::{Contact, SafeWindow, SignalStatus, Urgency};
+use super::relay_view::{self, RelaySignalView};
+use super::service::{self, Receipt, Submission};
+use crate::http::auth::AuthUser;
+use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::json::StrictJson;
+use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::routing::model::Language;
+use crate::startup::AppState;
+
+/// Body of `POST /api/v1/signals`. Only what the callback needs: no name, no
+/// address, no story.
+#[derive(Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitSignalRequest {
+    /// Callback number; Belgian numbers may omit +32. Stored encrypted only.
+    pub phone: String,
+    /// A first name or alias the helpline may ask for (max 40 characters).
+    pub alias: Option<String>,
+    /// Language for the callback.
+    pub language: Language,
+    /// When calling is safe (Europe/Brussels). Empty: no restriction was given.
+    pub safe_windows: Vec<SafeWindow>,
+    /// Whether leaving a voicemail is safe.
+    pub voicemail_ok: bool,
+    pub urgency: Urgency,
+    /// The person agreed to be called back. Must be `true`.
+    pub consent: bool,
+    /// Short note for the helpline (max 500 characters).
+    pub note: Option<String>,
+}
+
+impl TryFrom<SubmitSignalRequest> for Submission {
+    type Error = AppError;
+    fn try_from(r: SubmitSignalRequest) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        if !r.consent {
+            errors.push(FieldError::new("consent", "the person must agree to be called back (consent: true)"));
+        }
+        let contact = Contact::parse(&r.phone, r.alias.as_deref(), r.safe_windows, r.voicemail_ok, r.note.as_deref())
+            .map_err(|e| errors.extend(e))
+            .ok();
+        match contact {
+            Some(contact) if errors.is_empty() => Ok(Submission { contact, language: r.language, urgency: r.urgency }),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<String, AppError> {
+    let field = |m: &str| AppError::BadRequest {
+        code: "idempotency_key_required",
+        detail: format!(
+            "The Idempotency-Key header {m}; send a new random key (e.g. a UUID) per signal and reuse it on retries."
+        ),
+        errors: vec![FieldError::new("Idempotency-Key", m)],
+    };
+    let v = req.headers().get("idempotency-key").ok_or_else(|| field("is required"))?;
+    let v = v.to_str().map_err(|_| field("must be printable ASCII"))?.trim().trim_matches('"');
+    if v.is_empty() || v.len() > 200 || !v.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(field("must be 1 to 200 printable characters"));
+    }
+    Ok(v.to_string())
+}
+
+/// File a Mask-19 signal (relay staff). Retries with the same `Idempotency-Key`
+/// and body return the first response; the response never echoes the contact.
+#[utoipa::path(
+    tag = "signals",
+    request_body = SubmitSignalRequest,
+    params(("Idempotency-Key" = String, Header, description = "A new random key per signal, reused on retries (24 h)")),
+    responses(
+        (status = 201, body = Receipt, headers(("Location" = String))),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/signals")]
+pub async fn submit_signal(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<SubmitSignalRequest>,
+) -> Result<HttpResponse, AppError> {
+    auth.require(&[crate::users::model::Role::RelayStaff])?;
+    let key = idempotency_key(&req)?;
+    let canonical =
+        zeroize::Zeroizing::new(serde_json::to_vec(&body.0).map_err(|e| AppError::internal(e.to_string()))?);
+    let mac = service::fingerprint(&state, &canonical)?;
+    let submission = Submission::try_from(body.0)?;
+    let (status, json) = service::submit(&state, &auth, key, mac, submission).await?;
+    let reference =
+        serde_json::from_str::<serde_json::Value>(&json).ok().and_then(|v| v["reference"].as_str().map(String::from));
+    let mut resp = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED))
+        .content_type("application/json")
+        .body(json);
+    if let Some(r) = reference.and_then(|r| HeaderValue::from_str(&format!("/api/v1/signals/{r}")).ok()) {
+        resp.headers_mut().insert(header::LOCATION, r);
+    }
+    Ok(resp)
+}
+
+/// Filters of `GET /api/v1/signals`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SignalFilter {
+    pub status: Option<SignalStatus>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// The caller's relay point's signals, newest first: status only.
+#[utoipa::path(tag = "signals", params(SignalFilter), responses(
+    (status = 200, body = Page<RelaySignalView>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/signals")]
+pub async fn list_signals(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    filter: web::Query<SignalFilter>,
+) -> Result<web::Json<Page<RelaySignalView>>, AppError> {
+    let f = filter.into_inner();
+    let page = PageQuery { limit: f.limit, cursor: f.cursor };
+    let (items, next) = relay_view::list(&state, &auth, f.status, page.after()?, page.limit()?).await?;
+    Ok(web::Json(Page { items, next_cursor: next.as_deref().map(encode_cursor) }))
+}
+
+/// One signal of the caller's relay point, by reference: status only.
+#[utoipa::path(tag = "signals", params(("reference" = String, Path, description = "e.g. K7Q-2XPA")), responses(
+    (status = 200, body = RelaySignalView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/signals/{reference}")]
+pub async fn get_signal(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+) -> Result<web::Json<RelaySignalView>, AppError> {
+    Ok(web::Json(relay_view::get(&state, &auth, &reference).await?))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(submit_signal).service(list_signals).service(get_signal);
+}

@@ -1,0 +1,283 @@
+//! Signal intake: idempotent, routed, encrypted, and written with its outbox row in
+//! one transaction — and what relays may see of a signal afterwards.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::model::{Contact, Reference, SignalStatus, Urgency};
+use super::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact};
+use crate::db::{self, AnyConnection};
+use crate::http::auth::AuthUser;
+use crate::http::error::{AppError, FieldError};
+use crate::ids::RelayPointId;
+use crate::resources::routes::{Resource, referrals};
+use crate::routing::model::{Language, Origin, Region, route};
+use crate::routing::service::load_network;
+use crate::startup::AppState;
+use crate::users::model::Role;
+
+/// How long an `Idempotency-Key` is remembered.
+pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
+
+/// A validated submission.
+pub struct Submission {
+    pub contact: Contact,
+    pub language: Language,
+    pub urgency: Urgency,
+}
+
+/// The helpline that will call back, as the relay may tell the person.
+#[derive(Clone, Serialize, ToSchema)]
+pub struct HelplineSummary {
+    pub name: String,
+    pub public_phone: String,
+}
+
+/// What the relay gets back. It never contains the contact (the phone at the
+/// counter may be shared).
+#[derive(Clone, Serialize, ToSchema)]
+pub struct Receipt {
+    /// Short reference to quote, e.g. `K7Q-2XPA`.
+    pub reference: String,
+    pub status: SignalStatus,
+    pub urgency: Urgency,
+    pub helpline: HelplineSummary,
+    /// Whether the helpline is open now.
+    pub helpline_open_now: bool,
+    /// When the callback can be expected to start at the earliest (absent when the
+    /// helpline has no opening hours in the next three weeks).
+    pub expected_callback_from: Option<DateTime<Utc>>,
+    /// For `immediate_danger`: what to do right now.
+    pub guidance: Option<String>,
+    /// The relay point's training status when the signal was filed; a signal from
+    /// a relay that is not `trained` is accepted and flagged.
+    pub relay_training_status: String,
+    /// Where else the person can get help, to hand over.
+    pub referrals: Vec<Resource>,
+}
+
+fn guidance(urgency: Urgency, language: Language) -> Option<String> {
+    (urgency == Urgency::ImmediateDanger).then(|| {
+        match language {
+            Language::Nl => "Onmiddellijk gevaar: bel nu 112. De hulplijn belt daarna zo snel mogelijk terug.",
+            Language::Fr => {
+                "Danger immédiat : appelez le 112 maintenant. La ligne d'écoute rappellera ensuite au plus vite."
+            }
+            Language::De => {
+                "Akute Gefahr: Rufen Sie jetzt 112 an. Die Hilfelinie ruft danach so schnell wie möglich zurück."
+            }
+            Language::En | Language::Other => {
+                "Immediate danger: call 112 now. The helpline will call back as soon as possible afterwards."
+            }
+        }
+        .to_string()
+    })
+}
+
+/// A keyed fingerprint of the request body: equal bodies give equal fingerprints,
+/// and without the server's key it reveals nothing of the phone number inside.
+pub fn fingerprint(state: &AppState, canonical_body: &[u8]) -> Result<String, AppError> {
+    let key = state.master_keys.mac_key().map_err(|e| AppError::internal(format!("mac key: {e}")))?;
+    let mut mac =
+        <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).map_err(|_| AppError::internal("mac key length"))?;
+    mac.update(canonical_body);
+    Ok(mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// An earlier answer to the same key: replayed when the body matches.
+fn replay(rec: IdempotencyRecord, mac: &str) -> Result<(u16, String), AppError> {
+    if rec.request_mac != mac {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "Idempotency-Key",
+            "this key was already used with a different request body; use a new key for a new signal",
+        )]));
+    }
+    Ok((u16::try_from(rec.status_code).unwrap_or(201), rec.response_body))
+}
+
+enum Written {
+    Created(String),
+    /// Another request with the same key committed first.
+    Raced,
+}
+
+/// Files a signal; returns the status code and JSON body to send (the first
+/// response again for a retry with the same key).
+pub async fn submit(
+    state: &AppState,
+    auth: &AuthUser,
+    key: String,
+    mac: String,
+    sub: Submission,
+) -> Result<(u16, String), AppError> {
+    auth.require(&[Role::RelayStaff])?;
+    let relay = auth.scope.relay_point_id.ok_or(AppError::Forbidden)?;
+    let user = auth.id.to_string();
+    let now = db::now();
+
+    let (u, k) = (user.clone(), key.clone());
+    if let Some(rec) = state.db.run(move |c| Ok::<_, AppError>(store::find_idempotency(c, &u, &k, now)?)).await? {
+        return replay(rec, &mac);
+    }
+    check_rate(state, relay, now).await?;
+
+    let Submission { contact, language, urgency } = sub;
+    let (receipt, signal) = state.db.run(move |c| prepare(c, relay, language, urgency)).await?;
+    let plaintext =
+        zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
+
+    for _attempt in 0..3 {
+        let mut signal = signal.clone();
+        signal.id = uuid::Uuid::new_v4().to_string();
+        signal.reference = Reference::generate().as_str().to_string();
+        signal.submitted_by = user.clone();
+        let sealed = state
+            .master_keys
+            .seal(&plaintext, signal.id.as_bytes())
+            .map_err(|e| AppError::internal(format!("sealing: {e}")))?;
+        let mut receipt = receipt.clone();
+        receipt.reference = signal.reference.clone();
+        let response = serde_json::to_string(&receipt).map_err(|e| AppError::internal(format!("receipt: {e}")))?;
+        let record = IdempotencyRecord {
+            user_id: user.clone(),
+            idem_key: key.clone(),
+            request_mac: mac.clone(),
+            status_code: 201,
+            response_body: response,
+            created_at: now,
+            expires_at: now + Duration::hours(IDEMPOTENCY_TTL_HOURS),
+        };
+        let contact_row = SignalContact {
+            signal_id: signal.id.clone(),
+            key_id: sealed.key_id,
+            wrapped_key: sealed.wrapped_key,
+            ciphertext: sealed.ciphertext,
+            created_at: now,
+        };
+        let written = state.db.write(move |c| write_signal(c, &signal, &contact_row, &record)).await;
+        match written {
+            Ok(Written::Created(response)) => {
+                tracing::info!(urgency = urgency.as_str(), "signal received");
+                return Ok((201, response));
+            }
+            Ok(Written::Raced) | Err(AppError::Conflict(_)) => {
+                let (u, k) = (user.clone(), key.clone());
+                if let Some(rec) =
+                    state.db.run(move |c| Ok::<_, AppError>(store::find_idempotency(c, &u, &k, now)?)).await?
+                {
+                    return replay(rec, &mac);
+                }
+                // A reference collision: try again with a new one.
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(AppError::internal("could not allocate a unique reference"))
+}
+
+/// The signal, its contact, its outbox row and the idempotency record: all or nothing.
+fn write_signal(
+    c: &mut AnyConnection,
+    signal: &Signal,
+    contact: &SignalContact,
+    record: &IdempotencyRecord,
+) -> Result<Written, AppError> {
+    store::delete_expired_idempotency(c, &record.user_id, &record.idem_key, record.created_at)?;
+    if store::find_idempotency(c, &record.user_id, &record.idem_key, record.created_at)?.is_some() {
+        return Ok(Written::Raced);
+    }
+    store::insert_signal(c, signal)?;
+    store::insert_contact(c, contact)?;
+    store::insert_outbox(
+        c,
+        &NewOutboxRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            signal_id: &signal.id,
+            event: "signal.received",
+            priority: Urgency::from_str(&signal.urgency).map_or(10, Urgency::priority),
+            status: "pending",
+            attempts: 0,
+            next_attempt_at: signal.created_at,
+            created_at: signal.created_at,
+            updated_at: signal.created_at,
+        },
+    )?;
+    store::insert_idempotency(c, record)?;
+    Ok(Written::Created(record.response_body.clone()))
+}
+
+/// Rejects a relay over its hourly limit, with the wait until a slot frees up.
+async fn check_rate(state: &AppState, relay: RelayPointId, now: chrono::NaiveDateTime) -> Result<(), AppError> {
+    let limit = i64::from(state.settings.signal_rate_limit_per_hour.max(1));
+    let since = now - Duration::hours(1);
+    let r = relay.to_string();
+    let (count, oldest) = state
+        .db
+        .run(move |c| {
+            let n = store::count_recent_from_relay(c, &r, since)?;
+            let oldest = if n >= limit { store::oldest_recent_from_relay(c, &r, since)? } else { None };
+            Ok::<_, AppError>((n, oldest))
+        })
+        .await?;
+    if count < limit {
+        return Ok(());
+    }
+    let wait = oldest.map_or(3600, |o| (o + Duration::hours(1) - now).num_seconds().max(1));
+    Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(wait).unwrap_or(3600) })
+}
+
+/// Routes the signal and builds the receipt (reference filled in at write time).
+fn prepare(
+    c: &mut AnyConnection,
+    relay: RelayPointId,
+    language: Language,
+    urgency: Urgency,
+) -> Result<(Receipt, Signal), AppError> {
+    let origin_row = store::relay_origin(c, &relay.to_string())?.ok_or(AppError::Forbidden)?;
+    let region = Region::from_str(&origin_row.region).map_err(|_| AppError::internal("corrupt relay_points.region"))?;
+    let postcode = origin_row.postcode.parse::<u16>().unwrap_or(0);
+    let (rules, helplines) = load_network(c)?;
+    let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
+    let now_utc = Utc::now();
+    let chosen = route(&rules, &destinations, &Origin { region, postcode, language }, now_utc).map_err(|_| {
+        AppError::Validation(vec![FieldError::new(
+            "language",
+            "no helpline is configured for this area and language: call 1712 (Dutch) or 0800 30 030 (French) directly with the person",
+        )])
+    })?;
+    let helpline = helplines.iter().find(|h| h.destination.id == chosen.helpline).ok_or(AppError::NotFound)?;
+    let training_status = store::training_status_of(c, relay)?;
+    let now = db::now();
+    let receipt = Receipt {
+        reference: String::new(),
+        status: SignalStatus::Received,
+        urgency,
+        helpline: HelplineSummary { name: helpline.row.name.clone(), public_phone: helpline.row.public_phone.clone() },
+        helpline_open_now: chosen.open_now,
+        expected_callback_from: chosen.callback_from.map(|t| db::truncate_micros(t.naive_utc()).and_utc()),
+        guidance: guidance(urgency, language),
+        relay_training_status: training_status.clone(),
+        referrals: referrals(c, Some(region), Some(language))?,
+    };
+    let signal = Signal {
+        id: String::new(),
+        reference: String::new(),
+        relay_point_id: relay.to_string(),
+        submitted_by: String::new(),
+        helpline_id: chosen.helpline.to_string(),
+        urgency: urgency.as_str().into(),
+        language: language.as_str().into(),
+        status: SignalStatus::Received.as_str().into(),
+        region: region.as_str().into(),
+        relay_kind: origin_row.kind,
+        relay_training_status: training_status,
+        expected_callback_at: chosen.callback_from.map_or(now, |t| db::truncate_micros(t.naive_utc())),
+        created_at: now,
+        updated_at: now,
+    };
+    Ok((receipt, signal))
+}

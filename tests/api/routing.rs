@@ -1,0 +1,177 @@
+//! Admin management of helplines, routing rules and the referral directory.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, problem};
+use crate::on_both_backends;
+
+on_both_backends!(
+    admins_manage_helplines_and_rules_and_others_only_read,
+    the_referral_directory_is_queried_by_region_and_language
+);
+
+async fn admins_manage_helplines_and_rules_and_others_only_read(app: TestApp) {
+    let admin = app.admin_token().await;
+    let seeded: Value = app.get("/api/v1/helplines", &admin).await.json().await.unwrap();
+    let codes: Vec<&str> = seeded.as_array().unwrap().iter().map(|h| h["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"1712") && codes.contains(&"evc"), "{codes:?}");
+
+    let local = json!({
+        "code": "wb-family",
+        "name": "Service famille Watermael-Boitsfort",
+        "public_phone": "02 555 00 00",
+        "languages": ["fr", "nl"],
+        "kind": "local_service",
+        "weekly_hours": [{"day": "mon", "start": "08:00", "end": "18:00"}],
+        "exceptions": [{"date": "2026-12-25", "hours": []}],
+        "intake_email": "Intake@WB.example.be"
+    });
+    let resp = app.post("/api/v1/helplines", Some(&admin), &local).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let created: Value = resp.json().await.unwrap();
+    assert_eq!(created["kind"], "local_service");
+    assert_eq!(created["intake_email"], "intake@wb.example.be");
+    let id = created["id"].as_str().unwrap();
+    problem(app.post("/api/v1/helplines", Some(&admin), &local).await, StatusCode::CONFLICT).await;
+
+    let bad_hours = json!({"weekly_hours": [{"day": "mon", "start": "10:00", "end": "10:00"}]});
+    let p = problem(
+        app.request(Method::PATCH, &format!("/api/v1/helplines/{id}"), Some(&admin), Some(&bad_hours)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "weekly_hours[0]");
+    let p = problem(
+        app.request(Method::PATCH, &format!("/api/v1/helplines/{id}"), Some(&admin), Some(&json!({}))).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "body");
+    let renamed: Value = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/helplines/{id}"),
+            Some(&admin),
+            Some(&json!({"name": "Service local"})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(renamed["name"], "Service local");
+    assert_eq!(renamed["weekly_hours"][0]["start"], "08:00");
+    problem(
+        app.request(
+            Method::PATCH,
+            &format!("/api/v1/helplines/{}", uuid::Uuid::new_v4()),
+            Some(&admin),
+            Some(&json!({"name": "x"})),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    let rule = json!({"priority": 1, "postcode_from": 1170, "postcode_to": 1170, "helpline_id": id});
+    let resp = app.post("/api/v1/routing-rules", Some(&admin), &rule).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let rule_id = resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let rules: Value = app.get("/api/v1/routing-rules", &admin).await.json().await.unwrap();
+    assert_eq!(rules[0]["id"], rule_id.as_str(), "lowest priority first");
+    let p = problem(
+        app.post(
+            "/api/v1/routing-rules",
+            Some(&admin),
+            &json!({"priority": 1, "postcode_from": 99, "helpline_id": id}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "postcode_from");
+    let p = problem(
+        app.post("/api/v1/routing-rules", Some(&admin), &json!({"priority": 1, "helpline_id": uuid::Uuid::new_v4()}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "helpline_id");
+    problem(
+        app.post("/api/v1/routing-rules", Some(&admin), &json!({"priority": 1, "region": "mars", "helpline_id": id}))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+
+    // Other roles read helplines but cannot change anything.
+    let s = app.seed_scopes();
+    let (_, pw) = app
+        .create_user(&admin, json!({"email": "op@example.be", "role": "helpline_operator", "helpline_id": s.helpline}))
+        .await;
+    let op = app.login_ok("op@example.be", &pw).await.access;
+    assert_eq!(app.get("/api/v1/helplines", &op).await.status(), StatusCode::OK);
+    assert_eq!(app.get(&format!("/api/v1/helplines/{id}"), &op).await.status(), StatusCode::OK);
+    problem(app.post("/api/v1/helplines", Some(&op), &local).await, StatusCode::FORBIDDEN).await;
+    problem(app.get("/api/v1/routing-rules", &op).await, StatusCode::FORBIDDEN).await;
+    problem(
+        app.request(Method::DELETE, &format!("/api/v1/routing-rules/{rule_id}"), Some(&op), None).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+
+    let resp = app.request(Method::DELETE, &format!("/api/v1/routing-rules/{rule_id}"), Some(&admin), None).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    problem(
+        app.request(Method::DELETE, &format!("/api/v1/routing-rules/{rule_id}"), Some(&admin), None).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+async fn the_referral_directory_is_queried_by_region_and_language(app: TestApp) {
+    let (relay, _) = crate::signals::relay_staff(&app, "p@example.be").await;
+    let fr: Value = app.get("/api/v1/resources?region=wallonia&language=fr", &relay).await.json().await.unwrap();
+    let names: Vec<&str> = fr.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Écoute Violences Conjugales") && names.contains(&"Télé-Accueil"), "{names:?}");
+    assert!(!names.contains(&"Tele-Onthaal"));
+    problem(app.get("/api/v1/resources?region=atlantis", &relay).await, StatusCode::BAD_REQUEST).await;
+
+    let admin = app.admin_token().await;
+    let shelter = json!({"kind": "shelter", "name": "Refuge Liège", "regions": ["wallonia"], "languages": ["fr"], "phone": "04 000 00 00", "opening_hours": "24/7"});
+    problem(app.post("/api/v1/resources", Some(&relay), &shelter).await, StatusCode::FORBIDDEN).await;
+    let resp = app.post("/api/v1/resources", Some(&admin), &shelter).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let id = resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let shelters: Value =
+        app.get("/api/v1/resources?region=wallonia&language=fr&kind=shelter", &relay).await.json().await.unwrap();
+    assert_eq!(shelters.as_array().unwrap().len(), 1);
+
+    let mut retired = shelter.clone();
+    retired["active"] = json!(false);
+    assert_eq!(
+        app.request(Method::PUT, &format!("/api/v1/resources/{id}"), Some(&admin), Some(&retired)).await.status(),
+        StatusCode::OK
+    );
+    let shelters: Value = app.get("/api/v1/resources?kind=shelter", &relay).await.json().await.unwrap();
+    assert_eq!(shelters.as_array().unwrap().len(), 0);
+
+    let p = problem(
+        app.post(
+            "/api/v1/resources",
+            Some(&admin),
+            &json!({"kind": "shelter", "name": "", "regions": [], "languages": ["fr"]}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["name", "regions", "phone"]);
+    problem(
+        app.request(Method::PUT, &format!("/api/v1/resources/{}", uuid::Uuid::new_v4()), Some(&admin), Some(&shelter))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}

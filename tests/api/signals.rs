@@ -1,0 +1,280 @@
+//! Signal intake: idempotency, encryption at rest, routing, validation, scope.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, Scopes, TestApp, problem, try_spawn_app_with};
+use crate::on_both_backends;
+
+on_both_backends!(
+    a_signal_gets_reference_helpline_eta_and_referrals_and_never_echoes_the_contact,
+    a_retry_returns_the_first_response_and_a_reused_key_with_another_body_is_refused,
+    concurrent_duplicates_create_exactly_one_signal,
+    the_phone_number_is_stored_only_encrypted,
+    bad_signals_are_rejected_field_by_field_and_write_nothing,
+    relays_see_only_their_own_signals,
+    immediate_danger_gets_112_guidance_and_goes_first,
+    no_matching_rule_tells_the_relay_to_call_directly,
+    a_closed_helpline_queues_the_signal_and_says_when,
+);
+
+pub const PHONE: &str = "0470 98 76 54";
+
+pub fn body(phone: &str, alias: &str) -> Value {
+    json!({
+        "phone": phone,
+        "alias": alias,
+        "language": "fr",
+        "safe_windows": [{"day": "tue", "start": "09:00", "end": "11:30"}],
+        "voicemail_ok": false,
+        "urgency": "standard",
+        "consent": true,
+        "note": "prefers a female voice"
+    })
+}
+
+/// A relay staff member of a fresh pharmacy in Liège; returns their token.
+pub async fn relay_staff(app: &TestApp, email: &str) -> (String, Scopes) {
+    let admin = app.admin_token().await;
+    let s = app.seed_scopes();
+    let (_, pw) =
+        app.create_user(&admin, json!({"email": email, "role": "relay_staff", "relay_point_id": s.relay_point})).await;
+    (app.login_ok(email, &pw).await.access, s)
+}
+
+pub async fn submit(app: &TestApp, token: &str, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/signals"))
+        .bearer_auth(token)
+        .header("idempotency-key", key)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_signal_gets_reference_helpline_eta_and_referrals_and_never_echoes_the_contact(app: TestApp) {
+    let (token, _) = relay_staff(&app, "pharmacist@example.be").await;
+    let resp = submit(&app, &token, "k-1", &body(PHONE, "Zoë")).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let text = resp.text().await.unwrap();
+    for secret in ["470", "98 76", "Zoë", "female voice"] {
+        assert!(!text.contains(secret), "response echoes {secret}: {text}");
+    }
+    let r: Value = serde_json::from_str(&text).unwrap();
+    let reference = r["reference"].as_str().unwrap();
+    assert_eq!(reference.len(), 8);
+    assert_eq!(location, format!("/api/v1/signals/{reference}"));
+    assert_eq!(r["status"], "received");
+    // Liège, French: the 24/7 French-speaking helpline takes it now.
+    assert_eq!(r["helpline"]["public_phone"], "0800 30 030");
+    assert_eq!(r["helpline_open_now"], true);
+    assert!(r["expected_callback_from"].is_string());
+    assert!(r["guidance"].is_null());
+    let referrals = r["referrals"].as_array().unwrap();
+    assert!(referrals.iter().any(|x| x["phone"] == "112"));
+    assert!(referrals.iter().all(|x| x["languages"].as_array().unwrap().contains(&json!("fr"))));
+
+    assert_eq!(app.count("signals"), 1);
+    assert_eq!(app.count("signal_contacts"), 1);
+    assert_eq!(app.count("outbox WHERE event = 'signal.received' AND status = 'pending'"), 1);
+
+    let seen: Value = app.get(&location, &token).await.json().await.unwrap();
+    assert_eq!(seen["status"], "received");
+    assert_eq!(seen["reference"], reference);
+    let list: Value = app.get("/api/v1/signals", &token).await.json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    assert!(!list.to_string().contains("470"));
+}
+
+async fn a_retry_returns_the_first_response_and_a_reused_key_with_another_body_is_refused(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let first = submit(&app, &token, "retry-key", &body(PHONE, "A")).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let first: Value = first.json().await.unwrap();
+    let again = submit(&app, &token, "retry-key", &body(PHONE, "A")).await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(first, again);
+    assert_eq!(app.count("signals"), 1);
+
+    let p =
+        problem(submit(&app, &token, "retry-key", &body("0470 11 22 33", "A")).await, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+    assert_eq!(p["errors"][0]["field"], "Idempotency-Key");
+    assert_eq!(app.count("signals"), 1);
+
+    // No key at all: refused before anything is written.
+    let resp = app.post("/api/v1/signals", Some(&token), &body(PHONE, "A")).await;
+    let p = problem(resp, StatusCode::BAD_REQUEST).await;
+    assert_eq!(p["code"], "idempotency_key_required");
+    // A new key is a new signal.
+    assert_eq!(submit(&app, &token, "other-key", &body(PHONE, "A")).await.status(), StatusCode::CREATED);
+    assert_eq!(app.count("signals"), 2);
+}
+
+async fn concurrent_duplicates_create_exactly_one_signal(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let b = body(PHONE, "A");
+    let sends = (0..8).map(|_| submit(&app, &token, "same-key", &b));
+    let responses = futures_util::future::join_all(sends).await;
+    let mut refs = Vec::new();
+    for r in responses {
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        refs.push(v["reference"].as_str().unwrap().to_string());
+    }
+    refs.dedup();
+    assert_eq!(refs.len(), 1, "one reference for all: {refs:?}");
+    assert_eq!(app.count("signals"), 1);
+    assert_eq!(app.count("signal_contacts"), 1);
+    assert_eq!(app.count("outbox"), 1);
+}
+
+async fn the_phone_number_is_stored_only_encrypted(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let unique = "0470 55 66 77";
+    assert_eq!(submit(&app, &token, "enc", &body(unique, "Wilhelmina")).await.status(), StatusCode::CREATED);
+    let dump = crate::helpers::dump_database(&app);
+    for needle in ["+32470556677", "470556677", "0470 55 66 77", "Wilhelmina", "female voice"] {
+        assert!(!dump.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} found in the database");
+    }
+    // ...and it is there, encrypted: the master key opens it.
+    let contact = crate::helpers::decrypt_only_contact(&app);
+    assert_eq!(contact["phone"], "+32470556677");
+    assert_eq!(contact["alias"], "Wilhelmina");
+}
+
+async fn bad_signals_are_rejected_field_by_field_and_write_nothing(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let cases: Vec<(Value, StatusCode, &str)> = vec![
+        (json!({"consent": false}), StatusCode::UNPROCESSABLE_ENTITY, "consent"),
+        (json!({"phone": "12345"}), StatusCode::UNPROCESSABLE_ENTITY, "phone"),
+        (json!({"alias": "x".repeat(41)}), StatusCode::UNPROCESSABLE_ENTITY, "alias"),
+        (json!({"note": "x".repeat(501)}), StatusCode::UNPROCESSABLE_ENTITY, "note"),
+        (json!({"language": "klingon"}), StatusCode::UNPROCESSABLE_ENTITY, "language"),
+        (json!({"urgency": "urgent"}), StatusCode::UNPROCESSABLE_ENTITY, "urgency"),
+        (json!({"voicemail_ok": "yes"}), StatusCode::UNPROCESSABLE_ENTITY, "voicemail_ok"),
+        (
+            json!({"safe_windows": [{"day": "mon", "start": "12:00", "end": "09:00"}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "safe_windows[0]",
+        ),
+        (
+            json!({"safe_windows": [{"day": "someday", "start": "09:00", "end": "12:00"}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "safe_windows[0].day",
+        ),
+        (
+            json!({"safe_windows": [{"day": "mon", "start": "9h", "end": "12:00"}]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "safe_windows[0].start",
+        ),
+        (json!({"victim_name": "X"}), StatusCode::BAD_REQUEST, "victim_name"),
+    ];
+    for (i, (patch, status, field)) in cases.into_iter().enumerate() {
+        let mut b = body(PHONE, "A");
+        for (k, v) in patch.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        let p = problem(submit(&app, &token, &format!("bad-{i}"), &b).await, status).await;
+        assert_eq!(p["errors"][0]["field"], field, "{p}");
+        assert!(!p.to_string().contains("470"), "error echoes the phone: {p}");
+    }
+    let mut missing = body(PHONE, "A");
+    missing.as_object_mut().unwrap().remove("safe_windows");
+    let p = problem(submit(&app, &token, "missing", &missing).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(p["errors"][0]["field"], "safe_windows");
+    let big = json!({"phone": PHONE, "note": "x".repeat(70_000)});
+    problem(submit(&app, &token, "big", &big).await, StatusCode::PAYLOAD_TOO_LARGE).await;
+
+    for table in ["signals", "signal_contacts", "outbox", "idempotency_keys"] {
+        assert_eq!(app.count(table), 0, "{table} written");
+    }
+}
+
+async fn relays_see_only_their_own_signals(app: TestApp) {
+    let (a, _) = relay_staff(&app, "a@example.be").await;
+    let (b, _) = relay_staff(&app, "b@example.be").await;
+    let r: Value = submit(&app, &a, "k", &body(PHONE, "A")).await.json().await.unwrap();
+    let reference = r["reference"].as_str().unwrap();
+    assert_eq!(app.get(&format!("/api/v1/signals/{reference}"), &a).await.status(), StatusCode::OK);
+    problem(app.get(&format!("/api/v1/signals/{reference}"), &b).await, StatusCode::NOT_FOUND).await;
+    problem(app.get("/api/v1/signals/NOT-AREF", &a).await, StatusCode::NOT_FOUND).await;
+    let list: Value = app.get("/api/v1/signals", &b).await.json().await.unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    // The same Idempotency-Key from another relay is another signal.
+    assert_eq!(submit(&app, &b, "k", &body(PHONE, "A")).await.status(), StatusCode::CREATED);
+    // Roles other than relay staff cannot file or follow signals.
+    let admin = app.admin_token().await;
+    problem(submit(&app, &admin, "adm", &body(PHONE, "A")).await, StatusCode::FORBIDDEN).await;
+    problem(app.get("/api/v1/signals", &admin).await, StatusCode::FORBIDDEN).await;
+}
+
+async fn immediate_danger_gets_112_guidance_and_goes_first(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let mut b = body(PHONE, "A");
+    b["urgency"] = json!("immediate_danger");
+    let r: Value = submit(&app, &token, "urgent", &b).await.json().await.unwrap();
+    assert!(r["guidance"].as_str().unwrap().contains("112"));
+    assert_eq!(app.count("outbox WHERE priority = 0"), 1);
+}
+
+async fn no_matching_rule_tells_the_relay_to_call_directly(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let admin = app.admin_token().await;
+    let rules: Value = app.get("/api/v1/routing-rules", &admin).await.json().await.unwrap();
+    for rule in rules.as_array().unwrap() {
+        let resp = app
+            .request(
+                reqwest::Method::DELETE,
+                &format!("/api/v1/routing-rules/{}", rule["id"].as_str().unwrap()),
+                Some(&admin),
+                None,
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    }
+    let p = problem(submit(&app, &token, "k", &body(PHONE, "A")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(p["errors"][0]["message"].as_str().unwrap().contains("0800 30 030"));
+    assert_eq!(app.count("signals"), 0);
+}
+
+async fn a_closed_helpline_queues_the_signal_and_says_when(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let admin = app.admin_token().await;
+    let helplines: Value = app.get("/api/v1/helplines", &admin).await.json().await.unwrap();
+    let evc =
+        helplines.as_array().unwrap().iter().find(|h| h["code"] == "evc").unwrap()["id"].as_str().unwrap().to_string();
+    // Closed every week; open only two days from now, 09:00–10:00 Brussels time.
+    let in_two_days =
+        (chrono::Utc::now().with_timezone(&chrono_tz::Europe::Brussels) + chrono::Duration::days(2)).date_naive();
+    let patch = json!({"weekly_hours": [], "exceptions": [{"date": in_two_days, "hours": [{"start": "09:00", "end": "10:00"}]}]});
+    let resp =
+        app.request(reqwest::Method::PATCH, &format!("/api/v1/helplines/{evc}"), Some(&admin), Some(&patch)).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let r: Value = submit(&app, &token, "queued", &body(PHONE, "A")).await.json().await.unwrap();
+    assert_eq!(r["helpline"]["public_phone"], "0800 30 030");
+    assert_eq!(r["helpline_open_now"], false);
+    let from = chrono::DateTime::parse_from_rfc3339(r["expected_callback_from"].as_str().unwrap()).unwrap();
+    let local = from.with_timezone(&chrono_tz::Europe::Brussels);
+    assert_eq!((local.date_naive(), local.format("%H:%M").to_string()), (in_two_days, "09:00".to_string()));
+}
+
+/// A relay point may file at most the configured number of signals an hour.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_over_its_hourly_limit_gets_429_with_retry_after() {
+    let app = try_spawn_app_with(Backend::Sqlite, |s| s.signal_rate_limit_per_hour = 2).await.unwrap();
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    for k in ["1", "2"] {
+        assert_eq!(submit(&app, &token, k, &body(PHONE, "A")).await.status(), StatusCode::CREATED);
+    }
+    // A retry of an accepted signal is not a new one: still answered.
+    assert_eq!(submit(&app, &token, "1", &body(PHONE, "A")).await.status(), StatusCode::CREATED);
+    let resp = submit(&app, &token, "3", &body(PHONE, "A")).await;
+    let retry: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((3000..=3600).contains(&retry), "{retry}");
+    problem(resp, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(app.count("signals"), 2);
+}
