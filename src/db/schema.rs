@@ -44,6 +44,9 @@ diesel::table! {
         weekly_hours -> Text,
         exceptions -> Text,
         intake_email -> Nullable<Text>,
+        email_includes_contact -> Bool,
+        webhook_url -> Nullable<Text>,
+        webhook_secret -> Nullable<Text>,
     }
 }
 
@@ -105,6 +108,13 @@ diesel::table! {
         expected_callback_at -> Timestamp,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        forwarded_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        claim_activity_at -> Nullable<Timestamp>,
+        first_attempt_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        outcome -> Nullable<Text>,
+        escalated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -122,12 +132,16 @@ diesel::table! {
     outbox (id) {
         id -> Text,
         signal_id -> Text,
+        helpline_id -> Text,
+        channel -> Text,
         event -> Text,
         priority -> Integer,
         status -> Text,
         attempts -> Integer,
         next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -161,6 +175,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    call_attempts (id) {
+        id -> Text,
+        signal_id -> Text,
+        operator_id -> Text,
+        result -> Text,
+        next_attempt_at -> Nullable<Timestamp>,
+        outside_safe_windows -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    delivery_attempts (id) {
+        id -> Text,
+        outbox_id -> Text,
+        attempted_at -> Timestamp,
+        outcome -> Text,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        signal_id -> Nullable<Text>,
+        subject_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(relay_points -> programmes (programme_id));
 diesel::joinable!(signals -> helplines (helpline_id));
 diesel::joinable!(signals -> relay_points (relay_point_id));
@@ -181,4 +228,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     idempotency_keys,
     resources,
+    call_attempts,
+    delivery_attempts,
+    audit_log,
 );

@@ -32,6 +32,10 @@ pub struct HelplineView {
     pub weekly_hours: Vec<WeeklySlot>,
     pub exceptions: Vec<DateException>,
     pub intake_email: Option<String>,
+    pub email_includes_contact: bool,
+    pub webhook_url: Option<String>,
+    /// Whether a webhook secret is set (the secret itself is never shown).
+    pub webhook_secret_set: bool,
     /// Whether it is open at the time of the response.
     pub open_now: bool,
 }
@@ -51,6 +55,9 @@ impl From<Helpline> for HelplineView {
             weekly_hours: h.weekly,
             exceptions: h.exceptions,
             intake_email: h.row.intake_email,
+            email_includes_contact: h.row.email_includes_contact,
+            webhook_url: h.row.webhook_url,
+            webhook_secret_set: h.row.webhook_secret.is_some(),
             open_now,
         }
     }
@@ -69,6 +76,12 @@ pub struct CreateHelplineRequest {
     #[serde(default)]
     pub exceptions: Vec<DateException>,
     pub intake_email: Option<String>,
+    /// Put the contact in notification e-mails (off by default: e-mail is not a safe channel).
+    pub email_includes_contact: Option<bool>,
+    /// HTTPS endpoint of the helpline's case system; gets the signal with its contact.
+    pub webhook_url: Option<String>,
+    /// Shared secret (at least 32 characters) for the webhook's HMAC-SHA256 signature.
+    pub webhook_secret: Option<String>,
 }
 
 /// Body of `PATCH /api/v1/helplines/{id}`: only the fields given change.
@@ -83,6 +96,9 @@ pub struct UpdateHelplineRequest {
     pub weekly_hours: Option<Vec<WeeklySlot>>,
     pub exceptions: Option<Vec<DateException>>,
     pub intake_email: Option<String>,
+    pub email_includes_contact: Option<bool>,
+    pub webhook_url: Option<String>,
+    pub webhook_secret: Option<String>,
 }
 
 fn required_text(field: &str, v: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
@@ -95,6 +111,15 @@ fn required_text(field: &str, v: &str, max: usize, errors: &mut Vec<FieldError>)
 
 fn to_json<T: Serialize>(v: &T) -> Result<String, AppError> {
     serde_json::to_string(v).map_err(|e| AppError::internal(format!("serialising hours: {e}")))
+}
+
+fn check_webhook(url: &Option<String>, secret: &Option<String>, errors: &mut Vec<FieldError>) {
+    if url.as_deref().is_some_and(|u| !(u.starts_with("https://") || u.starts_with("http://")) || u.len() > 500) {
+        errors.push(FieldError::new("webhook_url", "must be an http(s) URL of at most 500 characters"));
+    }
+    if secret.as_deref().is_some_and(|s| s.len() < 32 || s.len() > 256) {
+        errors.push(FieldError::new("webhook_secret", "must be 32 to 256 characters"));
+    }
 }
 
 fn check_email(v: &Option<String>, errors: &mut Vec<FieldError>) {
@@ -116,6 +141,10 @@ impl TryFrom<CreateHelplineRequest> for HelplineRow {
             errors.push(FieldError::new("languages", "at least one language"));
         }
         check_email(&r.intake_email, &mut errors);
+        check_webhook(&r.webhook_url, &r.webhook_secret, &mut errors);
+        if r.webhook_url.is_some() != r.webhook_secret.is_some() {
+            errors.push(FieldError::new("webhook_secret", "give webhook_url and webhook_secret together"));
+        }
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -132,6 +161,9 @@ impl TryFrom<CreateHelplineRequest> for HelplineRow {
             weekly_hours: to_json(&r.weekly_hours)?,
             exceptions: to_json(&r.exceptions)?,
             intake_email: r.intake_email.map(|e| e.trim().to_lowercase()),
+            email_includes_contact: r.email_includes_contact.unwrap_or(false),
+            webhook_url: r.webhook_url,
+            webhook_secret: r.webhook_secret,
         })
     }
 }
@@ -147,6 +179,7 @@ impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
             errors.push(FieldError::new("languages", "at least one language"));
         }
         check_email(&r.intake_email, &mut errors);
+        check_webhook(&r.webhook_url, &r.webhook_secret, &mut errors);
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -159,6 +192,9 @@ impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
             weekly_hours: r.weekly_hours.as_ref().map(to_json).transpose()?,
             exceptions: r.exceptions.as_ref().map(to_json).transpose()?,
             intake_email: r.intake_email.map(|e| Some(e.trim().to_lowercase())),
+            email_includes_contact: r.email_includes_contact,
+            webhook_url: r.webhook_url.map(Some),
+            webhook_secret: r.webhook_secret.map(Some),
         };
         let empty = changes.name.is_none()
             && changes.public_phone.is_none()
@@ -167,7 +203,10 @@ impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
             && changes.kind.is_none()
             && changes.weekly_hours.is_none()
             && changes.exceptions.is_none()
-            && changes.intake_email.is_none();
+            && changes.intake_email.is_none()
+            && changes.email_includes_contact.is_none()
+            && changes.webhook_url.is_none()
+            && changes.webhook_secret.is_none();
         if empty {
             return Err(AppError::invalid("body", "name at least one field to change"));
         }

@@ -22,6 +22,24 @@ pub struct HelplineRow {
     pub weekly_hours: String,
     pub exceptions: String,
     pub intake_email: Option<String>,
+    pub email_includes_contact: bool,
+    pub webhook_url: Option<String>,
+    /// HMAC key for webhook signatures; write-only through the API.
+    pub webhook_secret: Option<String>,
+}
+
+impl HelplineRow {
+    /// The delivery channels configured for this helpline.
+    pub fn channels(&self) -> Vec<&'static str> {
+        let mut c = Vec::new();
+        if self.intake_email.is_some() {
+            c.push("email");
+        }
+        if self.webhook_url.is_some() && self.webhook_secret.is_some() {
+            c.push("webhook");
+        }
+        c
+    }
 }
 
 /// Fields an admin may change on a helpline.
@@ -36,6 +54,9 @@ pub struct HelplineChanges {
     pub weekly_hours: Option<String>,
     pub exceptions: Option<String>,
     pub intake_email: Option<Option<String>>,
+    pub email_includes_contact: Option<bool>,
+    pub webhook_url: Option<Option<String>>,
+    pub webhook_secret: Option<Option<String>>,
 }
 
 /// A `routing_rules` row.

@@ -105,6 +105,35 @@ enum Written {
     Raced,
 }
 
+/// One outbox row per delivery channel of the destination, due now.
+pub fn enqueue_deliveries(
+    c: &mut AnyConnection,
+    signal: &Signal,
+    channels: &[&str],
+    at: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    let priority = Urgency::from_str(&signal.urgency).map_or(10, Urgency::priority);
+    for channel in channels {
+        store::insert_outbox(
+            c,
+            &NewOutboxRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                signal_id: &signal.id,
+                helpline_id: &signal.helpline_id,
+                channel,
+                event: "signal.received",
+                priority,
+                status: "pending",
+                attempts: 0,
+                next_attempt_at: at,
+                created_at: at,
+                updated_at: at,
+            },
+        )?;
+    }
+    Ok(())
+}
+
 /// Files a signal; returns the status code and JSON body to send (the first
 /// response again for a retry with the same key).
 pub async fn submit(
@@ -126,7 +155,7 @@ pub async fn submit(
     check_rate(state, relay, now).await?;
 
     let Submission { contact, language, urgency } = sub;
-    let (receipt, signal) = state.db.run(move |c| prepare(c, relay, language, urgency)).await?;
+    let (receipt, signal, channels) = state.db.run(move |c| prepare(c, relay, language, urgency)).await?;
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
 
@@ -158,7 +187,8 @@ pub async fn submit(
             ciphertext: sealed.ciphertext,
             created_at: now,
         };
-        let written = state.db.write(move |c| write_signal(c, &signal, &contact_row, &record)).await;
+        let channels = channels.clone();
+        let written = state.db.write(move |c| write_signal(c, &signal, &channels, &contact_row, &record)).await;
         match written {
             Ok(Written::Created(response)) => {
                 tracing::info!(urgency = urgency.as_str(), "signal received");
@@ -183,6 +213,7 @@ pub async fn submit(
 fn write_signal(
     c: &mut AnyConnection,
     signal: &Signal,
+    channels: &[&str],
     contact: &SignalContact,
     record: &IdempotencyRecord,
 ) -> Result<Written, AppError> {
@@ -192,20 +223,7 @@ fn write_signal(
     }
     store::insert_signal(c, signal)?;
     store::insert_contact(c, contact)?;
-    store::insert_outbox(
-        c,
-        &NewOutboxRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            signal_id: &signal.id,
-            event: "signal.received",
-            priority: Urgency::from_str(&signal.urgency).map_or(10, Urgency::priority),
-            status: "pending",
-            attempts: 0,
-            next_attempt_at: signal.created_at,
-            created_at: signal.created_at,
-            updated_at: signal.created_at,
-        },
-    )?;
+    enqueue_deliveries(c, signal, channels, signal.created_at)?;
     store::insert_idempotency(c, record)?;
     Ok(Written::Created(record.response_body.clone()))
 }
@@ -231,12 +249,14 @@ async fn check_rate(state: &AppState, relay: RelayPointId, now: chrono::NaiveDat
 }
 
 /// Routes the signal and builds the receipt (reference filled in at write time).
+type Prepared = (Receipt, Signal, Vec<&'static str>);
+
 fn prepare(
     c: &mut AnyConnection,
     relay: RelayPointId,
     language: Language,
     urgency: Urgency,
-) -> Result<(Receipt, Signal), AppError> {
+) -> Result<Prepared, AppError> {
     let origin_row = store::relay_origin(c, &relay.to_string())?.ok_or(AppError::Forbidden)?;
     let region = Region::from_str(&origin_row.region).map_err(|_| AppError::internal("corrupt relay_points.region"))?;
     let postcode = origin_row.postcode.parse::<u16>().unwrap_or(0);
@@ -278,6 +298,7 @@ fn prepare(
         expected_callback_at: chosen.callback_from.map_or(now, |t| db::truncate_micros(t.naive_utc())),
         created_at: now,
         updated_at: now,
+        ..Signal::default()
     };
-    Ok((receipt, signal))
+    Ok((receipt, signal, helpline.row.channels()))
 }

@@ -8,7 +8,7 @@ use crate::db::AnyConnection;
 use crate::db::schema::{helplines, idempotency_keys, outbox, relay_points, signal_contacts, signals};
 
 /// A `signals` row as read.
-#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, Default)]
 #[diesel(table_name = signals)]
 pub struct Signal {
     pub id: String,
@@ -25,6 +25,13 @@ pub struct Signal {
     pub expected_callback_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub forwarded_at: Option<NaiveDateTime>,
+    pub claimed_by: Option<String>,
+    pub claim_activity_at: Option<NaiveDateTime>,
+    pub first_attempt_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub outcome: Option<String>,
+    pub escalated_at: Option<NaiveDateTime>,
 }
 
 /// The encrypted contact of a signal.
@@ -44,6 +51,8 @@ pub struct SignalContact {
 pub struct NewOutboxRow<'a> {
     pub id: String,
     pub signal_id: &'a str,
+    pub helpline_id: &'a str,
+    pub channel: &'a str,
     pub event: &'a str,
     pub priority: i32,
     pub status: &'a str,

@@ -286,19 +286,27 @@ async fn new_contacts_are_wrapped_by_the_newest_master_key() {
     use base64::Engine;
     let b64 = |b: u8| base64::engine::general_purpose::STANDARD.encode([b; 32]);
     let (new, old) = (b64(2), b64(1));
-    let app = try_spawn_app_with(Backend::Sqlite, |s| s.master_keys = Some(format!("m-new:{new},m-old:{old}"))).await.unwrap();
+    let app = try_spawn_app_with(Backend::Sqlite, |s| s.master_keys = Some(format!("m-new:{new},m-old:{old}")))
+        .await
+        .unwrap();
     let (token, _) = relay_staff(&app, "p@example.be").await;
     assert_eq!(submit(&app, &token, "k", &body(PHONE, "A")).await.status(), StatusCode::CREATED);
     assert_eq!(app.count("signal_contacts WHERE key_id = 'm-new'"), 1);
 
     use diesel::prelude::*;
     use saferelay::db::schema::signal_contacts::dsl as sc;
-    let (id, key_id, wrapped_key, ciphertext): (String, String, Vec<u8>, Vec<u8>) =
-        sc::signal_contacts.select((sc::signal_id, sc::key_id, sc::wrapped_key, sc::ciphertext)).first(&mut app.db()).unwrap();
+    let (id, key_id, wrapped_key, ciphertext): (String, String, Vec<u8>, Vec<u8>) = sc::signal_contacts
+        .select((sc::signal_id, sc::key_id, sc::wrapped_key, sc::ciphertext))
+        .first(&mut app.db())
+        .unwrap();
     let sealed = saferelay::crypto::Sealed { key_id, wrapped_key, ciphertext };
     let ring = |keys: Vec<(&str, u8)>| {
-        saferelay::crypto::MasterKeyRing::new(keys.into_iter().map(|(k, b)| (k.to_string(), vec![b; 32])).collect()).unwrap()
+        saferelay::crypto::MasterKeyRing::new(keys.into_iter().map(|(k, b)| (k.to_string(), vec![b; 32])).collect())
+            .unwrap()
     };
-    assert!(ring(vec![("m-newer", 3), ("m-new", 2)]).open(&sealed, id.as_bytes()).is_ok(), "rotated ring still opens it");
+    assert!(
+        ring(vec![("m-newer", 3), ("m-new", 2)]).open(&sealed, id.as_bytes()).is_ok(),
+        "rotated ring still opens it"
+    );
     assert!(ring(vec![("m-old", 1)]).open(&sealed, id.as_bytes()).is_err(), "retired key gone: unreadable");
 }

@@ -1,12 +1,13 @@
 -- Example destinations, routing rules and referral resources for Belgium. They are
--- ordinary rows: admins edit or replace them through the API.
+-- ordinary rows: admins edit or replace them through the API (the intake addresses
+-- are placeholders to replace with the helplines' real ones).
 
-INSERT INTO helplines (id, code, name, public_phone, languages, time_zone, active, created_at, kind, weekly_hours, exceptions)
+INSERT INTO helplines (id, code, name, public_phone, languages, time_zone, active, created_at, kind, intake_email, weekly_hours, exceptions)
 VALUES
-  ('00000000-0000-4000-8000-000000001712', '1712', 'Hulplijn 1712', '1712', 'nl', 'Europe/Brussels', TRUE, '2026-11-22 00:00:00', 'helpline',
+  ('00000000-0000-4000-8000-000000001712', '1712', 'Hulplijn 1712', '1712', 'nl', 'Europe/Brussels', TRUE, '2026-11-22 00:00:00', 'helpline', 'intake-1712@example.be',
    '[{"day":"mon","start":"09:00","end":"17:00"},{"day":"tue","start":"09:00","end":"17:00"},{"day":"wed","start":"09:00","end":"17:00"},{"day":"thu","start":"09:00","end":"17:00"},{"day":"fri","start":"09:00","end":"17:00"}]',
    '[]'),
-  ('00000000-0000-4000-8000-000000030030', 'evc', 'Écoute Violences Conjugales', '0800 30 030', 'fr', 'Europe/Brussels', TRUE, '2026-11-22 00:00:00', 'helpline',
+  ('00000000-0000-4000-8000-000000030030', 'evc', 'Écoute Violences Conjugales', '0800 30 030', 'fr', 'Europe/Brussels', TRUE, '2026-11-22 00:00:00', 'helpline', 'intake-evc@example.be',
    '[{"day":"mon","start":"00:00","end":"24:00"},{"day":"tue","start":"00:00","end":"24:00"},{"day":"wed","start":"00:00","end":"24:00"},{"day":"thu","start":"00:00","end":"24:00"},{"day":"fri","start":"00:00","end":"24:00"},{"day":"sat","start":"00:00","end":"24:00"},{"day":"sun","start":"00:00","end":"24:00"}]',
    '[]');
 

@@ -6,6 +6,9 @@ ALTER TABLE helplines ADD COLUMN kind TEXT NOT NULL DEFAULT 'helpline';
 ALTER TABLE helplines ADD COLUMN weekly_hours TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE helplines ADD COLUMN exceptions TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE helplines ADD COLUMN intake_email TEXT;
+ALTER TABLE helplines ADD COLUMN email_includes_contact BOOLEAN NOT NULL DEFAULT 0;
+ALTER TABLE helplines ADD COLUMN webhook_url TEXT;
+ALTER TABLE helplines ADD COLUMN webhook_secret TEXT;
 
 CREATE TABLE routing_rules (
     id TEXT PRIMARY KEY NOT NULL,
@@ -33,9 +36,17 @@ CREATE TABLE signals (
     relay_training_status TEXT NOT NULL,
     expected_callback_at TIMESTAMP NOT NULL,
     created_at TIMESTAMP NOT NULL,
-    updated_at TIMESTAMP NOT NULL
+    updated_at TIMESTAMP NOT NULL,
+    forwarded_at TIMESTAMP,
+    claimed_by TEXT REFERENCES users (id),
+    claim_activity_at TIMESTAMP,
+    first_attempt_at TIMESTAMP,
+    closed_at TIMESTAMP,
+    outcome TEXT,
+    escalated_at TIMESTAMP
 );
 CREATE INDEX signals_relay_created ON signals (relay_point_id, created_at);
+CREATE INDEX signals_open ON signals (closed_at, escalated_at);
 CREATE INDEX signals_helpline_status ON signals (helpline_id, status, urgency, created_at);
 
 CREATE TABLE signal_contacts (
@@ -49,15 +60,20 @@ CREATE TABLE signal_contacts (
 CREATE TABLE outbox (
     id TEXT PRIMARY KEY NOT NULL,
     signal_id TEXT NOT NULL REFERENCES signals (id),
+    helpline_id TEXT NOT NULL REFERENCES helplines (id),
+    channel TEXT NOT NULL,
     event TEXT NOT NULL,
     priority INTEGER NOT NULL,
     status TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at TIMESTAMP NOT NULL,
+    locked_until TIMESTAMP,
     last_error TEXT,
+    delivered_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
+CREATE INDEX outbox_signal ON outbox (signal_id);
 CREATE INDEX outbox_due ON outbox (status, priority, next_attempt_at);
 
 CREATE TABLE idempotency_keys (

@@ -1,0 +1,3 @@
+DROP TABLE audit_log;
+DROP TABLE delivery_attempts;
+DROP TABLE call_attempts;
