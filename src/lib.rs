@@ -1,9 +1,11 @@
 //! SafeRelay: the backend of a Mask-19 relay scheme. See README.md and SPEC.md.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod helpline;
 pub mod http;
 pub mod ids;
 pub mod openapi;

@@ -23,6 +23,7 @@ use crate::http::error::{FieldError, Problem};
         (name = "auth", description = "Sign-in and sessions"),
         (name = "users", description = "Account administration"),
         (name = "signals", description = "Mask-19 signals filed by relay points"),
+        (name = "cases", description = "Helpline work: the callback queue"),
         (name = "routing", description = "Helplines, opening hours and routing rules"),
         (name = "resources", description = "Referral directory"),
         (name = "operations", description = "Probes and metrics"),
@@ -51,6 +52,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::auth::routes::configure)
             .configure(crate::users::routes::configure)
             .configure(crate::signals::routes::configure)
+            .configure(crate::helpline::routes::configure)
             .configure(crate::routing::routes::configure)
             .configure(crate::resources::routes::configure),
     );

@@ -33,7 +33,7 @@ pub struct AppState {
     pub db: Db,
     pub tokens: TokenKeys,
     pub hasher: PasswordHasher,
-    pub master_keys: MasterKeyRing,
+    pub master_keys: std::sync::Arc<MasterKeyRing>,
     pub metrics: Metrics,
 }
 
@@ -127,7 +127,14 @@ impl Application {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { settings, db, tokens, hasher, master_keys, metrics: Metrics::new() });
+        let state = web::Data::new(AppState {
+            settings,
+            db,
+            tokens,
+            hasher,
+            master_keys: std::sync::Arc::new(master_keys),
+            metrics: Metrics::new(),
+        });
         let bootstrap_admin = bootstrap_admin(&state).await?;
         let server = run(listener, state)?;
         Ok(Self { port, server, bootstrap_admin })

@@ -100,6 +100,7 @@ diesel::table! {
         submitted_by -> Text,
         helpline_id -> Text,
         urgency -> Text,
+        priority -> Integer,
         language -> Text,
         status -> Text,
         region -> Text,

@@ -112,7 +112,7 @@ pub fn enqueue_deliveries(
     channels: &[&str],
     at: chrono::NaiveDateTime,
 ) -> Result<(), AppError> {
-    let priority = Urgency::from_str(&signal.urgency).map_or(10, Urgency::priority);
+    let priority = signal.priority;
     for channel in channels {
         store::insert_outbox(
             c,
@@ -290,6 +290,7 @@ fn prepare(
         submitted_by: String::new(),
         helpline_id: chosen.helpline.to_string(),
         urgency: urgency.as_str().into(),
+        priority: urgency.priority(),
         language: language.as_str().into(),
         status: SignalStatus::Received.as_str().into(),
         region: region.as_str().into(),
@@ -301,4 +302,17 @@ fn prepare(
         ..Signal::default()
     };
     Ok((receipt, signal, helpline.row.channels()))
+}
+
+/// Opens a signal's contact, or `None` once it has been destroyed.
+pub fn read_contact(
+    keys: &crate::crypto::MasterKeyRing,
+    c: &mut AnyConnection,
+    signal_id: &str,
+) -> Result<Option<Contact>, AppError> {
+    let Some(row) = store::find_contact(c, signal_id)? else { return Ok(None) };
+    let sealed = crate::crypto::Sealed { key_id: row.key_id, wrapped_key: row.wrapped_key, ciphertext: row.ciphertext };
+    let plain =
+        keys.open(&sealed, signal_id.as_bytes()).map_err(|e| AppError::internal(format!("opening contact: {e}")))?;
+    serde_json::from_slice(&plain).map(Some).map_err(|_| AppError::internal("contact does not parse"))
 }

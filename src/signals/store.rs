@@ -17,6 +17,8 @@ pub struct Signal {
     pub submitted_by: String,
     pub helpline_id: String,
     pub urgency: String,
+    /// Queue order: 0 for immediate danger, 10 for standard.
+    pub priority: i32,
     pub language: String,
     pub status: String,
     pub region: String,

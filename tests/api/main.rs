@@ -8,6 +8,7 @@ mod helpers;
 mod postgres;
 
 mod auth;
+mod cases;
 mod cli;
 mod errors;
 mod migrations;

@@ -29,6 +29,7 @@ CREATE TABLE signals (
     submitted_by TEXT NOT NULL REFERENCES users (id),
     helpline_id TEXT NOT NULL REFERENCES helplines (id),
     urgency TEXT NOT NULL,
+    priority INTEGER NOT NULL,
     language TEXT NOT NULL,
     status TEXT NOT NULL,
     region TEXT NOT NULL,
@@ -47,7 +48,7 @@ CREATE TABLE signals (
 );
 CREATE INDEX signals_relay_created ON signals (relay_point_id, created_at);
 CREATE INDEX signals_open ON signals (closed_at, escalated_at);
-CREATE INDEX signals_helpline_status ON signals (helpline_id, status, urgency, created_at);
+CREATE INDEX signals_queue ON signals (helpline_id, closed_at, priority, created_at);
 
 CREATE TABLE signal_contacts (
     signal_id TEXT PRIMARY KEY NOT NULL REFERENCES signals (id),

@@ -1,0 +1,63 @@
+//! Who did what, when, to which signal or account — never what the contact was.
+//! Every contact reveal, claim, transfer and close writes a row here, in the same
+//! transaction as the action.
+
+use diesel::prelude::*;
+
+use crate::db::schema::audit_log;
+use crate::db::{self, AnyConnection};
+use crate::ids::UserId;
+
+/// Actions recorded in the audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ContactRevealed,
+    SignalClaimed,
+    SignalReleased,
+    SignalTransferred,
+    SignalClosed,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::ContactRevealed => "contact.revealed",
+            Action::SignalClaimed => "signal.claimed",
+            Action::SignalReleased => "signal.released",
+            Action::SignalTransferred => "signal.transferred",
+            Action::SignalClosed => "signal.closed",
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+struct NewAuditEntry<'a> {
+    id: String,
+    actor_id: Option<String>,
+    action: &'a str,
+    signal_id: Option<&'a str>,
+    subject_id: Option<&'a str>,
+    created_at: chrono::NaiveDateTime,
+}
+
+/// Appends an entry; call inside the transaction of the action it records.
+pub fn record(
+    conn: &mut AnyConnection,
+    actor: Option<UserId>,
+    action: Action,
+    signal_id: Option<&str>,
+    subject_id: Option<&str>,
+) -> QueryResult<()> {
+    diesel::insert_into(audit_log::table)
+        .values(&NewAuditEntry {
+            id: uuid::Uuid::new_v4().to_string(),
+            actor_id: actor.map(|a| a.to_string()),
+            action: action.as_str(),
+            signal_id,
+            subject_id,
+            created_at: db::now(),
+        })
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,0 +1,252 @@
+//! Endpoints for helpline operators and supervisors, under `/api/v1/cases`.
+
+use actix_web::{get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::model::{AttemptResult, Outcome};
+use super::service::{self, AttemptRecorded, Case};
+use crate::http::auth::AuthUser;
+use crate::http::error::{AppError, Problem};
+use crate::http::json::StrictJson;
+use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::ids::HelplineId;
+use crate::routing::hours::Day;
+use crate::signals::model::Contact;
+use crate::startup::AppState;
+
+/// Filters of `GET /api/v1/cases`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CaseFilter {
+    /// `open` (default: the queue) or `closed`.
+    pub state: Option<CaseState>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseState {
+    Open,
+    Closed,
+}
+
+/// The contact, revealed to the claim holder (each reveal is audited).
+#[derive(Serialize, ToSchema)]
+pub struct ContactView {
+    /// E.164.
+    pub phone: String,
+    pub alias: Option<String>,
+    pub safe_windows: Vec<WindowView>,
+    pub voicemail_ok: bool,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WindowView {
+    pub day: Day,
+    pub start: String,
+    pub end: String,
+}
+
+impl From<Contact> for ContactView {
+    fn from(c: Contact) -> Self {
+        Self {
+            phone: c.phone.as_str().to_string(),
+            alias: c.alias,
+            safe_windows: c
+                .safe_windows
+                .iter()
+                .map(|w| WindowView { day: w.day, start: w.start.to_string(), end: w.end.to_string() })
+                .collect(),
+            voicemail_ok: c.voicemail_ok,
+            note: c.note,
+        }
+    }
+}
+
+/// Body of `POST /api/v1/cases/{reference}/attempts`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttemptRequest {
+    pub result: AttemptResult,
+    /// When to try again (RFC 3339); a warning comes back if it is outside the safe windows.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `POST /api/v1/cases/{reference}/transfer`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    pub helpline_id: HelplineId,
+}
+
+/// Body of `POST /api/v1/cases/{reference}/close`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    pub outcome: Outcome,
+}
+
+/// The helpline's queue: urgent first, then oldest (`state=closed` for closed ones).
+#[utoipa::path(tag = "cases", params(CaseFilter), responses(
+    (status = 200, body = Page<Case>),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/cases")]
+pub async fn list_cases(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    filter: web::Query<CaseFilter>,
+) -> Result<web::Json<Page<Case>>, AppError> {
+    let f = filter.into_inner();
+    let page = PageQuery { limit: f.limit, cursor: f.cursor };
+    let open = f.state.unwrap_or(CaseState::Open) == CaseState::Open;
+    let (items, next) = service::queue(&state, &auth, open, page.after()?, page.limit()?).await?;
+    Ok(web::Json(Page { items, next_cursor: next.as_deref().map(encode_cursor) }))
+}
+
+/// One case of the caller's helpline.
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
+    (status = 200, body = Case),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[get("/cases/{reference}")]
+pub async fn get_case(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+) -> Result<web::Json<Case>, AppError> {
+    Ok(web::Json(service::get(&state, &auth, &reference).await?))
+}
+
+/// Claim a case (a claim lapses after 30 minutes without activity).
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
+    (status = 200, body = Case),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/cases/{reference}/claim")]
+pub async fn claim_case(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+) -> Result<web::Json<Case>, AppError> {
+    Ok(web::Json(service::claim(&state, &auth, &reference).await?))
+}
+
+/// Release a claim (the holder, or a supervisor).
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
+    (status = 200, body = Case),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/cases/{reference}/release")]
+pub async fn release_case(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+) -> Result<web::Json<Case>, AppError> {
+    Ok(web::Json(service::release(&state, &auth, &reference).await?))
+}
+
+/// Reveal the contact to the claim holder. Every reveal is written to the audit log.
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
+    (status = 200, body = ContactView),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/cases/{reference}/reveal")]
+pub async fn reveal_contact(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+) -> Result<web::Json<ContactView>, AppError> {
+    Ok(web::Json(service::reveal(&state, &auth, &reference).await?.into()))
+}
+
+/// Record a call attempt.
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = AttemptRequest, responses(
+    (status = 201, body = AttemptRecorded),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/cases/{reference}/attempts")]
+pub async fn record_attempt(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+    body: StrictJson<AttemptRequest>,
+) -> Result<actix_web::HttpResponse, AppError> {
+    let r = service::record_attempt(&state, &auth, &reference, body.0.result, body.0.next_attempt_at).await?;
+    Ok(actix_web::HttpResponse::Created().json(r))
+}
+
+/// Transfer a case to another helpline (supervisors).
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = TransferRequest, responses(
+    (status = 200, body = Case),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/cases/{reference}/transfer")]
+pub async fn transfer_case(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+    body: StrictJson<TransferRequest>,
+) -> Result<web::Json<Case>, AppError> {
+    Ok(web::Json(service::transfer(&state, &auth, &reference, body.0.helpline_id).await?))
+}
+
+/// Close a case with its outcome. The contact is destroyed at once.
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = CloseRequest, responses(
+    (status = 200, body = Case),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/cases/{reference}/close")]
+pub async fn close_case(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+    body: StrictJson<CloseRequest>,
+) -> Result<web::Json<Case>, AppError> {
+    Ok(web::Json(service::close(&state, &auth, &reference, body.0.outcome).await?))
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_cases)
+        .service(get_case)
+        .service(claim_case)
+        .service(release_case)
+        .service(reveal_contact)
+        .service(record_attempt)
+        .service(transfer_case)
+        .service(close_case);
+}

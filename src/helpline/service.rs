@@ -1,0 +1,323 @@
+//! Helpline work on a signal ("case"): queue, claim and release, contact reveal,
+//! call attempts, transfer and close. Every step is scoped to the caller's
+//! helpline (another helpline's signal is 404) and every sensitive step is audited.
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::model::{AttemptResult, CLAIM_IDLE_MINUTES, Outcome, claim_holds, inside_safe_windows};
+use super::store::{self, CaseRow, NewCallAttempt};
+use crate::audit::{self, Action};
+use crate::db::{self, AnyConnection};
+use crate::http::auth::AuthUser;
+use crate::http::error::AppError;
+use crate::ids::{HelplineId, UserId};
+use crate::signals::model::{Contact, Reference, SignalStatus};
+use crate::signals::service::{enqueue_deliveries, read_contact};
+use crate::signals::store::Signal;
+use crate::startup::AppState;
+use crate::users::model::Role;
+
+/// A signal as its helpline works it. No contact: that takes an audited reveal.
+#[derive(Serialize, ToSchema)]
+pub struct Case {
+    pub reference: String,
+    pub status: SignalStatus,
+    pub urgency: String,
+    pub language: String,
+    pub region: String,
+    /// Municipality of the relay point that filed it.
+    pub municipality: String,
+    pub relay_kind: String,
+    pub relay_training_status: String,
+    pub created_at: DateTime<Utc>,
+    pub expected_callback_at: DateTime<Utc>,
+    pub forwarded_at: Option<DateTime<Utc>>,
+    /// Someone holds a live claim on it.
+    pub claimed: bool,
+    pub claimed_by_me: bool,
+    pub claim_expires_at: Option<DateTime<Utc>>,
+    pub first_attempt_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub outcome: Option<String>,
+}
+
+fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Result<Case, AppError> {
+    let live = s.claimed_by.is_some() && claim_holds(s.claim_activity_at, now);
+    let utc = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc());
+    Ok(Case {
+        status: match s.status.parse::<SignalStatus>().map_err(|_| AppError::internal("corrupt signals.status"))? {
+            SignalStatus::InProgress if !live => {
+                if s.forwarded_at.is_some() {
+                    SignalStatus::Forwarded
+                } else {
+                    SignalStatus::Received
+                }
+            }
+            other => other,
+        },
+        claimed: live,
+        claimed_by_me: live && s.claimed_by.as_deref() == Some(&me.to_string()),
+        claim_expires_at: if live {
+            utc(s.claim_activity_at.map(|a| a + Duration::minutes(CLAIM_IDLE_MINUTES)))
+        } else {
+            None
+        },
+        reference: s.reference,
+        urgency: s.urgency,
+        language: s.language,
+        region: s.region,
+        municipality,
+        relay_kind: s.relay_kind,
+        relay_training_status: s.relay_training_status,
+        created_at: s.created_at.and_utc(),
+        expected_callback_at: s.expected_callback_at.and_utc(),
+        forwarded_at: utc(s.forwarded_at),
+        first_attempt_at: utc(s.first_attempt_at),
+        closed_at: utc(s.closed_at),
+        outcome: s.outcome,
+    })
+}
+
+/// The caller's helpline, for helpline roles only.
+fn helpline_of(auth: &AuthUser) -> Result<String, AppError> {
+    auth.require(&[Role::HelplineOperator, Role::HelplineSupervisor])?;
+    auth.scope.helpline_id.map(|h| h.to_string()).ok_or(AppError::Forbidden)
+}
+
+fn find(c: &mut AnyConnection, helpline: &str, reference: &Reference) -> Result<CaseRow, AppError> {
+    store::find_case(c, helpline, reference.as_str())?.ok_or(AppError::NotFound)
+}
+
+/// The open signal, claimed by `me` with a live claim — what every work step needs.
+fn claimed_by(
+    c: &mut AnyConnection,
+    helpline: &str,
+    reference: &Reference,
+    me: UserId,
+    now: NaiveDateTime,
+) -> Result<Signal, AppError> {
+    let (s, _) = find(c, helpline, reference)?;
+    if s.closed_at.is_some() {
+        return Err(AppError::Conflict("This signal is closed.".into()));
+    }
+    if s.claimed_by.as_deref() != Some(&me.to_string()) || !claim_holds(s.claim_activity_at, now) {
+        return Err(AppError::Conflict("Claim the signal first (POST …/claim).".into()));
+    }
+    Ok(s)
+}
+
+fn parse_ref(raw: &str) -> Result<Reference, AppError> {
+    Reference::parse(raw).ok_or(AppError::NotFound)
+}
+
+/// Runs a step in one write transaction and answers with the case afterwards.
+async fn step<F>(state: &AppState, auth: &AuthUser, reference: &str, f: F) -> Result<Case, AppError>
+where
+    F: FnOnce(&mut AnyConnection, &str, &Reference, NaiveDateTime) -> Result<(), AppError> + Send + 'static,
+{
+    let helpline = helpline_of(auth)?;
+    let reference = parse_ref(reference)?;
+    let me = auth.id;
+    state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            f(c, &helpline, &reference, now)?;
+            case_view(find(c, &helpline, &reference)?, me, now)
+        })
+        .await
+}
+
+pub async fn queue(
+    state: &AppState,
+    auth: &AuthUser,
+    open: bool,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Case>, Option<String>), AppError> {
+    let helpline = helpline_of(auth)?;
+    let bad = || AppError::invalid("cursor", "is not a cursor this API issued");
+    let after = after
+        .map(|c| {
+            let mut parts = c.splitn(3, '|');
+            let p = parts.next().and_then(|p| p.parse::<i32>().ok()).ok_or_else(bad)?;
+            let at = parts
+                .next()
+                .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok())
+                .ok_or_else(bad)?;
+            Ok::<_, AppError>((p, at, parts.next().ok_or_else(bad)?.to_string()))
+        })
+        .transpose()?;
+    let me = auth.id;
+    let rows = state.db.run(move |c| Ok::<_, AppError>(store::queue(c, &helpline, open, after, limit + 1)?)).await?;
+    let now = db::now();
+    let more = rows.len() as i64 > limit;
+    let mut next = None;
+    let mut cases = Vec::new();
+    for row in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
+        next = Some(format!("{}|{}|{}", row.0.priority, row.0.created_at.format("%Y-%m-%dT%H:%M:%S%.f"), row.0.id));
+        cases.push(case_view(row, me, now)?);
+    }
+    Ok((cases, if more { next } else { None }))
+}
+
+pub async fn get(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {
+    let helpline = helpline_of(auth)?;
+    let reference = parse_ref(reference)?;
+    let me = auth.id;
+    state.db.run(move |c| case_view(find(c, &helpline, &reference)?, me, db::now())).await
+}
+
+pub async fn claim(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {
+    let me = auth.id;
+    step(state, auth, reference, move |c, helpline, reference, now| {
+        let (s, _) = find(c, helpline, reference)?;
+        if s.closed_at.is_some() {
+            return Err(AppError::Conflict("This signal is closed.".into()));
+        }
+        if !store::claim(c, &s.id, &me.to_string(), now, now - Duration::minutes(CLAIM_IDLE_MINUTES))? {
+            return Err(AppError::Conflict("A colleague is working on this signal.".into()));
+        }
+        Ok(audit::record(c, Some(me), Action::SignalClaimed, Some(&s.id), None)?)
+    })
+    .await
+}
+
+/// Releases a claim: the holder, or a supervisor for anyone's claim.
+pub async fn release(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {
+    let (me, supervisor) = (auth.id, auth.role == Role::HelplineSupervisor);
+    step(state, auth, reference, move |c, helpline, reference, now| {
+        let (s, _) = find(c, helpline, reference)?;
+        let mine = s.claimed_by.as_deref() == Some(&me.to_string());
+        if s.closed_at.is_some() || s.claimed_by.is_none() || !(mine || supervisor) {
+            return Err(AppError::Conflict("You do not hold a claim on this open signal.".into()));
+        }
+        store::release(c, &s, now)?;
+        Ok(audit::record(c, Some(me), Action::SignalReleased, Some(&s.id), None)?)
+    })
+    .await
+}
+
+/// Reveals the contact to the claim holder; audited in the same transaction.
+pub async fn reveal(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Contact, AppError> {
+    let keys = state.master_keys.clone();
+    let helpline = helpline_of(auth)?;
+    let reference = parse_ref(reference)?;
+    let me = auth.id;
+    state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            let s = claimed_by(c, &helpline, &reference, me, now)?;
+            let contact = read_contact(&keys, c, &s.id)?
+                .ok_or_else(|| AppError::Conflict("The contact no longer exists.".into()))?;
+            store::touch(c, &s.id, now)?;
+            audit::record(c, Some(me), Action::ContactRevealed, Some(&s.id), None)?;
+            Ok(contact)
+        })
+        .await
+}
+
+/// A recorded call attempt, with a warning when the next attempt falls outside the
+/// person's safe windows.
+#[derive(Serialize, ToSchema)]
+pub struct AttemptRecorded {
+    pub result: AttemptResult,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub outside_safe_windows: bool,
+    pub warnings: Vec<String>,
+}
+
+pub async fn record_attempt(
+    state: &AppState,
+    auth: &AuthUser,
+    reference: &str,
+    result: AttemptResult,
+    next_attempt_at: Option<DateTime<Utc>>,
+) -> Result<AttemptRecorded, AppError> {
+    let keys = state.master_keys.clone();
+    let helpline = helpline_of(auth)?;
+    let reference = parse_ref(reference)?;
+    let me = auth.id;
+    if next_attempt_at.is_some_and(|t| t <= Utc::now()) {
+        return Err(AppError::invalid("next_attempt_at", "must be in the future"));
+    }
+    state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            let s = claimed_by(c, &helpline, &reference, me, now)?;
+            let windows = read_contact(&keys, c, &s.id)?.map(|k| k.safe_windows).unwrap_or_default();
+            let outside =
+                next_attempt_at.is_some_and(|t| !inside_safe_windows(&windows, chrono_tz::Europe::Brussels, t));
+            store::insert_attempt(
+                c,
+                &NewCallAttempt {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    signal_id: &s.id,
+                    operator_id: &me.to_string(),
+                    result: result.as_str(),
+                    next_attempt_at: next_attempt_at.map(|t| db::truncate_micros(t.naive_utc())),
+                    outside_safe_windows: outside,
+                    created_at: now,
+                },
+            )?;
+            let warnings = if outside {
+                vec![
+                    "The next attempt is outside the person's safe call windows: calling then may put them at risk."
+                        .into(),
+                ]
+            } else {
+                vec![]
+            };
+            Ok(AttemptRecorded { result, next_attempt_at, outside_safe_windows: outside, warnings })
+        })
+        .await
+}
+
+/// Moves an open signal to another helpline (supervisors): the claim is dropped,
+/// undelivered notifications are cancelled and the new helpline is notified.
+pub async fn transfer(state: &AppState, auth: &AuthUser, reference: &str, to: HelplineId) -> Result<Case, AppError> {
+    auth.require(&[Role::HelplineSupervisor])?;
+    let me = auth.id;
+    let helpline_before = helpline_of(auth)?;
+    let reference = parse_ref(reference)?;
+    state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            let (s, _) = find(c, &helpline_before, &reference)?;
+            if s.closed_at.is_some() {
+                return Err(AppError::Conflict("This signal is closed.".into()));
+            }
+            let target = crate::routing::store::find_helpline(c, &to.to_string())?
+                .filter(|h| h.active)
+                .ok_or_else(|| AppError::invalid("helpline_id", "no such active helpline"))?;
+            if target.id == s.helpline_id {
+                return Err(AppError::invalid("helpline_id", "the signal is already with this helpline"));
+            }
+            store::cancel_pending_deliveries(c, &s.id, now)?;
+            store::transfer(c, &s.id, &target.id, now)?;
+            let moved = Signal { helpline_id: target.id.clone(), ..s.clone() };
+            enqueue_deliveries(c, &moved, &target.channels(), now)?;
+            audit::record(c, Some(me), Action::SignalTransferred, Some(&s.id), Some(&target.id))?;
+            // The caller's helpline no longer sees it: answer with the case as moved.
+            case_view(store::find_case(c, &target.id, reference.as_str())?.ok_or(AppError::NotFound)?, me, now)
+        })
+        .await
+}
+
+/// Closes with an outcome; the contact is destroyed in the same transaction.
+pub async fn close(state: &AppState, auth: &AuthUser, reference: &str, outcome: Outcome) -> Result<Case, AppError> {
+    let me = auth.id;
+    step(state, auth, reference, move |c, helpline, reference, now| {
+        let s = claimed_by(c, helpline, reference, me, now)?;
+        store::close(c, &s.id, outcome.as_str(), now)?;
+        store::destroy_contact(c, &s.id)?;
+        store::cancel_pending_deliveries(c, &s.id, now)?;
+        Ok(audit::record(c, Some(me), Action::SignalClosed, Some(&s.id), None)?)
+    })
+    .await
+}
