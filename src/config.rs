@@ -63,6 +63,17 @@ pub struct Settings {
     /// hour before getting 429 (at least 1, so a first signal is never refused).
     /// Default `30`.
     pub signal_rate_limit_per_hour: u32,
+    /// `SAFERELAY_OUTBOX_POLL_MILLIS`: how often an idle outbox worker looks for
+    /// due deliveries. Default `500`.
+    pub outbox_poll_millis: u64,
+    /// `SAFERELAY_OUTBOX_LEASE_SECS`: how long a worker holds a delivery before
+    /// another may retry it (covers a crash mid-delivery). Default `120`.
+    pub outbox_lease_secs: u64,
+    /// `SAFERELAY_DELIVERY_DEADLINE_MINUTES`: after this long without success a
+    /// delivery is dead-lettered and supervisors are alerted. Default `60`.
+    pub delivery_deadline_minutes: u64,
+    /// `SAFERELAY_WEBHOOK_TIMEOUT_SECS`: timeout of one webhook request. Default `10`.
+    pub webhook_timeout_secs: u64,
     /// `SAFERELAY_JWT_ISSUER`: `iss` of access tokens. Default `saferelay`.
     pub jwt_issuer: String,
     /// `SAFERELAY_JWT_AUDIENCE`: `aud` of access tokens. Default `saferelay-api`.
@@ -98,6 +109,10 @@ impl Default for Settings {
             jwt_keys: None,
             master_keys: None,
             signal_rate_limit_per_hour: 30,
+            outbox_poll_millis: 500,
+            outbox_lease_secs: 120,
+            delivery_deadline_minutes: 60,
+            webhook_timeout_secs: 10,
             jwt_issuer: "saferelay".into(),
             jwt_audience: "saferelay-api".into(),
             access_token_ttl_secs: 900,
@@ -140,6 +155,9 @@ impl Settings {
                 "production mode requires SAFERELAY_JWT_KEYS and SAFERELAY_MASTER_KEYS (generated keys are for development only)"
                     .into(),
             );
+        }
+        if self.outbox_lease_secs <= self.webhook_timeout_secs {
+            return Err("outbox_lease_secs must exceed webhook_timeout_secs".into());
         }
         if self.signal_rate_limit_per_hour == 0 {
             return Err("signal_rate_limit_per_hour must be at least 1".into());

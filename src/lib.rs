@@ -10,6 +10,7 @@ pub mod http;
 pub mod ids;
 pub mod openapi;
 pub mod ops;
+pub mod outbox;
 pub mod resources;
 pub mod routing;
 pub mod signals;

@@ -41,6 +41,8 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    /// Tells background workers to stop between jobs.
+    stop: tokio::sync::watch::Sender<bool>,
     /// The first admin's one-time password, when this start created that account.
     pub bootstrap_admin: Option<(String, String)>,
 }
@@ -136,16 +138,22 @@ impl Application {
             metrics: Metrics::new(),
         });
         let bootstrap_admin = bootstrap_admin(&state).await?;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(crate::outbox::worker::run(state.clone(), stopped));
         let server = run(listener, state)?;
-        Ok(Self { port, server, bootstrap_admin })
+        Ok(Self { port, server, stop, bootstrap_admin })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves until the server stops (SIGINT/SIGTERM: in-flight requests finish),
+    /// then tells the workers to stop after their current job.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        let _ = self.stop.send(true);
+        result
     }
 }
 

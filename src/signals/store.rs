@@ -205,3 +205,7 @@ pub fn find_contact(conn: &mut AnyConnection, signal: &str) -> QueryResult<Optio
 pub fn training_status_of(_conn: &mut AnyConnection, _relay: crate::ids::RelayPointId) -> QueryResult<String> {
     Ok("untrained".into())
 }
+
+pub fn find_by_id(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Signal>> {
+    signals::table.find(id).select(Signal::as_select()).first(conn).optional()
+}

@@ -1,0 +1,8 @@
+//! Forwarding: the outbox worker delivers each signal to its helpline's channels
+//! (e-mail, signed webhook) with retries, backoff and dead-lettering.
+
+pub mod email;
+pub mod model;
+pub mod store;
+pub mod webhook;
+pub mod worker;

@@ -1,0 +1,165 @@
+//! The outbox worker: takes due deliveries, sends them through their channel, and
+//! records the result — delivered, retried later with backoff, or dead-lettered
+//! after the deadline. A crash between sending and recording leaves the row leased;
+//! when the lease runs out it is sent again (at-least-once: receivers de-duplicate
+//! on the delivery id).
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::NaiveDateTime;
+
+use super::model::{Attempt, backoff};
+use super::store::{self, NewDeliveryAttempt, OutboxRow};
+use super::webhook::{self, Payload};
+use crate::db;
+use crate::http::error::AppError;
+use crate::routing::store::{HelplineRow, find_helpline};
+use crate::signals::model::Contact;
+use crate::signals::service::read_contact;
+use crate::signals::store::Signal;
+use crate::startup::AppState;
+
+/// Rows taken per round.
+const BATCH: i64 = 20;
+
+/// What a delivery needs, read in one go.
+pub struct Context {
+    pub row: OutboxRow,
+    pub signal: Signal,
+    pub helpline: HelplineRow,
+    pub municipality: String,
+    pub contact: Option<Contact>,
+}
+
+/// Runs until `stop` turns true; checks for work every poll interval when idle.
+pub async fn run(state: web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let http =
+        match reqwest::Client::builder().timeout(Duration::from_secs(state.settings.webhook_timeout_secs)).build() {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox worker cannot build its HTTP client; deliveries stop");
+                return;
+            }
+        };
+    let idle = Duration::from_millis(state.settings.outbox_poll_millis);
+    while !*stop.borrow() {
+        let worked = match tick(&state, &http).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::warn!(error = %e, "outbox round failed");
+                0
+            }
+        };
+        if worked == 0 {
+            tokio::select! {
+                _ = tokio::time::sleep(idle) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+}
+
+/// One round: lease due rows, deliver them, record the results. Returns the number
+/// of rows handled.
+pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, AppError> {
+    let now = db::now();
+    let lease_until = now + chrono::Duration::seconds(i64::try_from(state.settings.outbox_lease_secs).unwrap_or(120));
+    let rows = state.db.write(move |c| Ok::<_, AppError>(store::claim_due(c, now, lease_until, BATCH)?)).await?;
+    let n = rows.len();
+    let deliveries = rows.into_iter().map(|row| deliver(state, http, row));
+    for result in futures_util::future::join_all(deliveries).await {
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "delivery bookkeeping failed; the lease will expire and it is retried");
+        }
+    }
+    Ok(n)
+}
+
+async fn load(state: &AppState, row: OutboxRow) -> Result<Context, AppError> {
+    let keys = state.master_keys.clone();
+    state
+        .db
+        .run(move |c| {
+            let signal = crate::signals::store::find_by_id(c, &row.signal_id)?.ok_or(AppError::NotFound)?;
+            let helpline = find_helpline(c, &row.helpline_id)?.ok_or(AppError::NotFound)?;
+            let municipality = store::municipality(c, &row.signal_id)?;
+            let contact = read_contact(&keys, c, &row.signal_id)?;
+            Ok(Context { row, signal, helpline, municipality, contact })
+        })
+        .await
+}
+
+async fn send(state: &AppState, http: &reqwest::Client, ctx: &Context) -> Attempt {
+    match ctx.row.channel.as_str() {
+        "webhook" => {
+            let (Some(url), Some(secret)) = (&ctx.helpline.webhook_url, &ctx.helpline.webhook_secret) else {
+                return Attempt::Permanent("webhook not configured".into());
+            };
+            let s = &ctx.signal;
+            let payload = Payload {
+                delivery_id: &ctx.row.id,
+                event: &ctx.row.event,
+                reference: &s.reference,
+                urgency: &s.urgency,
+                language: &s.language,
+                region: &s.region,
+                municipality: &ctx.municipality,
+                relay_kind: &s.relay_kind,
+                relay_training_status: &s.relay_training_status,
+                helpline_code: &ctx.helpline.code,
+                created_at: s.created_at.and_utc(),
+                expected_callback_at: s.expected_callback_at.and_utc(),
+                contact: ctx.contact.as_ref(),
+            };
+            webhook::send(http, url, secret, &payload).await
+        }
+        "email" => super::email::send(state, ctx).await,
+        _ => Attempt::Permanent("unknown channel".into()),
+    }
+}
+
+async fn deliver(state: &AppState, http: &reqwest::Client, row: OutboxRow) -> Result<(), AppError> {
+    let ctx = load(state, row).await?;
+    let attempt = send(state, http, &ctx).await;
+    let now = db::now();
+    let attempts = ctx.row.attempts + 1;
+    let deadline = chrono::Duration::minutes(i64::try_from(state.settings.delivery_deadline_minutes).unwrap_or(60));
+    let expired = now - ctx.row.created_at >= deadline;
+    let (status, next, error): (&str, NaiveDateTime, Option<String>) = match &attempt {
+        Attempt::Delivered => ("delivered", now, None),
+        Attempt::Retry(d) if !expired => {
+            let wait =
+                chrono::Duration::from_std(backoff(u32::try_from(ctx.row.attempts).unwrap_or(0))).unwrap_or_default();
+            ("pending", db::truncate_micros(now + wait), Some(d.clone()))
+        }
+        Attempt::Retry(d) | Attempt::Permanent(d) => ("dead", now, Some(d.clone())),
+    };
+    let (id, signal_id, outcome) = (ctx.row.id.clone(), ctx.row.signal_id.clone(), attempt.outcome());
+    let err = error.clone();
+    state
+        .db
+        .write(move |c| {
+            store::record_attempt(
+                c,
+                &NewDeliveryAttempt {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    outbox_id: &id,
+                    attempted_at: now,
+                    outcome,
+                    detail: err.as_deref(),
+                },
+            )?;
+            if store::finish(c, &id, status, attempts, next, err.as_deref(), now)? && status == "delivered" {
+                store::mark_forwarded(c, &signal_id, now)?;
+            }
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    tracing::info!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.code, outcome, attempts, "delivery attempt");
+    if status == "dead" {
+        tracing::warn!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.code, "delivery dead-lettered");
+        super::email::alert_dead_letter(state, &ctx).await;
+    }
+    Ok(())
+}
