@@ -22,6 +22,8 @@ use crate::http::error::{FieldError, Problem};
     tags(
         (name = "auth", description = "Sign-in and sessions"),
         (name = "users", description = "Account administration"),
+        (name = "relays", description = "Programmes, relay points, CSV import/export, staff invitations"),
+        (name = "training", description = "Training modules, completions, derived training status"),
         (name = "operations", description = "Probes and metrics"),
     )
 )]
@@ -46,7 +48,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::auth::routes::configure)
-            .configure(crate::users::routes::configure),
+            .configure(crate::users::routes::configure)
+            .configure(crate::relays::configure)
+            .configure(crate::training::configure),
     );
 }
 
