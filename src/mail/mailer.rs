@@ -4,7 +4,7 @@
 //! one-time tokens.
 
 use lettre::message::header::{ContentTransferEncoding, ContentType};
-use lettre::message::{Mailbox, SinglePart};
+use lettre::message::{Body, Mailbox, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::templates::Rendered;
@@ -58,11 +58,11 @@ impl Mailer {
     /// Sends one plain-text message to `to`.
     pub async fn send(&self, to: &Email, message: Rendered) -> Result<(), MailError> {
         let to: Mailbox = to.as_str().parse().map_err(|_| MailError::Build)?;
-        // 8bit keeps accented text (fr, de) readable as sent; lines stay short.
-        let body = SinglePart::builder()
-            .header(ContentType::TEXT_PLAIN)
-            .header(ContentTransferEncoding::EightBit)
-            .body(message.body);
+        // Quoted-printable always fits (lettre panics if a requested 8bit does not),
+        // and keeps ASCII lines such as the one-time token readable as sent.
+        let body = Body::new_with_encoding(message.body, ContentTransferEncoding::QuotedPrintable)
+            .map_err(|_| MailError::Build)?;
+        let body = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(body);
         let email = Message::builder()
             .from(self.from.clone())
             .to(to)

@@ -22,10 +22,37 @@ impl Received {
         self.raw.lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or("").to_string()
     }
 
-    /// The body after the blank line that ends the headers.
+    /// The body after the blank line that ends the headers, quoted-printable decoded.
     pub fn body(&self) -> String {
-        self.raw.split_once("\r\n\r\n").map_or("", |(_, b)| b).replace("\r\n", "\n")
+        let (headers, body) = self.raw.split_once("\r\n\r\n").unwrap_or(("", ""));
+        let body = if headers.to_ascii_lowercase().contains("content-transfer-encoding: quoted-printable") {
+            decode_quoted_printable(body)
+        } else {
+            body.to_string()
+        };
+        body.replace("\r\n", "\n")
     }
+}
+
+/// RFC 2045 quoted-printable: `=\r\n` is a soft line break, `=XX` a byte.
+fn decode_quoted_printable(s: &str) -> String {
+    let s = s.replace("=\r\n", "");
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        if bytes[i] == b'='
+            && let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[derive(Clone, Default)]

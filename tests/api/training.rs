@@ -77,8 +77,8 @@ async fn a_relay_whose_only_trained_staff_member_is_deactivated_is_untrained(app
 
 async fn completions_are_checked_and_scoped(app: TestApp) {
     let admin = app.admin_token().await;
-    let m = app.programme_with_manager(&admin, "a", "en").await;
-    let other = app.programme_with_manager(&admin, "b", "en").await;
+    let m = app.programme_with_manager(&admin, "pa", "en").await;
+    let other = app.programme_with_manager(&admin, "pb", "en").await;
     let relay = app.relay(&m.manager, "R", "1000", "other").await;
     let (staff_id, staff) = app.staff(&admin, "s@example.be", relay["id"].as_str().unwrap()).await;
     let module = app.module(&m.manager, "Basics", 24, true).await;
