@@ -5,6 +5,7 @@ pub mod csv_format;
 pub mod csv_routes;
 pub mod import;
 pub mod model;
+pub mod programme_routes;
 pub mod routes;
 pub mod service;
 pub mod staff;
@@ -15,9 +16,9 @@ pub mod store;
 /// Registers the relay network's routes. The fixed paths under `/relay-points/`
 /// come before `/relay-points/{id}`, which would otherwise swallow them.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(routes::create_programme)
-        .service(routes::list_programmes)
-        .service(routes::get_programme)
+    cfg.service(programme_routes::create_programme)
+        .service(programme_routes::list_programmes)
+        .service(programme_routes::get_programme)
         .service(csv_routes::import_relay_points)
         .service(csv_routes::export_relay_points)
         .service(routes::create_relay_point)

@@ -112,11 +112,11 @@ pub fn managers(conn: &mut AnyConnection, programme: &str) -> QueryResult<Vec<(S
         .load(conn)
 }
 
-/// (relay id, name, municipality, last digest status) of a programme's active relay points.
-pub fn relays_with_snapshot(
-    conn: &mut AnyConnection,
-    programme: &str,
-) -> QueryResult<Vec<(String, String, String, Option<String>)>> {
+/// (relay id, name, municipality, status at the last digest).
+pub type SnapshotRow = (String, String, String, Option<String>);
+
+/// Each active relay point of a programme with its status at the last digest.
+pub fn relays_with_snapshot(conn: &mut AnyConnection, programme: &str) -> QueryResult<Vec<SnapshotRow>> {
     relay_points::table
         .left_join(relay_status_snapshots::table.on(relay_status_snapshots::relay_point_id.eq(relay_points::id)))
         .filter(relay_points::programme_id.eq(programme))
