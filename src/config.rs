@@ -92,6 +92,25 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// `SAFERELAY_LOG_LEVEL`: tracing filter. Default `info`.
     pub log_level: String,
+    /// `SAFERELAY_MAX_CSV_BYTES`: largest accepted CSV upload (relay-point and
+    /// completion imports). Default `16777216` (16 MiB, ~100,000 relay rows).
+    pub max_csv_bytes: usize,
+    /// `SAFERELAY_SMTP_URL`: SMTP server for outgoing mail, as
+    /// `smtps://user:pass@host:465` (implicit TLS), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or `smtp://host:25` (no TLS: local relays and tests only). Unset:
+    /// mail is written as files into `mail_dir` (development; refused in production).
+    pub smtp_url: Option<String>,
+    /// `SAFERELAY_MAIL_FROM`: sender of every e-mail. Default
+    /// `SafeRelay <no-reply@saferelay.local>`.
+    pub mail_from: String,
+    /// `SAFERELAY_MAIL_DIR`: folder the file transport writes `.eml` files into when
+    /// no SMTP server is configured. Default `mail-outbox`.
+    pub mail_dir: String,
+    /// `SAFERELAY_REMINDERS_ENABLED`: run the training-reminder job inside `serve`.
+    /// Default `true`; with several instances it may run on all (sends stay once).
+    pub reminders_enabled: bool,
+    /// `SAFERELAY_REMINDER_INTERVAL_SECS`: how often the job runs. Default `3600`.
+    pub reminder_interval_secs: u64,
 }
 
 impl Default for Settings {
@@ -121,6 +140,12 @@ impl Default for Settings {
             bootstrap_admin_email: "admin@saferelay.local".into(),
             log_format: LogFormat::Json,
             log_level: "info".into(),
+            max_csv_bytes: 16 * 1024 * 1024,
+            smtp_url: None,
+            mail_from: "SafeRelay <no-reply@saferelay.local>".into(),
+            mail_dir: "mail-outbox".into(),
+            reminders_enabled: true,
+            reminder_interval_secs: 3600,
         }
     }
 }
@@ -162,6 +187,15 @@ impl Settings {
         if self.signal_rate_limit_per_hour == 0 {
             return Err("signal_rate_limit_per_hour must be at least 1".into());
         }
+        if self.env == Environment::Production && self.smtp_url.is_none() {
+            return Err(
+                "production mode requires SAFERELAY_SMTP_URL (the file transport is for development only)".into()
+            );
+        }
+        if self.reminder_interval_secs == 0 {
+            return Err("reminder_interval_secs must be at least 1".into());
+        }
+        self.mail_from.parse::<lettre::message::Mailbox>().map_err(|e| format!("mail_from: {e}"))?;
         crate::db::DatabaseUrl::parse(&self.database_url)?;
         Ok(())
     }
@@ -176,6 +210,7 @@ impl fmt::Debug for Settings {
             .field("database", &crate::db::DatabaseUrl::parse(&self.database_url).map(|u| u.backend()).ok())
             .field("jwt_keys", &self.jwt_keys.as_ref().map(|_| "[redacted]"))
             .field("master_keys", &self.master_keys.as_ref().map(|_| "[redacted]"))
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
     }
 }

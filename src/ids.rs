@@ -54,3 +54,11 @@ typed_id!(
     /// Id of a helpline or local service that calls back.
     HelplineId
 );
+typed_id!(
+    /// Id of a training module of a programme.
+    TrainingModuleId
+);
+typed_id!(
+    /// Id of a recorded training completion.
+    CompletionId
+);

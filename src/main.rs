@@ -1,4 +1,4 @@
-//! The `saferelay` command: serve (default), migrate, create-admin, openapi.
+//! The `saferelay` command: serve (default), migrate, create-admin, remind, openapi.
 
 use std::io::Read;
 
@@ -32,6 +32,13 @@ enum Command {
     },
     /// Print the OpenAPI document (the content of openapi.yaml).
     Openapi,
+    /// Run the training-reminder job now: e-mails staff whose required training
+    /// expires within 30 days (once per expiry) and the weekly manager digests.
+    Remind {
+        /// Run as if today were this date (YYYY-MM-DD); default today (UTC).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -52,6 +59,7 @@ fn main() -> anyhow::Result<()> {
                 Ok(())
             }
             Command::CreateAdmin { email, password_stdin } => create_admin(settings, &email, password_stdin).await,
+            Command::Remind { as_of } => remind(settings, as_of).await,
             Command::Openapi => Ok(()),
         }
     })
@@ -67,6 +75,21 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await.context("server stopped with an error")
+}
+
+async fn remind(settings: Settings, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()> {
+    let db = startup::connect_and_migrate(&settings).await?;
+    let mailer = saferelay::mail::Mailer::from_settings(&settings)?;
+    let today = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let report = saferelay::training::reminders::run(&db, &mailer, today)
+        .await
+        .map_err(|e| anyhow::anyhow!("reminder job: {e}"))?;
+    println!(
+        "reminders sent: {}, digests sent: {}, failed sends: {}",
+        report.reminders_sent, report.digests_sent, report.failures
+    );
+    anyhow::ensure!(report.failures == 0, "some e-mails could not be sent; they will be retried on the next run");
+    Ok(())
 }
 
 async fn create_admin(settings: Settings, email: &str, password_stdin: bool) -> anyhow::Result<()> {

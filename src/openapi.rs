@@ -26,6 +26,8 @@ use crate::http::error::{FieldError, Problem};
         (name = "cases", description = "Helpline work: the callback queue"),
         (name = "routing", description = "Helplines, opening hours and routing rules"),
         (name = "resources", description = "Referral directory"),
+        (name = "relays", description = "Programmes, relay points, CSV import/export, staff invitations"),
+        (name = "training", description = "Training modules, completions, derived training status"),
         (name = "operations", description = "Probes and metrics"),
     )
 )]
@@ -54,7 +56,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::signals::routes::configure)
             .configure(crate::helpline::routes::configure)
             .configure(crate::routing::routes::configure)
-            .configure(crate::resources::routes::configure),
+            .configure(crate::resources::routes::configure)
+            .configure(crate::relays::configure)
+            .configure(crate::training::configure),
     );
 }
 

@@ -19,9 +19,11 @@ use crate::auth::tokens::TokenKeys;
 use crate::config::{Environment, Settings};
 use crate::crypto::MasterKeyRing;
 use crate::db::{self, Backend, DatabaseUrl, Db};
+use crate::http::csv::CsvLimit;
 use crate::http::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::json::BodyLimit;
+use crate::mail::Mailer;
 use crate::ops::metrics::Metrics;
 use crate::users::model::{Email, Role, Scope, StaffLanguage};
 use crate::users::service::{NewAccount, insert_account};
@@ -35,6 +37,7 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub master_keys: std::sync::Arc<MasterKeyRing>,
     pub metrics: Metrics,
+    pub mailer: Mailer,
 }
 
 /// A built, not yet running, application.
@@ -126,6 +129,7 @@ impl Application {
         let db = connect_and_migrate(&settings).await?;
         let (tokens, master_keys) = load_keys(&settings)?;
         let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mailer = Mailer::from_settings(&settings)?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
@@ -136,10 +140,15 @@ impl Application {
             hasher,
             master_keys: std::sync::Arc::new(master_keys),
             metrics: Metrics::new(),
+            mailer,
         });
         let bootstrap_admin = bootstrap_admin(&state).await?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(crate::outbox::worker::run(state.clone(), stopped));
+        if state.settings.reminders_enabled {
+            let interval = Duration::from_secs(state.settings.reminder_interval_secs);
+            tokio::spawn(crate::training::reminders::run_forever(state.db.clone(), state.mailer.clone(), interval));
+        }
         let server = run(listener, state)?;
         Ok(Self { port, server, stop, bootstrap_admin })
     }
@@ -161,6 +170,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
     let api = crate::openapi::spec();
     let route_table = web::Data::new(RouteTable::from_openapi(&api));
     let body_limit = BodyLimit(state.settings.max_body_bytes);
+    let csv_limit = CsvLimit(state.settings.max_csv_bytes);
     let workers = if state.db.backend() == Backend::Sqlite { 2 } else { 4 };
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -169,6 +179,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .app_data(state.clone())
             .app_data(route_table.clone())
             .app_data(body_limit)
+            .app_data(csv_limit)
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .app_data(web::QueryConfig::default().error_handler(|e, _| {
                 AppError::BadRequest {

@@ -3,6 +3,7 @@
 
 pub mod keys;
 pub mod password;
+pub mod password_policy;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -209,6 +209,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_invitations (id) {
+        id -> Text,
+        user_id -> Text,
+        relay_point_id -> Text,
+        token_hash -> Text,
+        invited_by -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    training_modules (id) {
+        id -> Text,
+        programme_id -> Text,
+        title -> Text,
+        kind -> Text,
+        validity_months -> Integer,
+        required -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_completions (id) {
+        id -> Text,
+        user_id -> Text,
+        module_id -> Text,
+        completed_on -> Date,
+        expires_on -> Date,
+        recorded_by -> Nullable<Text>,
+        certificate_ref -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    training_reminders (user_id, module_id, expires_on) {
+        user_id -> Text,
+        module_id -> Text,
+        expires_on -> Date,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    relay_status_snapshots (relay_point_id) {
+        relay_point_id -> Text,
+        status -> Text,
+        recorded_on -> Date,
+    }
+}
+
+diesel::table! {
+    manager_digests (programme_id, iso_week) {
+        programme_id -> Text,
+        iso_week -> Text,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(relay_points -> programmes (programme_id));
 diesel::joinable!(signals -> helplines (helpline_id));
 diesel::joinable!(signals -> relay_points (relay_point_id));
@@ -216,6 +280,8 @@ diesel::joinable!(signal_contacts -> signals (signal_id));
 diesel::joinable!(outbox -> signals (signal_id));
 diesel::joinable!(routing_rules -> helplines (helpline_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(training_modules -> programmes (programme_id));
+diesel::joinable!(training_completions -> training_modules (module_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     programmes,
@@ -232,4 +298,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     call_attempts,
     delivery_attempts,
     audit_log,
+    staff_invitations,
+    training_modules,
+    training_completions,
+    training_reminders,
+    relay_status_snapshots,
+    manager_digests,
 );

@@ -36,6 +36,9 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         db_pool_size: 4,
         log_format: LogFormat::Json,
         log_level: "warn".into(),
+        mail_dir: dir.join("mail").display().to_string(),
+        // Tests run the reminder job explicitly (or enable it), never behind their back.
+        reminders_enabled: false,
         ..Settings::default()
     }
 }

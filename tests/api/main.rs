@@ -4,16 +4,23 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod fixtures;
 mod helpers;
 mod postgres;
+mod smtp;
 
 mod auth;
 mod cases;
 mod cli;
 mod errors;
+mod import;
+mod invitations;
 mod migrations;
 mod openapi;
 mod ops;
+mod relays;
+mod reminders;
 mod routing;
 mod signals;
+mod training;
 mod users;

@@ -1,0 +1,8 @@
+//! Outgoing e-mail to staff and managers (never to victims: SafeRelay does not
+//! contact the person): a `Mailer` over lettre and templates per message and language.
+
+pub mod mailer;
+pub mod templates;
+
+pub use mailer::{MailError, Mailer};
+pub use templates::Rendered;

@@ -1,0 +1,85 @@
+//! CSV endpoints of relay points: import (with dry run) and export.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use serde::Deserialize;
+
+use super::import::{self, ImportReport};
+use super::routes::AsOfQuery;
+use super::service::{managed_programme, today};
+use crate::http::auth::AuthUser;
+use crate::http::csv::CsvBody;
+use crate::http::error::{AppError, Problem};
+use crate::startup::AppState;
+
+/// `?dry_run=` of CSV imports.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ImportQuery {
+    /// Validate and report only; write nothing (default `false`).
+    pub dry_run: Option<bool>,
+}
+
+/// Import relay points from CSV into the manager's programme. Header:
+/// `external_id,kind,name,address,postcode,municipality,region,languages,active`.
+/// Rows are matched on `external_id`: new ones are created, changed ones updated.
+#[utoipa::path(
+    tag = "relays",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, body = ImportReport, description = "Applied, or (dry run) what would be done and every row error"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json", description = "Rows with errors (`rows[N].column`); nothing written"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/relay-points/import")]
+pub async fn import_relay_points(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<ImportQuery>,
+    body: CsvBody,
+) -> Result<web::Json<ImportReport>, AppError> {
+    let programme = managed_programme(&auth)?;
+    let started = std::time::Instant::now();
+    let report = import::import_relays(&state, programme, body.0, query.dry_run.unwrap_or(false)).await?;
+    tracing::info!(
+        rows = report.rows,
+        created = report.created,
+        ms = started.elapsed().as_millis() as u64,
+        "relay import"
+    );
+    Ok(web::Json(report))
+}
+
+/// Export the manager's relay points with their training status as CSV.
+#[utoipa::path(
+    tag = "relays",
+    params(AsOfQuery),
+    responses(
+        (status = 200, body = String, content_type = "text/csv"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/relay-points/export")]
+pub async fn export_relay_points(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<AsOfQuery>,
+) -> Result<HttpResponse, AppError> {
+    let programme = managed_programme(&auth)?;
+    let csv = import::export_relays(&state, programme, query.as_of.unwrap_or_else(today)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"relay-points.csv\""))
+        .body(csv))
+}

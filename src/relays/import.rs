@@ -1,0 +1,210 @@
+//! CSV import and export of relay points. A dry run validates every row and reports
+//! what a real run would do; a real run is all-or-nothing in one transaction and
+//! keyed by (programme, external id), so importing the same file twice changes
+//! nothing the second time.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::csv_format::{self, EXPORT_HEADER, EXPORT_ONLY, Header, OPTIONAL, REQUIRED, RowError};
+use super::model::{ProgrammeId, RelayPointFields, RelayPointId};
+use super::store::{self, RelayPointChanges, RelayPointRow, RelayQuery};
+use crate::db::{self, AnyConnection};
+use crate::http::error::{AppError, FieldError};
+use crate::startup::AppState;
+use crate::training::status::programme_statuses;
+
+/// Most data rows one file may hold.
+pub const MAX_ROWS: usize = 100_000;
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub dry_run: bool,
+    /// Data rows read.
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Every problem found; a real run with any error writes nothing.
+    pub errors: Vec<RowError>,
+}
+
+/// Reads a whole file into validated rows, or every problem in it.
+pub fn parse_relays(text: &str) -> Result<Vec<(u64, RelayPointFields)>, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header = reader.headers().map_err(|e| vec![RowError::new(1, FieldError::new("row", e.to_string()))])?.clone();
+    let header = Header::parse(&header, &REQUIRED, &OPTIONAL, &EXPORT_ONLY)?;
+    let width = reader.headers().map(|h| h.len()).unwrap_or(0);
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let row = e.position().map_or(0, |p| p.line());
+                errors.push(RowError::new(row, FieldError::new("row", "is not valid CSV")));
+                continue;
+            }
+        };
+        let row = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue; // blank line at the end of a spreadsheet export
+        }
+        if record.len() != width {
+            errors.push(RowError::new(
+                row,
+                FieldError::new("row", format!("has {} cells, the header has {width}", record.len())),
+            ));
+            continue;
+        }
+        match csv_format::parse_relay_row(&header, &record) {
+            Ok(fields) => {
+                let key = fields.external_id.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
+                if let Some(first) = seen.insert(key, row) {
+                    errors.push(RowError::new(row, FieldError::new("external_id", format!("repeats row {first}"))));
+                } else {
+                    rows.push((row, fields));
+                }
+            }
+            Err(field_errors) => errors.extend(field_errors.into_iter().map(|e| RowError::new(row, e))),
+        }
+        if rows.len() + errors.len() > MAX_ROWS {
+            return Err(vec![RowError::new(
+                row,
+                FieldError::new("row", format!("a file may hold at most {MAX_ROWS} rows")),
+            )]);
+        }
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
+/// Compares the file with the database and, unless `dry_run`, applies it.
+fn apply(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    rows: Vec<(u64, RelayPointFields)>,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let now = db::now();
+    let existing: HashMap<String, RelayPointRow> = store::list_relays(conn, programme, &RelayQuery::default())?
+        .into_iter()
+        .filter_map(|r| r.external_id.clone().map(|e| (e, r)))
+        .collect();
+    let mut report = ImportReport { dry_run, rows: rows.len(), ..Default::default() };
+    let mut inserts = Vec::new();
+    let mut updates = Vec::new();
+    for (_, fields) in rows {
+        let key = fields.external_id.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
+        match existing.get(&key) {
+            None => inserts.push(RelayPointRow::new(RelayPointId::new(), programme, &fields, now)),
+            Some(old) => {
+                let new = RelayPointRow::new(RelayPointId::new(), programme, &fields, now);
+                let same = (
+                    &old.kind,
+                    &old.name,
+                    &old.address,
+                    &old.postcode,
+                    &old.municipality,
+                    &old.region,
+                    &old.languages,
+                    old.active,
+                ) == (
+                    &new.kind,
+                    &new.name,
+                    &new.address,
+                    &new.postcode,
+                    &new.municipality,
+                    &new.region,
+                    &new.languages,
+                    new.active,
+                );
+                if same {
+                    report.unchanged += 1;
+                } else {
+                    let id =
+                        RelayPointId::parse(&old.id).ok_or_else(|| AppError::internal("corrupt relay_points.id"))?;
+                    updates.push((id, RelayPointChanges::from_fields(&fields, now)));
+                }
+            }
+        }
+    }
+    report.created = inserts.len();
+    report.updated = updates.len();
+    if !dry_run {
+        store::insert_relays_bulk(conn, &inserts)?;
+        for (id, changes) in &updates {
+            store::update_relay(conn, *id, changes)?;
+        }
+    }
+    Ok(report)
+}
+
+/// Imports a relay-point file into `programme`. Errors: a dry run reports them in
+/// a 200; a real run answers 422 listing each as `rows[N].field`, writing nothing.
+pub async fn import_relays(
+    state: &AppState,
+    programme: ProgrammeId,
+    text: String,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let rows = match parse_relays(&text) {
+        Ok(rows) => rows,
+        Err(errors) if dry_run => return Ok(ImportReport { dry_run, errors, ..Default::default() }),
+        Err(errors) => return Err(rows_invalid(errors)),
+    };
+    if dry_run {
+        state.db.run(move |c| apply(c, programme, rows, true)).await
+    } else {
+        state.db.write(move |c| apply(c, programme, rows, false)).await
+    }
+}
+
+/// The 422 of a real run over a file with errors.
+pub fn rows_invalid(errors: Vec<RowError>) -> AppError {
+    AppError::Validation(
+        errors.into_iter().map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), e.message)).collect(),
+    )
+}
+
+/// Every relay point of `programme` with its training status on `as_of`, as CSV.
+pub async fn export_relays(
+    state: &AppState,
+    programme: ProgrammeId,
+    as_of: chrono::NaiveDate,
+) -> Result<String, AppError> {
+    let rows = state
+        .db
+        .run(move |c| {
+            let statuses = programme_statuses(c, programme, as_of)?;
+            let rows = store::list_relays(c, programme, &RelayQuery::default())?;
+            rows.into_iter()
+                .map(|r| r.into_domain().map(|r| (statuses.of(r.id), r)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(AppError::from)
+        })
+        .await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let csv_err = |e: csv::Error| AppError::internal(format!("writing CSV: {e}"));
+    w.write_record(EXPORT_HEADER).map_err(csv_err)?;
+    for (status, r) in rows {
+        let f = &r.fields;
+        w.write_record([
+            r.id.to_string().as_str(),
+            f.external_id.as_ref().map_or("", |e| e.as_str()),
+            f.kind.as_str(),
+            f.name.as_str(),
+            f.address.as_str(),
+            &f.postcode.to_string(),
+            f.municipality.as_str(),
+            f.region.as_str(),
+            &f.languages.as_slice().join(";"),
+            if f.active { "true" } else { "false" },
+            status.as_str(),
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| AppError::internal(format!("writing CSV: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| AppError::internal(format!("CSV not UTF-8: {e}")))
+}

@@ -1,0 +1,144 @@
+//! Endpoints of programmes: admins create and list them; a manager sees their own.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::model::ProgrammeId;
+use super::service::{self, NewProgramme, managed_programme};
+use super::store::Programme;
+use crate::http::auth::AuthUser;
+use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::json::StrictJson;
+use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::startup::AppState;
+use crate::users::model::Role;
+
+/// A programme as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgrammeView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub country: String,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Programme> for ProgrammeView {
+    fn from(p: Programme) -> Self {
+        Self { id: p.id, code: p.code, name: p.name, country: p.country, created_at: p.created_at.and_utc() }
+    }
+}
+
+/// Body of `POST /api/v1/programmes`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProgrammeRequest {
+    /// Short unique code, e.g. `be-wal-pharma` (lower case, digits, `-`, 2–40 characters).
+    pub code: String,
+    pub name: String,
+    /// ISO 3166 alpha-2 country (default `BE`).
+    pub country: Option<String>,
+}
+
+impl TryFrom<CreateProgrammeRequest> for NewProgramme {
+    type Error = AppError;
+    fn try_from(r: CreateProgrammeRequest) -> Result<Self, AppError> {
+        let mut errors = Vec::new();
+        let code = r.code.trim().to_string();
+        if !(2..=40).contains(&code.len())
+            || !code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            errors.push(FieldError::new("code", "must be 2–40 characters of a–z, 0–9 and -"));
+        }
+        let name = super::model::Text::parse("name", &r.name, 200).map_err(|e| errors.push(e)).ok();
+        let country = r.country.unwrap_or_else(|| "BE".into()).trim().to_ascii_uppercase();
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            errors.push(FieldError::new("country", "must be a two-letter country code"));
+        }
+        match name {
+            Some(name) if errors.is_empty() => Ok(Self { code, name: name.as_str().into(), country }),
+            _ => Err(AppError::Validation(errors)),
+        }
+    }
+}
+
+/// Create a programme (admin).
+#[utoipa::path(
+    tag = "relays",
+    request_body = CreateProgrammeRequest,
+    responses(
+        (status = 201, body = ProgrammeView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/programmes")]
+pub async fn create_programme(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<CreateProgrammeRequest>,
+) -> Result<HttpResponse, AppError> {
+    auth.require(&[Role::Admin])?;
+    let p = service::create_programme(&state, NewProgramme::try_from(body.0)?).await?;
+    Ok(HttpResponse::Created().json(ProgrammeView::from(p)))
+}
+
+/// List programmes: all for an admin, their own for a manager.
+#[utoipa::path(
+    tag = "relays",
+    params(PageQuery),
+    responses(
+        (status = 200, body = Page<ProgrammeView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/programmes")]
+pub async fn list_programmes(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ProgrammeView>>, AppError> {
+    let only = if auth.role == Role::Admin { None } else { Some(managed_programme(&auth)?) };
+    let (items, next) = service::list_programmes(&state, only, page.after()?, page.limit()?).await?;
+    Ok(web::Json(Page {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor: next.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Read a programme (admin, or its manager).
+#[utoipa::path(
+    tag = "relays",
+    params(("id" = String, Path, description = "Programme id")),
+    responses(
+        (status = 200, body = ProgrammeView),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/programmes/{id}")]
+pub async fn get_programme(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<ProgrammeView>, AppError> {
+    let id = ProgrammeId::parse(&id).ok_or(AppError::NotFound)?;
+    if auth.role != Role::Admin && managed_programme(&auth)? != id {
+        return Err(AppError::NotFound);
+    }
+    Ok(web::Json(service::get_programme(&state, id).await?.into()))
+}

@@ -1,0 +1,214 @@
+//! Use cases of programmes and relay points: who may act where, create, read,
+//! update, and list with filters (training status included).
+
+use chrono::NaiveDate;
+
+use super::model::{ProgrammeId, RawRelayPoint, Region, RelayKind, RelayPoint, RelayPointFields, RelayPointId};
+use super::store::{self, Programme, RelayPointChanges, RelayPointRow, RelayQuery};
+use crate::db;
+use crate::http::auth::AuthUser;
+use crate::http::error::{AppError, FieldError};
+use crate::startup::AppState;
+use crate::training::model::TrainingStatus;
+use crate::training::status::programme_statuses;
+use crate::users::model::Role;
+
+/// The programme a manager acts in; 403 for every other role.
+pub fn managed_programme(auth: &AuthUser) -> Result<ProgrammeId, AppError> {
+    auth.require(&[Role::ProgrammeManager])?;
+    auth.scope.programme_id.ok_or(AppError::Forbidden)
+}
+
+/// Today in UTC: the default as-of date of training status.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// A validated new programme.
+pub struct NewProgramme {
+    pub code: String,
+    pub name: String,
+    pub country: String,
+}
+
+pub async fn create_programme(state: &AppState, p: NewProgramme) -> Result<Programme, AppError> {
+    let row = Programme {
+        id: ProgrammeId::new().to_string(),
+        code: p.code,
+        name: p.name,
+        country: p.country,
+        created_at: db::now(),
+    };
+    state
+        .db
+        .write(move |c| {
+            store::insert_programme(c, &row)?;
+            Ok(row)
+        })
+        .await
+}
+
+pub async fn get_programme(state: &AppState, id: ProgrammeId) -> Result<Programme, AppError> {
+    state.db.run(move |c| store::find_programme(c, id)?.ok_or(AppError::NotFound)).await
+}
+
+pub async fn list_programmes(
+    state: &AppState,
+    only: Option<ProgrammeId>,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<Programme>, Option<String>), AppError> {
+    let mut rows = state
+        .db
+        .run(move |c| store::list_programmes(c, only, after.as_deref(), limit + 1).map_err(AppError::from))
+        .await?;
+    let next = trim_page(&mut rows, limit).then(|| rows.last().map(|p| p.code.clone())).flatten();
+    Ok((rows, next))
+}
+
+/// Truncates to `limit`; true when there was more.
+pub fn trim_page<T>(rows: &mut Vec<T>, limit: i64) -> bool {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    more
+}
+
+pub async fn create_relay(
+    state: &AppState,
+    programme: ProgrammeId,
+    fields: RelayPointFields,
+) -> Result<(RelayPoint, TrainingStatus), AppError> {
+    let id = RelayPointId::new();
+    state
+        .db
+        .write(move |c| {
+            store::insert_relay(c, &RelayPointRow::new(id, programme, &fields, db::now()))?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    get_relay(state, programme, id, today()).await
+}
+
+/// A relay point of `programme` and its status on `as_of` (404 outside the programme).
+pub async fn get_relay(
+    state: &AppState,
+    programme: ProgrammeId,
+    id: RelayPointId,
+    as_of: NaiveDate,
+) -> Result<(RelayPoint, TrainingStatus), AppError> {
+    state
+        .db
+        .run(move |c| {
+            let relay = store::find_relay(c, programme, id)?.ok_or(AppError::NotFound)?.into_domain()?;
+            let status = programme_statuses(c, programme, as_of)?.of(id);
+            Ok((relay, status))
+        })
+        .await
+}
+
+/// A partial update; absent fields keep their value. A new postcode without a
+/// region re-derives the region from the postcode.
+#[derive(Debug, Default)]
+pub struct RelayPatch {
+    pub external_id: Option<String>,
+    pub kind: Option<RelayKind>,
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub municipality: Option<String>,
+    pub region: Option<Region>,
+    pub languages: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+pub async fn update_relay(
+    state: &AppState,
+    programme: ProgrammeId,
+    id: RelayPointId,
+    patch: RelayPatch,
+) -> Result<(RelayPoint, TrainingStatus), AppError> {
+    state
+        .db
+        .write(move |c| {
+            let old = store::find_relay(c, programme, id)?.ok_or(AppError::NotFound)?;
+            let region = match (patch.region, &patch.postcode) {
+                (Some(r), _) => Some(r),
+                (None, Some(_)) => None,
+                (None, None) => Some(old.region.parse::<Region>().map_err(|_| AppError::internal("corrupt region"))?),
+            };
+            let languages = patch.languages.unwrap_or_else(|| old.languages.split(',').map(str::to_string).collect());
+            let raw = RawRelayPoint {
+                external_id: patch.external_id.as_deref().or(old.external_id.as_deref()),
+                kind: patch.kind.unwrap_or(old.kind.parse().map_err(|_| AppError::internal("corrupt kind"))?),
+                name: patch.name.as_deref().unwrap_or(&old.name),
+                address: patch.address.as_deref().unwrap_or(&old.address),
+                postcode: patch.postcode.as_deref().unwrap_or(&old.postcode),
+                municipality: patch.municipality.as_deref().unwrap_or(&old.municipality),
+                region,
+                languages: languages.iter().map(String::as_str).collect(),
+                active: patch.active.unwrap_or(old.active),
+            };
+            let fields = RelayPointFields::parse(raw).map_err(AppError::Validation)?;
+            store::update_relay(c, id, &RelayPointChanges::from_fields(&fields, db::now()))?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    get_relay(state, programme, id, today()).await
+}
+
+/// Filters of a relay-point list.
+#[derive(Debug, Default, Clone)]
+pub struct RelayFilter {
+    pub query: RelayQuery,
+    pub status: Option<TrainingStatus>,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// One page of relay points with their status, and the next page's cursor key.
+pub async fn list_relays(
+    state: &AppState,
+    programme: ProgrammeId,
+    mut filter: RelayFilter,
+    limit: i64,
+) -> Result<(Vec<(RelayPoint, TrainingStatus)>, Option<String>), AppError> {
+    let as_of = filter.as_of.unwrap_or_else(today);
+    // Without a status filter the database pages; with one, status is derived for
+    // every matching relay point first (three queries plus a pass in memory).
+    filter.query.limit = filter.status.is_none().then_some(limit + 1);
+    let items = state
+        .db
+        .run(move |c| {
+            let statuses = programme_statuses(c, programme, as_of)?;
+            let rows = store::list_relays(c, programme, &filter.query)?;
+            let mut items = Vec::new();
+            for row in rows {
+                let relay = row.into_domain()?;
+                let status = statuses.of(relay.id);
+                if filter.status.is_none_or(|s| s == status) {
+                    items.push((relay, status));
+                    if items.len() as i64 > limit {
+                        break;
+                    }
+                }
+            }
+            Ok::<_, AppError>(items)
+        })
+        .await?;
+    let mut items = items;
+    let more = trim_page(&mut items, limit);
+    let next = more.then(|| items.last().map(|(r, _)| cursor_key(r))).flatten();
+    Ok((items, next))
+}
+
+/// The sort key a cursor continues after: name and id, separated by a character
+/// `Text` never accepts (a control character).
+pub fn cursor_key(r: &RelayPoint) -> String {
+    format!("{}\u{1f}{}", r.fields.name.as_str(), r.id)
+}
+
+pub fn parse_cursor_key(key: &str) -> Result<(String, String), AppError> {
+    key.split_once('\u{1f}')
+        .map(|(n, i)| (n.to_string(), i.to_string()))
+        .ok_or_else(|| AppError::Validation(vec![FieldError::new("cursor", "is not a cursor this API issued")]))
+}

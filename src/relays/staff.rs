@@ -1,0 +1,182 @@
+//! Staff of relay points: invitation by e-mail with a one-time token (72 hours,
+//! stored hashed; a re-invite revokes the previous token), acceptance with a chosen
+//! password, listing and deactivation by the programme's managers.
+
+use chrono::Duration;
+
+use super::model::{ProgrammeId, RelayPointId};
+use super::staff_store::{self as store, InvitationRow};
+use super::store as relay_store;
+use crate::auth::password_policy::ChosenPassword;
+use crate::auth::store as tokens_store;
+use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
+use crate::db;
+use crate::http::error::AppError;
+use crate::mail::templates::{self, Invitation};
+use crate::startup::AppState;
+use crate::users::model::{Email, Role, StaffLanguage, User, UserId};
+use crate::users::store::{self as users_store, NewUser};
+
+/// How long an invitation token stays valid.
+pub const INVITATION_TTL_HOURS: i64 = 72;
+
+/// A validated invitation request.
+pub struct InviteStaff {
+    pub email: Email,
+    pub relay_point_id: RelayPointId,
+    pub language: StaffLanguage,
+}
+
+/// What the manager learns: the account and whether the e-mail went out. The token
+/// itself is only in the e-mail.
+pub struct Invited {
+    pub user_id: UserId,
+    pub relay_point_id: RelayPointId,
+    pub expires_at: chrono::NaiveDateTime,
+    pub email_sent: bool,
+}
+
+/// Invites (or re-invites) a staff member to a relay point of `programme`.
+pub async fn invite(
+    state: &AppState,
+    programme: ProgrammeId,
+    actor: UserId,
+    req: InviteStaff,
+) -> Result<Invited, AppError> {
+    let token = new_refresh_token();
+    let hash = hash_refresh_token(&token);
+    let email = req.email.clone();
+    let (user_id, expires_at, relay_name, programme_name) = state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            let relay = relay_store::find_relay(c, programme, req.relay_point_id)?
+                .ok_or_else(|| AppError::invalid("relay_point_id", "no such relay point"))?;
+            let prog = relay_store::find_programme(c, programme)?.ok_or(AppError::NotFound)?;
+            let user_id = match users_store::find_by_email(c, &req.email)? {
+                None => {
+                    let id = UserId::new();
+                    // No password until the invitation is accepted, so nobody can sign in.
+                    users_store::insert(
+                        c,
+                        &NewUser {
+                            id: id.to_string(),
+                            email: req.email.as_str(),
+                            password_hash: None,
+                            role: Role::RelayStaff.as_str(),
+                            programme_id: Some(programme.to_string()),
+                            relay_point_id: Some(req.relay_point_id.to_string()),
+                            helpline_id: None,
+                            language: req.language.as_str(),
+                            active: true,
+                            created_at: now,
+                        },
+                    )?;
+                    id
+                }
+                Some(row)
+                    if row.role == Role::RelayStaff.as_str() && row.programme_id == Some(programme.to_string()) =>
+                {
+                    let user = row.into_user()?;
+                    store::reassign(c, user.id, req.relay_point_id, req.language.as_str())?;
+                    store::revoke_open_invitations(c, user.id, now)?;
+                    user.id
+                }
+                Some(_) => return Err(AppError::Conflict("An account with this e-mail already exists.".into())),
+            };
+            let expires_at = now + Duration::hours(INVITATION_TTL_HOURS);
+            store::insert_invitation(
+                c,
+                &InvitationRow {
+                    id: uuid::Uuid::new_v4().to_string(),
+                    user_id: user_id.to_string(),
+                    relay_point_id: req.relay_point_id.to_string(),
+                    token_hash: hash,
+                    invited_by: actor.to_string(),
+                    created_at: now,
+                    expires_at,
+                    accepted_at: None,
+                    revoked_at: None,
+                },
+            )?;
+            Ok::<_, AppError>((user_id, expires_at, relay.name, prog.name))
+        })
+        .await?;
+    // Sent after the commit: a mail for an invitation that was rolled back would
+    // carry a dead token. A failed send is reported, and a re-invite fixes it.
+    let message = templates::invitation(
+        req.language,
+        &Invitation {
+            relay_name: &relay_name,
+            programme_name: &programme_name,
+            token: &token,
+            expires_at: expires_at.and_utc(),
+        },
+    );
+    let email_sent = state.mailer.send(&email, message).await.is_ok();
+    Ok(Invited { user_id, relay_point_id: req.relay_point_id, expires_at, email_sent })
+}
+
+const NO_INVITATION: AppError = AppError::NotFound;
+
+/// Accepts an invitation: sets the password, activates the account, ends any
+/// earlier session of it. Unknown, used, revoked and expired tokens are all 404.
+pub async fn accept(state: &AppState, token: &str, password: ChosenPassword) -> Result<User, AppError> {
+    let hash = hash_refresh_token(token);
+    let lookup = hash.clone();
+    let invitation = state
+        .db
+        .run(move |c| store::find_open_invitation(c, &lookup, db::now()).map_err(AppError::from))
+        .await?
+        .ok_or(NO_INVITATION)?;
+    let password_hash = state.hasher.hash(password.into_inner()).await?;
+    state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            // Re-checked inside the transaction: the token may have been used or
+            // revoked while the password was being hashed.
+            let open = store::find_open_invitation(c, &hash, now)?.ok_or(NO_INVITATION)?;
+            if !store::mark_accepted(c, &open.id, now)? {
+                return Err(NO_INVITATION);
+            }
+            let user = UserId::parse(&invitation.user_id).ok_or_else(|| AppError::internal("corrupt invitation"))?;
+            store::set_password_and_activate(c, user, &password_hash)?;
+            tokens_store::revoke_all_for_user(c, user, now)?;
+            Ok(users_store::find_by_id(c, user)?.ok_or(AppError::NotFound)?.into_user()?)
+        })
+        .await
+}
+
+/// Deactivates a staff member of `programme`: account off, sessions and open
+/// invitations revoked, all in one transaction.
+pub async fn deactivate(state: &AppState, programme: ProgrammeId, id: UserId) -> Result<User, AppError> {
+    state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            store::find_staff(c, programme, id)?.ok_or(AppError::NotFound)?;
+            users_store::deactivate(c, id, now)?;
+            tokens_store::revoke_all_for_user(c, id, now)?;
+            store::revoke_open_invitations(c, id, now)?;
+            Ok(store::find_staff(c, programme, id)?.ok_or(AppError::NotFound)?.into_user()?)
+        })
+        .await
+}
+
+/// One page of a programme's staff and the next cursor key (an e-mail).
+pub async fn list(
+    state: &AppState,
+    programme: ProgrammeId,
+    relay: Option<RelayPointId>,
+    after: Option<String>,
+    limit: i64,
+) -> Result<(Vec<User>, Option<String>), AppError> {
+    let rows = state
+        .db
+        .run(move |c| store::list_staff(c, programme, relay, after.as_deref(), limit + 1).map_err(AppError::from))
+        .await?;
+    let mut users = rows.into_iter().map(|r| r.into_user()).collect::<Result<Vec<_>, _>>()?;
+    let more = super::service::trim_page(&mut users, limit);
+    Ok((users.clone(), more.then(|| users.last().map(|u| u.email.as_str().to_string())).flatten()))
+}

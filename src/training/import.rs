@@ -1,0 +1,128 @@
+//! CSV import of completions: `email,module,completed_on,certificate_ref`, where
+//! `module` is the module's title or id and `completed_on` is `YYYY-MM-DD`. Same
+//! rules as relay points: dry run reports, real run is all-or-nothing, and a row
+//! already recorded (person, module, day) counts as unchanged.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::model::{CompletionId, TrainingModuleId, ValidityMonths};
+use super::store::{self, CompletionRow};
+use crate::db::{self, AnyConnection};
+use crate::http::error::{AppError, FieldError};
+use crate::ids::{ProgrammeId, UserId};
+use crate::relays::csv_format::{Header, RowError};
+use crate::relays::import::{ImportReport, rows_invalid};
+use crate::relays::model::Text;
+use crate::relays::staff_store;
+use crate::startup::AppState;
+
+const REQUIRED: [&str; 3] = ["email", "module", "completed_on"];
+const OPTIONAL: [&str; 1] = ["certificate_ref"];
+
+fn apply(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    actor: UserId,
+    text: &str,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let staff: HashMap<String, String> = staff_store::staff_ids_by_email(conn, programme)?.into_iter().collect();
+    let mut modules: HashMap<String, (String, i32)> = HashMap::new();
+    for m in store::list_modules(conn, programme, None, None)? {
+        modules.insert(m.title.to_lowercase(), (m.id.clone(), m.validity_months));
+        modules.insert(m.id.clone(), (m.id, m.validity_months));
+    }
+    let today = chrono::Utc::now().date_naive();
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| rows_invalid(vec![RowError::new(1, FieldError::new("row", e.to_string()))]))?
+        .clone();
+    let header = Header::parse(&header, &REQUIRED, &OPTIONAL, &[]).map_err(rows_invalid)?;
+    let mut report = ImportReport { dry_run, ..Default::default() };
+    let mut seen = HashSet::new();
+    let mut inserts = Vec::new();
+    let now = db::now();
+    for record in reader.records() {
+        let Ok(record) = record else {
+            report.errors.push(RowError::new(0, FieldError::new("row", "is not valid CSV")));
+            continue;
+        };
+        let row = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        report.rows += 1;
+        let mut err =
+            |field: &str, message: &str| report.errors.push(RowError::new(row, FieldError::new(field, message)));
+        let user = staff.get(&header.get(&record, "email").to_lowercase());
+        if user.is_none() {
+            err("email", "no staff member of this programme has this e-mail");
+        }
+        let module = modules
+            .get(&header.get(&record, "module").to_lowercase())
+            .or_else(|| modules.get(header.get(&record, "module")));
+        if module.is_none() {
+            err("module", "no training module of this programme has this title or id");
+        }
+        let date = NaiveDate::parse_from_str(header.get(&record, "completed_on"), "%Y-%m-%d").ok();
+        match date {
+            None => err("completed_on", "must be a date as YYYY-MM-DD"),
+            Some(d) if d > today => err("completed_on", "must not be in the future"),
+            Some(_) => {}
+        }
+        let cert = header.get(&record, "certificate_ref");
+        let cert = if cert.is_empty() { Ok(None) } else { Text::parse("certificate_ref", cert, 100).map(Some) };
+        let cert = cert.map_err(|e| report.errors.push(RowError::new(row, e))).ok();
+        let (Some(user), Some((module, months)), Some(date), Some(cert)) = (user, module, date, cert) else { continue };
+        if !seen.insert((user.clone(), module.clone(), date)) {
+            report.errors.push(RowError::new(row, FieldError::new("row", "repeats an earlier row")));
+            continue;
+        }
+        let (uid, mid) = (UserId::parse(user), TrainingModuleId::parse(module));
+        let (Some(uid), Some(mid)) = (uid, mid) else { return Err(AppError::internal("corrupt ids")) };
+        if store::completion_exists(conn, uid, mid, date)? {
+            report.unchanged += 1;
+            continue;
+        }
+        let validity = ValidityMonths::parse(i64::from(*months)).map_err(|_| AppError::internal("corrupt validity"))?;
+        inserts.push(CompletionRow {
+            id: CompletionId::new().to_string(),
+            user_id: user.clone(),
+            module_id: module.clone(),
+            completed_on: date,
+            expires_on: validity.expiry(date),
+            recorded_by: Some(actor.to_string()),
+            certificate_ref: cert.map(|t| t.as_str().to_string()),
+            created_at: now,
+        });
+    }
+    report.created = inserts.len();
+    if !report.errors.is_empty() && !dry_run {
+        // Returning an error rolls the transaction back: nothing of the file is kept.
+        return Err(rows_invalid(std::mem::take(&mut report.errors)));
+    }
+    if !dry_run {
+        for row in &inserts {
+            store::insert_completion(conn, row)?;
+        }
+    }
+    Ok(report)
+}
+
+/// Imports completions into `programme`.
+pub async fn import_completions(
+    state: &AppState,
+    programme: ProgrammeId,
+    actor: UserId,
+    text: String,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    if dry_run {
+        state.db.run(move |c| apply(c, programme, actor, &text, true)).await
+    } else {
+        state.db.write(move |c| apply(c, programme, actor, &text, false)).await
+    }
+}

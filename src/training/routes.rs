@@ -1,0 +1,305 @@
+//! Endpoints of training: modules and completions (managers), completion import,
+//! and a staff member's own training (`/me/training`).
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::import;
+use super::model::{ModuleKind, ModuleStanding, TrainingModuleId, TrainingStatus, ValidityMonths};
+use super::service::{self, NewCompletion, NewModule};
+use super::store::{CompletionRow, ModuleRow};
+use crate::http::auth::AuthUser;
+use crate::http::csv::CsvBody;
+use crate::http::error::{AppError, Problem};
+use crate::http::json::StrictJson;
+use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::ids::RelayPointId;
+use crate::relays::csv_routes::ImportQuery;
+use crate::relays::import::ImportReport;
+use crate::relays::model::Text;
+use crate::relays::routes::AsOfQuery;
+use crate::relays::service::{managed_programme, today};
+use crate::startup::AppState;
+use crate::users::model::{Role, UserId};
+
+/// A training module.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModuleView {
+    pub id: String,
+    pub programme_id: String,
+    pub title: String,
+    pub kind: String,
+    pub validity_months: i32,
+    pub required: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<ModuleRow> for ModuleView {
+    fn from(m: ModuleRow) -> Self {
+        Self {
+            id: m.id,
+            programme_id: m.programme_id,
+            title: m.title,
+            kind: m.kind,
+            validity_months: m.validity_months,
+            required: m.required,
+            created_at: m.created_at.and_utc(),
+        }
+    }
+}
+
+/// Body of `POST /api/v1/training-modules`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateModuleRequest {
+    pub title: String,
+    pub kind: ModuleKind,
+    /// 1–120 months.
+    pub validity_months: i64,
+    pub required: bool,
+}
+
+impl TryFrom<CreateModuleRequest> for NewModule {
+    type Error = AppError;
+    fn try_from(r: CreateModuleRequest) -> Result<Self, AppError> {
+        let title = Text::parse("title", &r.title, 200);
+        let validity = ValidityMonths::parse(r.validity_months);
+        match (title, validity) {
+            (Ok(title), Ok(validity)) => Ok(Self { title, kind: r.kind, validity, required: r.required }),
+            (t, v) => Err(AppError::Validation(t.err().into_iter().chain(v.err()).collect())),
+        }
+    }
+}
+
+/// A recorded completion.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CompletionView {
+    pub id: String,
+    pub user_id: String,
+    pub module_id: String,
+    pub completed_on: NaiveDate,
+    /// First day the completion no longer counts.
+    pub expires_on: NaiveDate,
+    pub recorded_by: Option<String>,
+    pub certificate_ref: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<CompletionRow> for CompletionView {
+    fn from(c: CompletionRow) -> Self {
+        Self {
+            id: c.id,
+            user_id: c.user_id,
+            module_id: c.module_id,
+            completed_on: c.completed_on,
+            expires_on: c.expires_on,
+            recorded_by: c.recorded_by,
+            certificate_ref: c.certificate_ref,
+            created_at: c.created_at.and_utc(),
+        }
+    }
+}
+
+/// Body of `POST /api/v1/completions`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordCompletionRequest {
+    pub user_id: UserId,
+    pub module_id: TrainingModuleId,
+    pub completed_on: NaiveDate,
+    pub certificate_ref: Option<String>,
+}
+
+impl TryFrom<RecordCompletionRequest> for NewCompletion {
+    type Error = AppError;
+    fn try_from(r: RecordCompletionRequest) -> Result<Self, AppError> {
+        let certificate_ref = r
+            .certificate_ref
+            .as_deref()
+            .map(|c| Text::parse("certificate_ref", c, 100))
+            .transpose()
+            .map_err(|e| AppError::Validation(vec![e]))?;
+        Ok(Self { user: r.user_id, module: r.module_id, completed_on: r.completed_on, certificate_ref })
+    }
+}
+
+/// Filters of `GET /api/v1/completions`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CompletionQuery {
+    pub user_id: Option<UserId>,
+    pub limit: Option<i64>,
+    pub cursor: Option<String>,
+}
+
+/// One module and where the caller stands on it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModuleStandingView {
+    pub module: ModuleView,
+    pub standing: ModuleStanding,
+}
+
+/// `GET /api/v1/me/training`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyTrainingView {
+    pub relay_point_id: RelayPointId,
+    pub relay_training_status: TrainingStatus,
+    pub as_of: NaiveDate,
+    pub modules: Vec<ModuleStandingView>,
+    pub completions: Vec<CompletionView>,
+}
+
+/// Create a training module in the manager's programme.
+#[utoipa::path(tag = "training", request_body = CreateModuleRequest,
+    responses(
+        (status = 201, body = ModuleView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[post("/training-modules")]
+pub async fn create_training_module(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<CreateModuleRequest>,
+) -> Result<HttpResponse, AppError> {
+    let programme = managed_programme(&auth)?;
+    let m = service::create_module(&state, programme, NewModule::try_from(body.0)?).await?;
+    Ok(HttpResponse::Created().json(ModuleView::from(m)))
+}
+
+/// List the training modules of the caller's programme (managers and staff), by title.
+#[utoipa::path(tag = "training", params(PageQuery),
+    responses(
+        (status = 200, body = Page<ModuleView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[get("/training-modules")]
+pub async fn list_training_modules(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    page: web::Query<PageQuery>,
+) -> Result<web::Json<Page<ModuleView>>, AppError> {
+    auth.require(&[Role::ProgrammeManager, Role::RelayStaff])?;
+    let programme = auth.scope.programme_id.ok_or(AppError::Forbidden)?;
+    let (items, next) = service::list_modules(&state, programme, page.after()?, page.limit()?).await?;
+    Ok(web::Json(Page {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor: next.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Record one completion for a staff member of the manager's programme.
+#[utoipa::path(tag = "training", request_body = RecordCompletionRequest,
+    responses(
+        (status = 201, body = CompletionView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 409, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[post("/completions")]
+pub async fn record_completion(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<RecordCompletionRequest>,
+) -> Result<HttpResponse, AppError> {
+    let programme = managed_programme(&auth)?;
+    let row = service::record_one(&state, programme, auth.id, NewCompletion::try_from(body.0)?).await?;
+    Ok(HttpResponse::Created().json(CompletionView::from(row)))
+}
+
+/// List completions recorded in the manager's programme.
+#[utoipa::path(tag = "training", params(CompletionQuery),
+    responses(
+        (status = 200, body = Page<CompletionView>),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[get("/completions")]
+pub async fn list_completions(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<CompletionQuery>,
+) -> Result<web::Json<Page<CompletionView>>, AppError> {
+    let programme = managed_programme(&auth)?;
+    let q = query.into_inner();
+    let page = PageQuery { limit: q.limit, cursor: q.cursor };
+    let (items, next) = service::list_completions(&state, programme, q.user_id, page.after()?, page.limit()?).await?;
+    Ok(web::Json(Page {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor: next.as_deref().map(encode_cursor),
+    }))
+}
+
+/// Import completions from CSV (`email,module,completed_on,certificate_ref`).
+#[utoipa::path(tag = "training", params(ImportQuery), request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 413, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[post("/completions/import")]
+pub async fn import_completions(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<ImportQuery>,
+    body: CsvBody,
+) -> Result<web::Json<ImportReport>, AppError> {
+    let programme = managed_programme(&auth)?;
+    Ok(web::Json(import::import_completions(&state, programme, auth.id, body.0, query.dry_run.unwrap_or(false)).await?))
+}
+
+/// The caller's own training and their relay point's status (relay staff).
+#[utoipa::path(tag = "training", params(AsOfQuery),
+    responses(
+        (status = 200, body = MyTrainingView),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+    ),
+    security(("bearer" = [])))]
+#[get("/me/training")]
+pub async fn my_training(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<AsOfQuery>,
+) -> Result<web::Json<MyTrainingView>, AppError> {
+    auth.require(&[Role::RelayStaff])?;
+    let (Some(programme), Some(relay)) = (auth.scope.programme_id, auth.scope.relay_point_id) else {
+        return Err(AppError::Forbidden);
+    };
+    let as_of = query.as_of.unwrap_or_else(today);
+    let t = service::my_training(&state, programme, relay, auth.id, as_of).await?;
+    Ok(web::Json(MyTrainingView {
+        relay_point_id: t.relay_point_id,
+        relay_training_status: t.relay_status,
+        as_of,
+        modules: t.modules.into_iter().map(|(m, standing)| ModuleStandingView { module: m.into(), standing }).collect(),
+        completions: t.completions.into_iter().map(Into::into).collect(),
+    }))
+}

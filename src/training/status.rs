@@ -1,0 +1,42 @@
+//! Training status of every relay point of a programme, from the database, through
+//! the pure rules in `model.rs`.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::model::{StaffRecord, TrainingStatus, relay_status};
+use super::store;
+use crate::db::AnyConnection;
+use crate::ids::{ProgrammeId, RelayPointId};
+
+/// Statuses by relay point; a relay point absent from the map is `untrained`.
+pub struct Statuses(HashMap<RelayPointId, TrainingStatus>);
+
+impl Statuses {
+    pub fn of(&self, relay: RelayPointId) -> TrainingStatus {
+        self.0.get(&relay).copied().unwrap_or(TrainingStatus::Untrained)
+    }
+}
+
+/// Computes the status of every relay point of `programme` on `as_of`. Three
+/// queries whatever the programme's size, then the pure rules per relay point.
+pub fn programme_statuses(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    as_of: NaiveDate,
+) -> diesel::QueryResult<Statuses> {
+    let inputs = store::status_inputs(conn, programme)?;
+    let mut by_user: HashMap<_, Vec<_>> = HashMap::new();
+    for (user, completion) in inputs.completions {
+        by_user.entry(user).or_default().push(completion);
+    }
+    let mut by_relay: HashMap<RelayPointId, Vec<StaffRecord>> = HashMap::new();
+    for (relay, user) in inputs.staff {
+        let completions = by_user.remove(&user).unwrap_or_default();
+        by_relay.entry(relay).or_default().push(StaffRecord { active: true, completions });
+    }
+    Ok(Statuses(
+        by_relay.into_iter().map(|(relay, staff)| (relay, relay_status(&inputs.required, &staff, as_of))).collect(),
+    ))
+}
