@@ -80,7 +80,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 async fn remind(settings: Settings, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()> {
     let db = startup::connect_and_migrate(&settings).await?;
     let mailer = saferelay::mail::Mailer::from_settings(&settings)?;
-    let today = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let today = as_of.unwrap_or_else(saferelay::relays::service::today);
     let report = saferelay::training::reminders::run(&db, &mailer, today)
         .await
         .map_err(|e| anyhow::anyhow!("reminder job: {e}"))?;

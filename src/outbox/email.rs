@@ -1,11 +1,71 @@
-//! The e-mail channel (filled in with the mail room).
+//! The e-mail channel: a notification to the helpline's intake address (no contact
+//! unless the helpline asked for it), and the alert to supervisors when a delivery
+//! is dead-lettered.
 
 use super::model::Attempt;
 use super::worker::Context;
+use crate::http::error::AppError;
+use crate::mail::helpline_templates::{self, Notification, helpline_language};
+use crate::mail::{MailError, Rendered};
 use crate::startup::AppState;
+use crate::users::model::{Email, StaffLanguage};
 
-pub async fn send(_state: &AppState, _ctx: &Context) -> Attempt {
-    Attempt::Retry("e-mail channel not available yet".into())
+/// Link to a case in the API (helplines' tools open it with their token).
+pub fn case_link(state: &AppState, reference: &str) -> String {
+    format!("{}/api/v1/cases/{reference}", state.settings.public_url.trim_end_matches('/'))
 }
 
-pub async fn alert_dead_letter(_state: &AppState, _ctx: &Context) {}
+pub async fn send(state: &AppState, ctx: &Context) -> Attempt {
+    let Some(to) = ctx.helpline.intake_email.as_deref().and_then(|e| Email::parse(e).ok()) else {
+        return Attempt::Permanent("no valid intake address".into());
+    };
+    let s = &ctx.signal;
+    let link = case_link(state, &s.reference);
+    let message = helpline_templates::signal_notification(
+        helpline_language(&ctx.helpline.languages),
+        &Notification {
+            reference: &s.reference,
+            urgent: s.urgency == "immediate_danger",
+            language: &s.language,
+            municipality: &ctx.municipality,
+            relay_kind: &s.relay_kind,
+            created_at: s.created_at.and_utc(),
+            link: &link,
+            contact: if ctx.helpline.email_includes_contact { ctx.contact.as_ref() } else { None },
+        },
+    );
+    match state.mailer.send(&to, message).await {
+        Ok(()) => Attempt::Delivered,
+        Err(MailError::Send(_)) => Attempt::Retry("smtp: sending failed".into()),
+        Err(MailError::Config(_)) | Err(MailError::Build) => Attempt::Permanent("mail configuration".into()),
+    }
+}
+
+/// E-mails every active supervisor of the helpline; failures are logged, not retried.
+pub async fn to_supervisors(state: &AppState, helpline: &str, render: impl Fn(StaffLanguage) -> Rendered) {
+    let h = helpline.to_string();
+    let supervisors =
+        match state.db.run(move |c| Ok::<_, AppError>(crate::users::store::helpline_supervisors(c, &h)?)).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read supervisors");
+                return;
+            }
+        };
+    for (email, language) in supervisors {
+        let Ok(to) = Email::parse(&email) else { continue };
+        let message = render(language.parse().unwrap_or_default());
+        if let Err(e) = state.mailer.send(&to, message).await {
+            tracing::warn!(error = %e, "supervisor alert not sent");
+        }
+    }
+}
+
+pub async fn alert_dead_letter(state: &AppState, ctx: &Context) {
+    let link = case_link(state, &ctx.signal.reference);
+    let (reference, channel) = (ctx.signal.reference.clone(), ctx.row.channel.clone());
+    to_supervisors(state, &ctx.helpline.id, |lang| {
+        helpline_templates::delivery_failed(lang, &reference, &channel, &link)
+    })
+    .await;
+}

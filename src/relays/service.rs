@@ -19,9 +19,10 @@ pub fn managed_programme(auth: &AuthUser) -> Result<ProgrammeId, AppError> {
     auth.scope.programme_id.ok_or(AppError::Forbidden)
 }
 
-/// Today in UTC: the default as-of date of training status.
+/// Today in Brussels: the default as-of date of training status (a completion
+/// recorded at 00:30 local time counts from that local day).
 pub fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Brussels).date_naive()
 }
 
 /// A validated new programme.

@@ -8,14 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::hours::OpeningHours;
 use crate::ids::HelplineId;
 
-/// Belgian region of a relay point (the German-speaking community is part of Wallonia).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Region {
-    Flanders,
-    Wallonia,
-    Brussels,
-}
+pub use crate::relays::model::Region;
 
 /// Language the person wants to be called back in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -46,7 +39,6 @@ macro_rules! text_enum {
     };
 }
 
-text_enum!(Region { Flanders => "flanders", Wallonia => "wallonia", Brussels => "brussels" });
 text_enum!(Language { Nl => "nl", Fr => "fr", De => "de", En => "en", Other => "other" });
 
 /// A regional helpline, or a local service that only takes what rules send it.

@@ -270,7 +270,10 @@ fn prepare(
         )])
     })?;
     let helpline = helplines.iter().find(|h| h.destination.id == chosen.helpline).ok_or(AppError::NotFound)?;
-    let training_status = store::training_status_of(c, relay)?;
+    let programme = crate::ids::ProgrammeId::parse(&origin_row.programme_id)
+        .ok_or_else(|| AppError::internal("corrupt relay_points.programme_id"))?;
+    let today = crate::relays::service::today();
+    let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?.as_str().to_string();
     let now = db::now();
     let receipt = Receipt {
         reference: String::new(),

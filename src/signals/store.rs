@@ -80,6 +80,7 @@ pub struct IdempotencyRecord {
 /// What intake needs to know about the submitting relay point.
 #[derive(Queryable, Debug)]
 pub struct RelayOrigin {
+    pub programme_id: String,
     pub region: String,
     pub postcode: String,
     pub kind: String,
@@ -89,7 +90,13 @@ pub struct RelayOrigin {
 pub fn relay_origin(conn: &mut AnyConnection, relay_point: &str) -> QueryResult<Option<RelayOrigin>> {
     relay_points::table
         .find(relay_point)
-        .select((relay_points::region, relay_points::postcode, relay_points::kind, relay_points::active))
+        .select((
+            relay_points::programme_id,
+            relay_points::region,
+            relay_points::postcode,
+            relay_points::kind,
+            relay_points::active,
+        ))
         .first(conn)
         .optional()
 }
@@ -199,11 +206,6 @@ pub fn list_for_relay(
 
 pub fn find_contact(conn: &mut AnyConnection, signal: &str) -> QueryResult<Option<SignalContact>> {
     signal_contacts::table.find(signal).select(SignalContact::as_select()).first(conn).optional()
-}
-
-/// MERGE: replaced by the training room's derived status when it lands.
-pub fn training_status_of(_conn: &mut AnyConnection, _relay: crate::ids::RelayPointId) -> QueryResult<String> {
-    Ok("untrained".into())
 }
 
 pub fn find_by_id(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<Signal>> {

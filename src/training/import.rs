@@ -34,7 +34,7 @@ fn apply(
         modules.insert(m.title.to_lowercase(), (m.id.clone(), m.validity_months));
         modules.insert(m.id.clone(), (m.id, m.validity_months));
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::relays::service::today();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header = reader
         .headers()

@@ -158,7 +158,7 @@ pub async fn run_forever(db: Db, mailer: Mailer, interval: std::time::Duration) 
     let mut ticker = tokio::time::interval(interval);
     loop {
         ticker.tick().await;
-        match run(&db, &mailer, chrono::Utc::now().date_naive()).await {
+        match run(&db, &mailer, crate::relays::service::today()).await {
             Ok(r) => tracing::info!(
                 reminders = r.reminders_sent,
                 digests = r.digests_sent,

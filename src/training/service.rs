@@ -76,7 +76,7 @@ pub fn record(
     c: &NewCompletion,
     field_prefix: &str,
 ) -> Result<Option<CompletionRow>, AppError> {
-    if c.completed_on > chrono::Utc::now().date_naive() {
+    if c.completed_on > crate::relays::service::today() {
         return Err(AppError::invalid(format!("{field_prefix}completed_on"), "must not be in the future"));
     }
     staff_store::find_staff(conn, programme, c.user)?

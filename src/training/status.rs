@@ -26,7 +26,7 @@ pub fn programme_statuses(
     programme: ProgrammeId,
     as_of: NaiveDate,
 ) -> diesel::QueryResult<Statuses> {
-    let inputs = store::status_inputs(conn, programme)?;
+    let inputs = store::status_inputs(conn, programme, None)?;
     let mut by_user: HashMap<_, Vec<_>> = HashMap::new();
     for (user, completion) in inputs.completions {
         by_user.entry(user).or_default().push(completion);
@@ -39,4 +39,23 @@ pub fn programme_statuses(
     Ok(Statuses(
         by_relay.into_iter().map(|(relay, staff)| (relay, relay_status(&inputs.required, &staff, as_of))).collect(),
     ))
+}
+
+/// The status of one relay point on `as_of` (signal intake flags untrained relays).
+pub fn relay_point_status(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    relay: RelayPointId,
+    as_of: NaiveDate,
+) -> diesel::QueryResult<TrainingStatus> {
+    let inputs = store::status_inputs(conn, programme, Some(relay))?;
+    let staff: Vec<StaffRecord> = inputs
+        .staff
+        .iter()
+        .map(|(_, user)| StaffRecord {
+            active: true,
+            completions: inputs.completions.iter().filter(|(u, _)| u == user).map(|(_, c)| *c).collect(),
+        })
+        .collect();
+    Ok(relay_status(&inputs.required, &staff, as_of))
 }

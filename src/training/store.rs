@@ -136,20 +136,26 @@ pub struct StatusInputs {
     pub completions: Vec<(UserId, Completion)>,
 }
 
-pub fn status_inputs(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryResult<StatusInputs> {
+/// What status derivation needs for a programme, or for one of its relay points.
+pub fn status_inputs(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    relay: Option<RelayPointId>,
+) -> QueryResult<StatusInputs> {
     let p = programme.to_string();
+    let relay = relay.map(|r| r.to_string());
     let required: Vec<String> = training_modules::table
         .filter(training_modules::programme_id.eq(&p))
         .filter(training_modules::required.eq(true))
         .select(training_modules::id)
         .load(conn)?;
-    let staff: Vec<(Option<String>, String)> = users::table
+    let mut staff_q = users::table
         .filter(users::programme_id.eq(&p))
         .filter(users::role.eq("relay_staff"))
         .filter(users::active.eq(true))
         .select((users::relay_point_id, users::id))
-        .load(conn)?;
-    let completions: Vec<(String, String, NaiveDate, NaiveDate)> = training_completions::table
+        .into_boxed();
+    let mut completions_q = training_completions::table
         .inner_join(training_modules::table)
         .inner_join(users::table.on(users::id.eq(training_completions::user_id)))
         .filter(training_modules::programme_id.eq(&p))
@@ -161,7 +167,13 @@ pub fn status_inputs(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryR
             training_completions::completed_on,
             training_completions::expires_on,
         ))
-        .load(conn)?;
+        .into_boxed();
+    if let Some(r) = relay {
+        staff_q = staff_q.filter(users::relay_point_id.eq(r.clone()));
+        completions_q = completions_q.filter(users::relay_point_id.eq(r));
+    }
+    let staff: Vec<(Option<String>, String)> = staff_q.load(conn)?;
+    let completions: Vec<(String, String, NaiveDate, NaiveDate)> = completions_q.load(conn)?;
     Ok(StatusInputs {
         required: required.iter().filter_map(|m| TrainingModuleId::parse(m)).collect(),
         staff: staff

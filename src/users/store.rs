@@ -114,3 +114,13 @@ pub fn programme_exists(conn: &mut AnyConnection, id: ProgrammeId) -> QueryResul
 pub fn helpline_exists(conn: &mut AnyConnection, id: HelplineId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(helplines::table.find(id.to_string()))).get_result(conn)
 }
+
+/// Active supervisors of a helpline, with the language to write to them in.
+pub fn helpline_supervisors(conn: &mut AnyConnection, helpline: &str) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .filter(users::helpline_id.eq(helpline))
+        .filter(users::role.eq("helpline_supervisor"))
+        .filter(users::active.eq(true))
+        .select((users::email, users::language))
+        .load(conn)
+}

@@ -39,6 +39,8 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         mail_dir: dir.join("mail").display().to_string(),
         // Tests run the reminder job explicitly (or enable it), never behind their back.
         reminders_enabled: false,
+        // Deliveries go out promptly, so tests do not wait on the worker.
+        outbox_poll_millis: 50,
         ..Settings::default()
     }
 }
@@ -75,6 +77,28 @@ pub async fn try_spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settin
         admin_password,
         _dir: dir,
     })
+}
+
+/// A second instance of the app on the same database and keys as `first` (as
+/// several instances behind a load balancer would run).
+pub async fn spawn_second_instance(first: &TestApp, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut settings = test_settings(dir.path(), first.database_url.clone());
+    settings.key_file = first.key_file.display().to_string();
+    tweak(&mut settings);
+    let app = Application::build(settings).await.expect("second instance builds");
+    assert!(app.bootstrap_admin.is_none(), "the database already has its admin");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        database_url: first.database_url.clone(),
+        key_file: first.key_file.clone(),
+        admin_email: first.admin_email.clone(),
+        admin_password: first.admin_password.clone(),
+        _dir: dir,
+    }
 }
 
 /// Runs an `async fn(TestApp)` test once on SQLite and once on PostgreSQL.

@@ -7,12 +7,14 @@
 mod fixtures;
 mod helpers;
 mod postgres;
+mod receiver;
 mod smtp;
 
 mod auth;
 mod cases;
 mod cli;
 mod errors;
+mod forwarding;
 mod import;
 mod invitations;
 mod migrations;

@@ -89,12 +89,23 @@ pub struct SmtpServer {
 
 impl SmtpServer {
     pub fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        Self::start_on(0)
+    }
+
+    /// Starts on a given port (0: any), e.g. to bring a server "back up".
+    pub fn start_on(port: u16) -> Self {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind smtp");
         let port = listener.local_addr().unwrap().port();
         let collector = Collector::default();
         let inbox = collector.inbox.clone();
         let mut server = Server::new(collector);
-        server.with_name("smtp.test").with_ssl(SslConfig::None).expect("no tls").with_tcp_listener(listener);
+        // lettre keeps pooled connections open, so allow many at once (the default is 4).
+        server
+            .with_name("smtp.test")
+            .with_num_threads(64)
+            .with_ssl(SslConfig::None)
+            .expect("no tls")
+            .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });
