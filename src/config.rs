@@ -72,6 +72,9 @@ pub struct Settings {
     /// `SAFERELAY_DELIVERY_DEADLINE_MINUTES`: after this long without success a
     /// delivery is dead-lettered and supervisors are alerted. Default `60`.
     pub delivery_deadline_minutes: u64,
+    /// `SAFERELAY_ESCALATION_INTERVAL_SECS`: how often unclaimed signals are checked
+    /// for escalation to supervisors. Default `60`.
+    pub escalation_interval_secs: u64,
     /// `SAFERELAY_WEBHOOK_TIMEOUT_SECS`: timeout of one webhook request. Default `10`.
     pub webhook_timeout_secs: u64,
     /// `SAFERELAY_JWT_ISSUER`: `iss` of access tokens. Default `saferelay`.
@@ -132,6 +135,7 @@ impl Default for Settings {
             outbox_lease_secs: 120,
             delivery_deadline_minutes: 60,
             webhook_timeout_secs: 10,
+            escalation_interval_secs: 60,
             jwt_issuer: "saferelay".into(),
             jwt_audience: "saferelay-api".into(),
             access_token_ttl_secs: 900,

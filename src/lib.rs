@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod demo;
 pub mod helpline;
 pub mod http;
 pub mod ids;

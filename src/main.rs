@@ -5,7 +5,7 @@ use std::io::Read;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use saferelay::config::Settings;
-use saferelay::startup::{self, AppState, Application};
+use saferelay::startup::{self, Application};
 use saferelay::users::model::{Email, Role, Scope, StaffLanguage};
 use saferelay::users::service::{NewAccount, insert_account};
 
@@ -32,6 +32,8 @@ enum Command {
     },
     /// Print the OpenAPI document (the content of openapi.yaml).
     Openapi,
+    /// Seed a small demo network and print every demo credential.
+    Demo,
     /// Run the training-reminder job now: e-mails staff whose required training
     /// expires within 30 days (once per expiry) and the weekly manager digests.
     Remind {
@@ -61,6 +63,7 @@ fn main() -> anyhow::Result<()> {
             Command::CreateAdmin { email, password_stdin } => create_admin(settings, &email, password_stdin).await,
             Command::Remind { as_of } => remind(settings, as_of).await,
             Command::Openapi => Ok(()),
+            Command::Demo => demo(settings).await,
         }
     })
 }
@@ -113,6 +116,23 @@ async fn create_admin(settings: Settings, email: &str, password_stdin: bool) -> 
     if !password_stdin {
         println!("one-time password: {password}");
     }
-    let _ = std::marker::PhantomData::<AppState>;
+    Ok(())
+}
+
+async fn demo(settings: Settings) -> anyhow::Result<()> {
+    let state = startup::build_state(settings).await?;
+    if let Some((email, password)) = startup::bootstrap_admin(&state).await? {
+        println!("admin                {email:<42} {password}   (first admin of this database)");
+    }
+    let creds = saferelay::demo::seed(&state).await.map_err(|e| match e {
+        saferelay::http::error::AppError::Conflict(_) => {
+            anyhow::anyhow!("the demo network already exists in this database")
+        }
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    println!("Demo network created. Sign in with (shown once):\n");
+    for c in creds {
+        println!("{:<20} {:<42} {}   ({})", c.role.as_str(), c.email, c.password, c.note);
+    }
     Ok(())
 }

@@ -124,27 +124,33 @@ pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String,
     Ok(created.map(|_| (email.as_str().to_string(), password)))
 }
 
+/// Everything the handlers and jobs share: database (migrated), keys, hasher, mailer.
+pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppState>> {
+    let db = connect_and_migrate(&settings).await?;
+    let (tokens, master_keys) = load_keys(&settings)?;
+    let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mailer = Mailer::from_settings(&settings)?;
+    Ok(web::Data::new(AppState {
+        settings,
+        db,
+        tokens,
+        hasher,
+        master_keys: std::sync::Arc::new(master_keys),
+        metrics: Metrics::new(),
+        mailer,
+    }))
+}
+
 impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = connect_and_migrate(&settings).await?;
-        let (tokens, master_keys) = load_keys(&settings)?;
-        let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mailer = Mailer::from_settings(&settings)?;
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState {
-            settings,
-            db,
-            tokens,
-            hasher,
-            master_keys: std::sync::Arc::new(master_keys),
-            metrics: Metrics::new(),
-            mailer,
-        });
+        let state = build_state(settings).await?;
         let bootstrap_admin = bootstrap_admin(&state).await?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(crate::outbox::worker::run(state.clone(), stopped));
+        tokio::spawn(crate::helpline::escalation::run(state.clone(), stop.subscribe()));
         if state.settings.reminders_enabled {
             let interval = Duration::from_secs(state.settings.reminder_interval_secs);
             tokio::spawn(crate::training::reminders::run_forever(state.db.clone(), state.mailer.clone(), interval));

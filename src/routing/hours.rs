@@ -200,3 +200,17 @@ fn resolve(tz: Tz, date: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
     }
     None
 }
+
+/// Minutes the helpline was open between `from` and `to`, counted minute by minute
+/// and stopping at `cap` (callers only need to know whether a threshold is reached).
+pub fn open_minutes(hours: &OpeningHours, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>, cap: i64) -> i64 {
+    let mut open = 0;
+    let mut t = from;
+    while t < to && open < cap {
+        if hours.is_open(tz, t) {
+            open += 1;
+        }
+        t += Duration::minutes(1);
+    }
+    open
+}

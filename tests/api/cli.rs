@@ -93,3 +93,48 @@ fn create_admin_reads_the_password_from_stdin() {
     short.stdin.take().unwrap().write_all(b"short\n").unwrap();
     assert!(!short.wait().unwrap().success());
 }
+
+/// The README walkthrough, run for real: `saferelay demo`, `saferelay serve`, then
+/// `scripts/walkthrough.sh` (curl) against it. The README embeds that script.
+#[test]
+fn the_readme_walkthrough_runs_end_to_end() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let script = std::fs::read_to_string(format!("{root}/scripts/walkthrough.sh")).unwrap();
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let body: String = script.lines().skip_while(|l| l.starts_with('#')).collect::<Vec<_>>().join("\n");
+    assert!(readme.contains(body.trim()), "README.md must embed scripts/walkthrough.sh verbatim (after its header)");
+
+    let dir = tempfile::tempdir().unwrap();
+    let demo = base_command(dir.path()).arg("demo").output().unwrap();
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let creds = String::from_utf8_lossy(&demo.stdout).to_string();
+    let password_of = |email: &str| -> String {
+        creds.lines().find(|l| l.contains(email)).and_then(|l| l.split_whitespace().nth(2)).unwrap().to_string()
+    };
+
+    let mut server = base_command(dir.path()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let stdout = server.stdout.take().unwrap();
+    let mut port = None;
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line)
+            && v["message"] == "listening"
+        {
+            port = v["port"].as_u64();
+            break;
+        }
+    }
+    let port = port.expect("server listening");
+    let out = Command::new("bash")
+        .arg(format!("{root}/scripts/walkthrough.sh"))
+        .env("BASE", format!("http://127.0.0.1:{port}"))
+        .env("PHARMACIST_PW", password_of("pharmacist@demo"))
+        .env("OPERATOR_PW", password_of("operator.evc@demo"))
+        .output()
+        .unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "walkthrough failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines[2..], ["in_progress", "+32470123456", "reached", "completed", "completed"], "{stdout}");
+}

@@ -14,6 +14,7 @@ mod auth;
 mod cases;
 mod cli;
 mod errors;
+mod escalation;
 mod forwarding;
 mod import;
 mod invitations;

@@ -1,0 +1,93 @@
+//! Escalation: a signal nobody has claimed or called after 15 minutes of the
+//! helpline's opening time (immediate danger) or 4 hours (standard) is e-mailed to
+//! the helpline's supervisors, once.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::{NaiveDateTime, Utc};
+
+use super::model::claim_holds;
+use crate::db::{self, AnyConnection};
+use crate::http::error::AppError;
+use crate::mail::helpline_templates;
+use crate::outbox::email::{case_link, to_supervisors};
+use crate::routing::hours::open_minutes;
+use crate::routing::service::Helpline;
+use crate::signals::store::Signal;
+use crate::startup::AppState;
+
+/// Opening-time minutes after which an unclaimed signal escalates.
+pub fn threshold_minutes(urgency: &str) -> i64 {
+    if urgency == "immediate_danger" { 15 } else { 240 }
+}
+
+fn waiting(conn: &mut AnyConnection) -> diesel::QueryResult<Vec<Signal>> {
+    use crate::db::schema::signals;
+    use diesel::prelude::*;
+    signals::table
+        .filter(signals::closed_at.is_null())
+        .filter(signals::escalated_at.is_null())
+        .filter(signals::first_attempt_at.is_null())
+        .select(Signal::as_select())
+        .load(conn)
+}
+
+/// Marks a signal escalated; false when another instance did it first.
+fn mark(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> diesel::QueryResult<bool> {
+    use crate::db::schema::signals;
+    use diesel::prelude::*;
+    let n = diesel::update(signals::table.find(id).filter(signals::escalated_at.is_null()))
+        .set(signals::escalated_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// One pass: returns the references escalated.
+pub async fn run_once(state: &AppState) -> Result<Vec<String>, AppError> {
+    let now = db::now();
+    let (signals, helplines) = state
+        .db
+        .run(|c| {
+            let s = waiting(c)?;
+            let (_, h) = crate::routing::service::load_network(c)?;
+            Ok::<_, AppError>((s, h))
+        })
+        .await?;
+    let mut escalated = Vec::new();
+    for s in signals.into_iter().filter(|s| s.claimed_by.is_none() || !claim_holds(s.claim_activity_at, now)) {
+        let Some(h): Option<&Helpline> = helplines.iter().find(|h| h.row.id == s.helpline_id) else { continue };
+        let limit = threshold_minutes(&s.urgency);
+        let d = &h.destination;
+        if open_minutes(&d.hours, d.time_zone, s.created_at.and_utc(), Utc::now(), limit) < limit {
+            continue;
+        }
+        let id = s.id.clone();
+        if !state.db.write(move |c| Ok::<_, AppError>(mark(c, &id, now)?)).await? {
+            continue;
+        }
+        let link = case_link(state, &s.reference);
+        let urgent = s.urgency == "immediate_danger";
+        tracing::warn!(helpline = %h.row.code, urgent, "unclaimed signal escalated to supervisors");
+        to_supervisors(state, &s.helpline_id, |lang| {
+            helpline_templates::escalation(lang, &s.reference, urgent, limit, &link)
+        })
+        .await;
+        escalated.push(s.reference);
+    }
+    Ok(escalated)
+}
+
+/// Runs every `escalation_interval_secs` until `stop`.
+pub async fn run(state: web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let every = Duration::from_secs(state.settings.escalation_interval_secs.max(1));
+    while !*stop.borrow() {
+        if let Err(e) = run_once(&state).await {
+            tracing::warn!(error = %e, "escalation pass failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => {}
+        }
+    }
+}
