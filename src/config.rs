@@ -72,6 +72,28 @@ pub struct Settings {
     /// `SAFERELAY_DELIVERY_DEADLINE_MINUTES`: after this long without success a
     /// delivery is dead-lettered and supervisors are alerted. Default `60`.
     pub delivery_deadline_minutes: u64,
+    /// `SAFERELAY_LOGIN_DELAY_AFTER`: failed sign-ins on one account before each
+    /// further attempt waits (1 s, doubling). Default `5`.
+    pub login_delay_after: i32,
+    /// `SAFERELAY_LOGIN_LOCK_AFTER`: failed sign-ins that lock an account for
+    /// `SAFERELAY_LOGIN_LOCK_MINUTES` (default `30`) and e-mail its owner. Default `10`.
+    pub login_lock_after: i32,
+    pub login_lock_minutes: i64,
+    /// `SAFERELAY_LOGIN_ADDRESS_DELAY_AFTER`: failed sign-ins from one client address
+    /// (any accounts) before its attempts wait. Default `20`.
+    pub login_address_delay_after: i32,
+    /// `SAFERELAY_TRUST_FORWARDED_FOR`: take the client address from
+    /// `X-Forwarded-For` (only behind a proxy that sets it). Default `false`.
+    pub trust_forwarded_for: bool,
+    /// `SAFERELAY_CORS_ORIGINS`: comma-separated origins allowed to call the API
+    /// from a browser (e.g. `https://app.example.be`). Default: none.
+    pub cors_origins: String,
+    /// `SAFERELAY_HSTS`: send `Strict-Transport-Security` (set when served behind
+    /// TLS). Default `false`.
+    pub hsts: bool,
+    /// `SAFERELAY_REQUEST_TIMEOUT_SECS`: a request still unanswered after this long
+    /// gets 503. Default `30`.
+    pub request_timeout_secs: u64,
     /// `SAFERELAY_ESCALATION_INTERVAL_SECS`: how often unclaimed signals are checked
     /// for escalation to supervisors. Default `60`.
     pub escalation_interval_secs: u64,
@@ -136,6 +158,14 @@ impl Default for Settings {
             delivery_deadline_minutes: 60,
             webhook_timeout_secs: 10,
             escalation_interval_secs: 60,
+            cors_origins: String::new(),
+            login_delay_after: 5,
+            login_lock_after: 10,
+            login_lock_minutes: 30,
+            login_address_delay_after: 20,
+            trust_forwarded_for: false,
+            hsts: false,
+            request_timeout_secs: 30,
             jwt_issuer: "saferelay".into(),
             jwt_audience: "saferelay-api".into(),
             access_token_ttl_secs: 900,

@@ -178,6 +178,9 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
     let body_limit = BodyLimit(state.settings.max_body_bytes);
     let csv_limit = CsvLimit(state.settings.max_csv_bytes);
     let workers = if state.db.backend() == Backend::Sqlite { 2 } else { 4 };
+    let cors_origins: Vec<String> =
+        state.settings.cors_origins.split(',').map(str::trim).filter(|o| !o.is_empty()).map(String::from).collect();
+    let slow_client = Duration::from_secs(10);
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -200,11 +203,33 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
         app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api.clone()))
             .default_service(web::to(not_matched))
             .wrap(from_fn(crate::http::middleware::observe))
+            .wrap(cors(&cors_origins))
             .wrap(Compress::default())
     })
     .workers(workers)
+    // A client that sends its request head or body too slowly is cut off.
+    .client_request_timeout(slow_client)
+    .client_disconnect_timeout(Duration::from_secs(2))
     .shutdown_timeout(30)
     .listen(listener)?
     .run();
     Ok(server)
+}
+
+/// CORS: only the configured origins may call the API from a browser; with none
+/// configured, cross-origin browser calls are refused.
+fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            actix_web::http::header::AUTHORIZATION,
+            actix_web::http::header::CONTENT_TYPE,
+            actix_web::http::header::HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers(["x-request-id", "retry-after", "location"])
+        .max_age(600);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
 }

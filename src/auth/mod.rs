@@ -7,4 +7,5 @@ pub mod password_policy;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod throttle;
 pub mod tokens;

@@ -1,6 +1,6 @@
 //! Sign-in endpoints: login, refresh, logout, and `GET /me`.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -63,15 +63,25 @@ impl From<Session> for TokenResponse {
         (status = 413, body = Problem, content_type = "application/problem+json"),
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 429, body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: StrictJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, AppError> {
     let LoginRequest { email, password } = body.0;
-    Ok(web::Json(service::login(&state, &email, password).await?.into()))
+    let client = client_address(&req, state.settings.trust_forwarded_for);
+    Ok(web::Json(service::login(&state, &email, password, &client).await?.into()))
+}
+
+/// The client's address: the TCP peer, or `X-Forwarded-For` behind a trusted proxy.
+pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
+    let info = req.connection_info();
+    let addr = if trust_forwarded_for { info.realip_remote_addr() } else { info.peer_addr() };
+    addr.unwrap_or("unknown").to_string()
 }
 
 /// Exchange a refresh token for a new access token and refresh token.

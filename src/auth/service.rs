@@ -3,6 +3,7 @@
 use chrono::Duration;
 
 use super::store::{self as tokens_store, NewRefreshToken};
+use super::throttle;
 use super::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
@@ -21,18 +22,32 @@ pub struct Session {
 const BAD_CREDENTIALS: &str = "Invalid e-mail or password.";
 const BAD_REFRESH: &str = "The refresh token is invalid, expired or already used.";
 
-pub async fn login(state: &AppState, email: &str, password: String) -> Result<Session, AppError> {
+pub async fn login(state: &AppState, email_raw: &str, password: String, client: &str) -> Result<Session, AppError> {
+    let (account, address) = (throttle::account_key(email_raw), throttle::address_key(client));
+    let (a, b) = (account.clone(), address.clone());
+    let now = db::now();
+    let wait = state
+        .db
+        .run(move |c| Ok::<_, AppError>(throttle::blocked(c, &a, now)?.max(throttle::blocked(c, &b, now)?)))
+        .await?;
+    if let Some(secs) = wait {
+        // Checked before hashing: a flood of guesses costs no Argon2 work.
+        return Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(secs).unwrap_or(1) });
+    }
     // A malformed address cannot belong to an account; answer like any failure,
     // after the same amount of work.
-    let email = Email::parse(email).ok();
+    let email = Email::parse(email_raw).ok();
     let row = match email {
         Some(email) => state.db.run(move |c| users_store::find_by_email(c, &email).map_err(AppError::from)).await?,
         None => None,
     };
     let hash = row.as_ref().filter(|r| r.active).and_then(|r| r.password_hash.clone());
     if !state.hasher.verify(password, hash).await? {
+        record_failure(state, account, address, row.map(|r| (r.email, r.language))).await?;
         return Err(AppError::Unauthorized(BAD_CREDENTIALS));
     }
+    let a = account.clone();
+    state.db.write(move |c| Ok::<_, AppError>(throttle::clear(c, &a)?)).await?;
     let user = row.ok_or(AppError::Unauthorized(BAD_CREDENTIALS))?.into_user()?;
     let ttl = Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30));
     let user_id = user.id;
@@ -46,6 +61,40 @@ pub async fn login(state: &AppState, email: &str, password: String) -> Result<Se
         })
         .await?;
     session(state, user, refresh_token)
+}
+
+/// Counts a failed sign-in for the account and the address; tells the owner (if
+/// the account exists) once when it gets locked.
+async fn record_failure(
+    state: &AppState,
+    account: String,
+    address: String,
+    owner: Option<(String, String)>,
+) -> Result<(), AppError> {
+    let s = &state.settings;
+    let limits = (s.login_delay_after, s.login_lock_after, s.login_lock_minutes, s.login_address_delay_after);
+    let exists = owner.is_some();
+    let notify = state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            let row = throttle::record_failure(c, &account, now, limits.0, Some((limits.1, limits.2)))?;
+            throttle::record_failure(c, &address, now, limits.3, None)?;
+            let locked = row.failures >= limits.1;
+            Ok::<_, AppError>(locked && exists && throttle::mark_lock_notified(c, &account, now)?)
+        })
+        .await?;
+    if notify && let Some((email, language)) = owner {
+        tracing::warn!("account locked after repeated failed sign-ins");
+        if let Ok(to) = Email::parse(&email) {
+            let message =
+                crate::mail::account_templates::account_locked(language.parse().unwrap_or_default(), limits.2);
+            if let Err(e) = state.mailer.send(&to, message).await {
+                tracing::warn!(error = %e, "lock notice not sent");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn store_refresh_token(

@@ -63,6 +63,11 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         deactivated_at -> Nullable<Timestamp>,
+        totp_key_id -> Nullable<Text>,
+        totp_wrapped_key -> Nullable<Binary>,
+        totp_secret -> Nullable<Binary>,
+        totp_enabled_at -> Nullable<Timestamp>,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 
@@ -273,6 +278,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_throttle (throttle_key) {
+        throttle_key -> Text,
+        failures -> Integer,
+        window_started_at -> Timestamp,
+        blocked_until -> Nullable<Timestamp>,
+        lock_notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> Text,
+        user_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Text,
+        user_id -> Text,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(relay_points -> programmes (programme_id));
 diesel::joinable!(signals -> helplines (helpline_id));
 diesel::joinable!(signals -> relay_points (relay_point_id));
@@ -284,6 +319,9 @@ diesel::joinable!(training_modules -> programmes (programme_id));
 diesel::joinable!(training_completions -> training_modules (module_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    login_throttle,
+    password_resets,
+    recovery_codes,
     programmes,
     relay_points,
     helplines,

@@ -11,10 +11,16 @@ use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
 
-use super::error::{PROBLEM_JSON, problem_response};
+use super::error::{AppError, PROBLEM_JSON, problem_response};
 use crate::startup::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// API responses are data, never documents: nothing may load or run from them.
+const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+/// The offline docs load only their own scripts and styles (Swagger UI sets inline
+/// styles, and shows the logo as a data: image).
+const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 pub async fn observe(
     req: ServiceRequest,
@@ -27,12 +33,34 @@ pub async fn observe(
     let span = tracing::info_span!("request", request_id = %request_id);
     let _entered = span.enter();
 
+    let timeout = state.as_ref().map_or(30, |s| s.settings.request_timeout_secs);
+    let hsts = state.as_ref().is_some_and(|s| s.settings.hsts);
+    let is_docs = req.path().starts_with("/docs");
     // Handlers' errors arrive here as responses already; an `Err` can only come
     // from actix's routing machinery, and is rendered by actix itself.
-    let res = next.call(req).await.inspect_err(|e| {
-        tracing::error!(method = %method, error = %e, "request failed before reaching a handler");
-    })?;
-    let mut res = ensure_problem(res.map_into_boxed_body());
+    let res = match tokio::time::timeout(std::time::Duration::from_secs(timeout), next.call(req)).await {
+        Ok(res) => res
+            .inspect_err(|e| {
+                tracing::error!(method = %method, error = %e, "request failed before reaching a handler");
+            })?
+            .map_into_boxed_body(),
+        Err(_) => {
+            // The request is gone with the cancelled future (it must not be cloned
+            // before routing); actix renders this error as problem+json.
+            tracing::warn!(method = %method, "request timed out");
+            return Err(AppError::Unavailable.into());
+        }
+    };
+    let mut res = ensure_problem(res);
+    let headers = res.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if hsts {
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if is_docs { DOCS_CSP } else { API_CSP }));
 
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
     let status = res.status().as_u16();

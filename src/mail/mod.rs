@@ -1,6 +1,7 @@
 //! Outgoing e-mail to staff and managers (never to victims: SafeRelay does not
 //! contact the person): a `Mailer` over lettre and templates per message and language.
 
+pub mod account_templates;
 pub mod helpline_templates;
 pub mod mailer;
 pub mod templates;

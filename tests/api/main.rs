@@ -24,6 +24,7 @@ mod ops;
 mod relays;
 mod reminders;
 mod routing;
+mod security;
 mod signals;
 mod training;
 mod users;

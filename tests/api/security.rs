@@ -1,0 +1,116 @@
+//! Sign-in throttling, lockout, security headers and CORS.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, problem, try_spawn_app_with};
+use crate::smtp::SmtpServer;
+
+async fn statuses(app: &TestApp, email: &str, n: usize) -> Vec<u16> {
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(app.login(email, "wrong password").await.status().as_u16());
+    }
+    out
+}
+
+async fn throttling_case(backend: Backend) {
+    let Some(app) = try_spawn_app_with(backend, |s| s.login_address_delay_after = 1000).await else { return };
+    // Five failures, then each further attempt must wait: 429 with Retry-After.
+    let known = statuses(&app, &app.admin_email, 6).await;
+    let unknown = statuses(&app, "nobody@example.be", 6).await;
+    assert_eq!(known, [401, 401, 401, 401, 401, 429]);
+    assert_eq!(unknown, known, "an unknown account is throttled the same way");
+    let resp = app.login(&app.admin_email, &app.admin_password).await;
+    assert!(resp.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    let p = problem(resp, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(p["code"], "too_many_requests");
+    // After the wait, the right password works and resets the count.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(app.login(&app.admin_email, &app.admin_password).await.status(), StatusCode::OK);
+    assert_eq!(statuses(&app, &app.admin_email, 1).await, [401]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failures_are_delayed_for_known_and_unknown_accounts_alike_on_sqlite() {
+    throttling_case(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_failures_are_delayed_for_known_and_unknown_accounts_alike_on_postgres() {
+    throttling_case(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_locks_after_ten_failures_and_its_owner_is_told_once() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let app = try_spawn_app_with(Backend::Sqlite, move |s| {
+        s.smtp_url = Some(url);
+        s.login_delay_after = 1000;
+        s.login_address_delay_after = 1000;
+    })
+    .await
+    .unwrap();
+    let admin = app.admin_token().await;
+    let (_, pw) = app.create_user(&admin, json!({"email": "op@example.be", "role": "admin", "language": "fr"})).await;
+    assert_eq!(statuses(&app, "op@example.be", 10).await, [401; 10]);
+    let resp = app.login("op@example.be", &pw).await;
+    let wait: u64 = resp.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1700..=1800).contains(&wait), "locked for 30 minutes: {wait}");
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    assert_eq!(statuses(&app, "ghost@example.be", 11).await.last(), Some(&429));
+    let mails = smtp.wait_for(1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(smtp.messages().len(), 1, "one notice, to the real account only: {mails:?}");
+    assert_eq!(mails[0].to, ["op@example.be"]);
+    assert!(mails[0].body().contains("30 minutes"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_guessing_many_accounts_is_delayed() {
+    let app = try_spawn_app_with(Backend::Sqlite, |s| s.login_address_delay_after = 3).await.unwrap();
+    let codes: Vec<u16> = futures_util::future::join_all((0..3).map(|i| {
+        let email = format!("user{i}@example.be");
+        let app = &app;
+        async move { app.login(&email, "guess").await.status().as_u16() }
+    }))
+    .await;
+    assert_eq!(codes, [401, 401, 401]);
+    problem(app.login("another@example.be", "guess").await, StatusCode::TOO_MANY_REQUESTS).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn responses_carry_security_headers_and_cors_follows_the_allow_list() {
+    let app = try_spawn_app_with(Backend::Sqlite, |s| {
+        s.cors_origins = "https://app.example.be".into();
+        s.hsts = true;
+    })
+    .await
+    .unwrap();
+    let resp = app.request(reqwest::Method::GET, "/healthz", None, None).await;
+    let h = resp.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h["strict-transport-security"].to_str().unwrap().starts_with("max-age="));
+    assert!(h["content-security-policy"].to_str().unwrap().starts_with("default-src 'none'"));
+    let docs = app.request(reqwest::Method::GET, "/docs/", None, None).await;
+    assert!(docs.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+
+    let allowed = app.client.get(app.url("/healthz")).header("origin", "https://app.example.be").send().await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://app.example.be");
+    let other = app.client.get(app.url("/healthz")).header("origin", "https://evil.example").send().await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/signals"))
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.headers().get("access-control-allow-origin").is_none());
+    let body: Value = app.request(reqwest::Method::GET, "/healthz", None, None).await.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+}
