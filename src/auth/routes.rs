@@ -72,7 +72,7 @@ pub async fn login(
     state: web::Data<AppState>,
     body: StrictJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, AppError> {
-    let LoginRequest { email, password } = body.0;
+    let LoginRequest { email, password } = body.into_inner()?;
     let client = client_address(&req, state.settings.trust_forwarded_for);
     Ok(web::Json(service::login(&state, &email, password, &client).await?.into()))
 }
@@ -101,7 +101,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: StrictJson<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, AppError> {
-    Ok(web::Json(service::refresh(&state, body.0.refresh_token).await?.into()))
+    Ok(web::Json(service::refresh(&state, body.into_inner()?.refresh_token).await?.into()))
 }
 
 /// End a session: the refresh token and every token rotated from it stop working.
@@ -117,7 +117,7 @@ pub async fn refresh(
 )]
 #[post("/auth/logout")]
 pub async fn logout(state: web::Data<AppState>, body: StrictJson<RefreshRequest>) -> Result<HttpResponse, AppError> {
-    service::logout(&state, body.0.refresh_token).await?;
+    service::logout(&state, body.into_inner()?.refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -15,6 +15,10 @@ use crate::ids::HelplineId;
 use crate::routing::hours::Day;
 use crate::signals::model::Contact;
 use crate::startup::AppState;
+use crate::users::model::Role;
+
+/// Roles that work cases; checked before a body is parsed.
+const HELPLINE_ROLES: &[Role] = &[Role::HelplineOperator, Role::HelplineSupervisor];
 
 /// Filters of `GET /api/v1/cases`.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -196,7 +200,9 @@ pub async fn record_attempt(
     reference: web::Path<String>,
     body: StrictJson<AttemptRequest>,
 ) -> Result<actix_web::HttpResponse, AppError> {
-    let r = service::record_attempt(&state, &auth, &reference, body.0.result, body.0.next_attempt_at).await?;
+    auth.require(HELPLINE_ROLES)?;
+    let b = body.into_inner()?;
+    let r = service::record_attempt(&state, &auth, &reference, b.result, b.next_attempt_at).await?;
     Ok(actix_web::HttpResponse::Created().json(r))
 }
 
@@ -217,7 +223,8 @@ pub async fn transfer_case(
     reference: web::Path<String>,
     body: StrictJson<TransferRequest>,
 ) -> Result<web::Json<Case>, AppError> {
-    Ok(web::Json(service::transfer(&state, &auth, &reference, body.0.helpline_id).await?))
+    auth.require(&[Role::HelplineSupervisor])?;
+    Ok(web::Json(service::transfer(&state, &auth, &reference, body.into_inner()?.helpline_id).await?))
 }
 
 /// Close a case with its outcome. The contact is destroyed at once.
@@ -237,7 +244,8 @@ pub async fn close_case(
     reference: web::Path<String>,
     body: StrictJson<CloseRequest>,
 ) -> Result<web::Json<Case>, AppError> {
-    Ok(web::Json(service::close(&state, &auth, &reference, body.0.outcome).await?))
+    auth.require(HELPLINE_ROLES)?;
+    Ok(web::Json(service::close(&state, &auth, &reference, body.into_inner()?.outcome).await?))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

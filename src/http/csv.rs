@@ -6,27 +6,33 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::error::InternalError;
-use actix_web::http::{StatusCode, header};
+use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::StreamExt;
 
-use super::error::{AppError, problem_response};
+use super::error::AppError;
 
 /// Largest accepted CSV body, in bytes (set from `Settings::max_csv_bytes`).
 #[derive(Clone, Copy)]
 pub struct CsvLimit(pub usize);
 
 /// A CSV request body, read whole and checked to be UTF-8.
-pub struct CsvBody(pub String);
+pub struct CsvBody(Result<String, AppError>);
+
+impl CsvBody {
+    /// The text, or why it could not be read; asked for after the role check.
+    pub fn into_inner(self) -> Result<String, AppError> {
+        self.0
+    }
+}
 
 fn unreadable(detail: &str) -> AppError {
     AppError::BadRequest { code: "malformed_csv", detail: detail.into(), errors: vec![] }
 }
 
 impl FromRequest for CsvBody {
-    type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<CsvLimit>().map_or(16 * 1024 * 1024, |l| l.0);
@@ -42,32 +48,31 @@ impl FromRequest for CsvBody {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
-        Box::pin(async move {
-            if !is_csv {
-                // AppError's 415 tells the client to send JSON; this one names CSV.
-                let resp = problem_response(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "Send the body as text/csv.".into(),
-                    vec![],
-                );
-                return Err(InternalError::from_response("unsupported media type", resp).into());
-            }
-            if declared_len.is_some_and(|n| n > limit) {
-                return Err(AppError::PayloadTooLarge { limit }.into());
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| unreadable("The request body could not be read."))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(AppError::PayloadTooLarge { limit }.into());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            // Spreadsheets often save with a byte-order mark; it is not part of the header.
-            let bytes = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&body);
-            let text = String::from_utf8(bytes.to_vec()).map_err(|_| unreadable("The CSV file must be UTF-8."))?;
-            Ok(CsvBody(text))
-        })
+        Box::pin(async move { Ok(CsvBody(read(is_csv, declared_len, limit, &mut payload).await)) })
     }
+}
+
+async fn read(
+    is_csv: bool,
+    declared_len: Option<usize>,
+    limit: usize,
+    payload: &mut Payload,
+) -> Result<String, AppError> {
+    if !is_csv {
+        return Err(AppError::UnsupportedMediaType { expected: "text/csv" });
+    }
+    if declared_len.is_some_and(|n| n > limit) {
+        return Err(AppError::PayloadTooLarge { limit });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| unreadable("The request body could not be read."))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    // Spreadsheets often save with a byte-order mark; it is not part of the header.
+    let bytes = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&body);
+    String::from_utf8(bytes.to_vec()).map_err(|_| unreadable("The CSV file must be UTF-8."))
 }

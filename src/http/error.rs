@@ -55,7 +55,7 @@ pub enum AppError {
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    UnsupportedMediaType { expected: &'static str },
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable")]
@@ -85,7 +85,7 @@ impl AppError {
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",
             Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable => "service_unavailable",
             Self::Internal(_) => "internal_error",
@@ -103,7 +103,7 @@ impl AppError {
             Self::MethodNotAllowed { allow } => format!("This resource supports: {allow}."),
             Self::Conflict(detail) => detail.clone(),
             Self::PayloadTooLarge { limit } => format!("The request body exceeds {limit} bytes."),
-            Self::UnsupportedMediaType => "Send the body as application/json.".into(),
+            Self::UnsupportedMediaType { expected } => format!("Send the body as {expected}."),
             Self::TooManyRequests { retry_after_secs } => {
                 format!("Too many requests; retry in {retry_after_secs} seconds.")
             }
@@ -144,7 +144,7 @@ impl ResponseError for AppError {
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

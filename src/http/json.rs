@@ -18,8 +18,16 @@ use super::error::{AppError, FieldError};
 #[derive(Clone, Copy)]
 pub struct BodyLimit(pub usize);
 
-/// A JSON request body, parsed strictly into `T`.
-pub struct StrictJson<T>(pub T);
+/// A JSON request body, parsed strictly into `T`. Parsing errors are held until
+/// the handler asks for the value (`into_inner`), so a handler checks the caller's
+/// role first: a role that may not call an endpoint gets 403, whatever it sent.
+pub struct StrictJson<T>(Result<T, AppError>);
+
+impl<T> StrictJson<T> {
+    pub fn into_inner(self) -> Result<T, AppError> {
+        self.0
+    }
+}
 
 impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
     type Error = AppError;
@@ -34,28 +42,35 @@ impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<usize>().ok());
         let mut payload = payload.take();
-        Box::pin(async move {
-            if !content_type_ok {
-                return Err(AppError::UnsupportedMediaType);
-            }
-            if declared_len.is_some_and(|n| n > limit) {
-                return Err(AppError::PayloadTooLarge { limit });
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|_| AppError::BadRequest {
-                    code: "malformed_body",
-                    detail: "The request body could not be read.".into(),
-                    errors: vec![],
-                })?;
-                if body.len() + chunk.len() > limit {
-                    return Err(AppError::PayloadTooLarge { limit });
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse(&body).map(StrictJson)
-        })
+        Box::pin(async move { Ok(StrictJson(read(content_type_ok, declared_len, limit, &mut payload).await)) })
     }
+}
+
+async fn read<T: DeserializeOwned>(
+    content_type_ok: bool,
+    declared_len: Option<usize>,
+    limit: usize,
+    payload: &mut Payload,
+) -> Result<T, AppError> {
+    if !content_type_ok {
+        return Err(AppError::UnsupportedMediaType { expected: "application/json" });
+    }
+    if declared_len.is_some_and(|n| n > limit) {
+        return Err(AppError::PayloadTooLarge { limit });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| AppError::BadRequest {
+            code: "malformed_body",
+            detail: "The request body could not be read.".into(),
+            errors: vec![],
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    parse(&body)
 }
 
 fn is_json(req: &HttpRequest) -> bool {

@@ -87,7 +87,7 @@ pub async fn create_programme(
     body: StrictJson<CreateProgrammeRequest>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
-    let p = service::create_programme(&state, NewProgramme::try_from(body.0)?).await?;
+    let p = service::create_programme(&state, NewProgramme::try_from(body.into_inner()?)?).await?;
     Ok(HttpResponse::Created().json(ProgrammeView::from(p)))
 }
 

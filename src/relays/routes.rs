@@ -164,7 +164,7 @@ pub async fn create_relay_point(
     body: StrictJson<CreateRelayPointRequest>,
 ) -> Result<HttpResponse, AppError> {
     let programme = managed_programme(&auth)?;
-    let fields = RelayPointFields::try_from(body.0)?;
+    let fields = RelayPointFields::try_from(body.into_inner()?)?;
     let created = service::create_relay(&state, programme, fields).await?;
     Ok(HttpResponse::Created().json(RelayPointView::from(created)))
 }
@@ -266,7 +266,7 @@ pub async fn update_relay_point(
 ) -> Result<web::Json<RelayPointView>, AppError> {
     let programme = managed_programme(&auth)?;
     let id = relay_id(&id)?;
-    let b = body.0;
+    let b = body.into_inner()?;
     let patch = RelayPatch {
         external_id: b.external_id,
         kind: b.kind,

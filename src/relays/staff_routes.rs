@@ -88,7 +88,7 @@ pub async fn invite_staff(
     body: StrictJson<InviteRequest>,
 ) -> Result<HttpResponse, AppError> {
     let programme = managed_programme(&auth)?;
-    let invited = staff::invite(&state, programme, auth.id, InviteStaff::try_from(body.0)?).await?;
+    let invited = staff::invite(&state, programme, auth.id, InviteStaff::try_from(body.into_inner()?)?).await?;
     Ok(HttpResponse::Created().json(InvitationView {
         user_id: invited.user_id,
         relay_point_id: invited.relay_point_id,
@@ -118,7 +118,7 @@ pub async fn accept_invitation(
     token: web::Path<String>,
     body: StrictJson<AcceptInvitationRequest>,
 ) -> Result<web::Json<UserView>, AppError> {
-    let password = ChosenPassword::parse(body.0.password).map_err(|e| AppError::Validation(vec![e]))?;
+    let password = ChosenPassword::parse(body.into_inner()?.password).map_err(|e| AppError::Validation(vec![e]))?;
     Ok(web::Json(staff::accept(&state, &token, password).await?.into()))
 }
 

@@ -196,7 +196,7 @@ pub async fn create_resource(
     body: StrictJson<ResourceRequest>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
-    let row = body.0.into_row(uuid::Uuid::new_v4().to_string())?;
+    let row = body.into_inner()?.into_row(uuid::Uuid::new_v4().to_string())?;
     let created = row.clone();
     state.db.write(move |c| store::insert(c, &row).map_err(AppError::from)).await?;
     Ok(HttpResponse::Created().json(Resource::from(created)))
@@ -220,7 +220,7 @@ pub async fn replace_resource(
 ) -> Result<web::Json<Resource>, AppError> {
     auth.require(&[Role::Admin])?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?.to_string();
-    let row = body.0.into_row(id)?;
+    let row = body.into_inner()?.into_row(id)?;
     let updated = state
         .db
         .write(move |c| {

@@ -264,7 +264,7 @@ pub async fn create_helpline(
     body: StrictJson<CreateHelplineRequest>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
-    let row = HelplineRow::try_from(body.0)?;
+    let row = HelplineRow::try_from(body.into_inner()?)?;
     let created = state.db.write(move |c| service::create_helpline(c, row)).await?;
     Ok(HttpResponse::Created().json(HelplineView::from(created)))
 }
@@ -287,7 +287,7 @@ pub async fn update_helpline(
 ) -> Result<web::Json<HelplineView>, AppError> {
     auth.require(&[Role::Admin])?;
     let id = helpline_id(&id)?;
-    let changes = HelplineChanges::try_from(body.0)?;
+    let changes = HelplineChanges::try_from(body.into_inner()?)?;
     Ok(web::Json(state.db.write(move |c| service::update_helpline(c, id, changes)).await?.into()))
 }
 
@@ -392,7 +392,7 @@ pub async fn create_routing_rule(
     body: StrictJson<CreateRuleRequest>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
-    let row = RoutingRuleRow::try_from(body.0)?;
+    let row = RoutingRuleRow::try_from(body.into_inner()?)?;
     let created = state.db.write(move |c| service::create_rule(c, row)).await?;
     Ok(HttpResponse::Created().json(RoutingRuleView::try_from(created)?))
 }

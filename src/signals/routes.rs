@@ -99,10 +99,11 @@ pub async fn submit_signal(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[crate::users::model::Role::RelayStaff])?;
     let key = idempotency_key(&req)?;
+    let request = body.into_inner()?;
     let canonical =
-        zeroize::Zeroizing::new(serde_json::to_vec(&body.0).map_err(|e| AppError::internal(e.to_string()))?);
+        zeroize::Zeroizing::new(serde_json::to_vec(&request).map_err(|e| AppError::internal(e.to_string()))?);
     let mac = service::fingerprint(&state, &canonical)?;
-    let submission = Submission::try_from(body.0)?;
+    let submission = Submission::try_from(request)?;
     let (status, json) = service::submit(&state, &auth, key, mac, submission).await?;
     let reference =
         serde_json::from_str::<serde_json::Value>(&json).ok().and_then(|v| v["reference"].as_str().map(String::from));

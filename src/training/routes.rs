@@ -172,7 +172,7 @@ pub async fn create_training_module(
     body: StrictJson<CreateModuleRequest>,
 ) -> Result<HttpResponse, AppError> {
     let programme = managed_programme(&auth)?;
-    let m = service::create_module(&state, programme, NewModule::try_from(body.0)?).await?;
+    let m = service::create_module(&state, programme, NewModule::try_from(body.into_inner()?)?).await?;
     Ok(HttpResponse::Created().json(ModuleView::from(m)))
 }
 
@@ -221,7 +221,7 @@ pub async fn record_completion(
     body: StrictJson<RecordCompletionRequest>,
 ) -> Result<HttpResponse, AppError> {
     let programme = managed_programme(&auth)?;
-    let row = service::record_one(&state, programme, auth.id, NewCompletion::try_from(body.0)?).await?;
+    let row = service::record_one(&state, programme, auth.id, NewCompletion::try_from(body.into_inner()?)?).await?;
     Ok(HttpResponse::Created().json(CompletionView::from(row)))
 }
 
@@ -271,7 +271,10 @@ pub async fn import_completions(
     body: CsvBody,
 ) -> Result<web::Json<ImportReport>, AppError> {
     let programme = managed_programme(&auth)?;
-    Ok(web::Json(import::import_completions(&state, programme, auth.id, body.0, query.dry_run.unwrap_or(false)).await?))
+    Ok(web::Json(
+        import::import_completions(&state, programme, auth.id, body.into_inner()?, query.dry_run.unwrap_or(false))
+            .await?,
+    ))
 }
 
 /// The caller's own training and their relay point's status (relay staff).

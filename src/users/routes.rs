@@ -113,7 +113,7 @@ pub async fn create_user(
     body: StrictJson<CreateUserRequest>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
-    let account = NewAccount::try_from(body.0)?;
+    let account = NewAccount::try_from(body.into_inner()?)?;
     let (user, one_time_password) = service::create(&state, account).await?;
     Ok(HttpResponse::Created().json(CreatedUser { user: user.into(), one_time_password }))
 }

@@ -11,6 +11,7 @@ mod receiver;
 mod smtp;
 
 mod auth;
+mod authz;
 mod cases;
 mod cli;
 mod errors;

@@ -1,0 +1,263 @@
+//! The authorisation matrix: every operation of `openapi.yaml` × every role ×
+//! own/other scope. A new endpoint without an entry here fails the test.
+
+use std::collections::BTreeSet;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::cases::{EVC, H1712, helpline_user};
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+use crate::signals::{body, submit};
+
+/// Who may call an operation.
+#[derive(Clone, Copy, PartialEq)]
+enum Who {
+    Public,
+    Any,
+    Only(&'static [&'static str]),
+}
+
+/// What a path parameter names; "other-scope" callers get another tenant's view.
+#[derive(Clone, Copy, PartialEq)]
+enum Param {
+    None,
+    /// Scoped: a signal of relay A routed to helpline EVC.
+    Signal,
+    /// Scoped: relay point A of programme A.
+    RelayPoint,
+    /// Scoped: programme A.
+    Programme,
+    /// Scoped: a relay staff member of relay point A (programme A).
+    Staff,
+    /// Not scoped to a tenant (admin data or public helpline data).
+    Helpline,
+    User,
+    Rule,
+    Resource,
+    Token,
+}
+
+const ADMIN: &[&str] = &["admin"];
+const MANAGER: &[&str] = &["manager"];
+const RELAY: &[&str] = &["relay"];
+const HELPLINE: &[&str] = &["operator", "supervisor"];
+const SUPERVISOR: &[&str] = &["supervisor"];
+
+/// (method, path, who, parameter, body for a call that must reach the scope check).
+const TABLE: &[(&str, &str, Who, Param, &str)] = &[
+    ("POST", "/api/v1/auth/login", Who::Public, Param::None, ""),
+    ("POST", "/api/v1/auth/logout", Who::Public, Param::None, ""),
+    ("POST", "/api/v1/auth/refresh", Who::Public, Param::None, ""),
+    ("GET", "/healthz", Who::Public, Param::None, ""),
+    ("GET", "/readyz", Who::Public, Param::None, ""),
+    ("GET", "/metrics", Who::Public, Param::None, ""),
+    ("POST", "/api/v1/invitations/{token}/accept", Who::Public, Param::Token, ""),
+    ("GET", "/api/v1/me", Who::Any, Param::None, ""),
+    ("GET", "/api/v1/helplines", Who::Any, Param::None, ""),
+    ("GET", "/api/v1/helplines/{id}", Who::Any, Param::Helpline, ""),
+    ("GET", "/api/v1/resources", Who::Any, Param::None, ""),
+    ("POST", "/api/v1/helplines", Who::Only(ADMIN), Param::None, ""),
+    ("PATCH", "/api/v1/helplines/{id}", Who::Only(ADMIN), Param::Helpline, ""),
+    ("GET", "/api/v1/routing-rules", Who::Only(ADMIN), Param::None, ""),
+    ("POST", "/api/v1/routing-rules", Who::Only(ADMIN), Param::None, ""),
+    ("DELETE", "/api/v1/routing-rules/{id}", Who::Only(ADMIN), Param::Rule, ""),
+    ("POST", "/api/v1/resources", Who::Only(ADMIN), Param::None, ""),
+    ("PUT", "/api/v1/resources/{id}", Who::Only(ADMIN), Param::Resource, ""),
+    ("GET", "/api/v1/users", Who::Only(ADMIN), Param::None, ""),
+    ("POST", "/api/v1/users", Who::Only(ADMIN), Param::None, ""),
+    ("GET", "/api/v1/users/{id}", Who::Only(ADMIN), Param::User, ""),
+    ("POST", "/api/v1/users/{id}/deactivate", Who::Only(ADMIN), Param::User, ""),
+    ("POST", "/api/v1/programmes", Who::Only(ADMIN), Param::None, ""),
+    ("GET", "/api/v1/programmes", Who::Only(&["admin", "manager"]), Param::None, ""),
+    ("GET", "/api/v1/programmes/{id}", Who::Only(&["admin", "manager"]), Param::Programme, ""),
+    ("GET", "/api/v1/relay-points", Who::Only(MANAGER), Param::None, ""),
+    ("POST", "/api/v1/relay-points", Who::Only(MANAGER), Param::None, ""),
+    ("GET", "/api/v1/relay-points/export", Who::Only(MANAGER), Param::None, ""),
+    ("POST", "/api/v1/relay-points/import", Who::Only(MANAGER), Param::None, ""),
+    ("GET", "/api/v1/relay-points/{id}", Who::Only(&["manager", "relay"]), Param::RelayPoint, ""),
+    ("PATCH", "/api/v1/relay-points/{id}", Who::Only(MANAGER), Param::RelayPoint, r#"{"name": "Renamed"}"#),
+    ("GET", "/api/v1/staff", Who::Only(MANAGER), Param::None, ""),
+    ("POST", "/api/v1/staff/{id}/deactivate", Who::Only(MANAGER), Param::Staff, ""),
+    ("POST", "/api/v1/invitations", Who::Only(MANAGER), Param::None, ""),
+    ("GET", "/api/v1/training-modules", Who::Only(&["manager", "relay"]), Param::None, ""),
+    ("POST", "/api/v1/training-modules", Who::Only(MANAGER), Param::None, ""),
+    ("GET", "/api/v1/completions", Who::Only(MANAGER), Param::None, ""),
+    ("POST", "/api/v1/completions", Who::Only(MANAGER), Param::None, ""),
+    ("POST", "/api/v1/completions/import", Who::Only(MANAGER), Param::None, ""),
+    ("GET", "/api/v1/me/training", Who::Only(RELAY), Param::None, ""),
+    ("POST", "/api/v1/signals", Who::Only(RELAY), Param::None, ""),
+    ("GET", "/api/v1/signals", Who::Only(RELAY), Param::None, ""),
+    ("GET", "/api/v1/signals/{reference}", Who::Only(RELAY), Param::Signal, ""),
+    ("GET", "/api/v1/cases", Who::Only(HELPLINE), Param::None, ""),
+    ("GET", "/api/v1/cases/{reference}", Who::Only(HELPLINE), Param::Signal, ""),
+    ("POST", "/api/v1/cases/{reference}/claim", Who::Only(HELPLINE), Param::Signal, ""),
+    ("POST", "/api/v1/cases/{reference}/reveal", Who::Only(HELPLINE), Param::Signal, ""),
+    ("POST", "/api/v1/cases/{reference}/release", Who::Only(HELPLINE), Param::Signal, ""),
+    ("POST", "/api/v1/cases/{reference}/attempts", Who::Only(HELPLINE), Param::Signal, r#"{"result": "other"}"#),
+    ("POST", "/api/v1/cases/{reference}/close", Who::Only(HELPLINE), Param::Signal, r#"{"outcome": "other"}"#),
+    (
+        "POST",
+        "/api/v1/cases/{reference}/transfer",
+        Who::Only(SUPERVISOR),
+        Param::Signal,
+        r#"{"helpline_id": "00000000-0000-4000-8000-000000001712"}"#,
+    ),
+];
+
+fn documented() -> BTreeSet<(String, String)> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.yaml")).unwrap();
+    let spec: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let mut ops = BTreeSet::new();
+    for (path, item) in spec["paths"].as_mapping().unwrap() {
+        for (method, _) in item.as_mapping().unwrap() {
+            ops.insert((method.as_str().unwrap().to_uppercase(), path.as_str().unwrap().to_string()));
+        }
+    }
+    ops
+}
+
+#[test]
+fn every_documented_operation_has_an_authorisation_entry() {
+    let table: BTreeSet<(String, String)> = TABLE.iter().map(|(m, p, ..)| (m.to_string(), p.to_string())).collect();
+    let missing: Vec<_> = documented().difference(&table).cloned().collect();
+    let stale: Vec<_> = table.difference(&documented()).cloned().collect();
+    assert!(missing.is_empty(), "operations without an authorisation entry in tests/api/authz.rs: {missing:?}");
+    assert!(stale.is_empty(), "entries for operations that no longer exist: {stale:?}");
+}
+
+struct Caller {
+    role: &'static str,
+    token: Option<String>,
+    /// Belongs to another programme, relay point or helpline than the fixtures.
+    other: bool,
+}
+
+struct Fixtures {
+    signal: String,
+    relay_point: String,
+    programme: String,
+    staff: String,
+    user: String,
+    rule: String,
+    resource: String,
+}
+
+async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
+    let admin = app.admin_token().await;
+    let a = app.programme_with_manager(&admin, "prog-a", "fr").await;
+    let b = app.programme_with_manager(&admin, "prog-b", "fr").await;
+    let relay_a = app.relay(&a.manager, "Pharmacie A", "4000", "pharmacy").await["id"].as_str().unwrap().to_string();
+    let relay_b = app.relay(&b.manager, "Pharmacie B", "4020", "pharmacy").await["id"].as_str().unwrap().to_string();
+    let (_, relay_tok) = app.staff(&admin, "relay-a@example.be", &relay_a).await;
+    let (_, relay_b_tok) = app.staff(&admin, "relay-b@example.be", &relay_b).await;
+    let (staff, _) = app.staff(&admin, "relay-a2@example.be", &relay_a).await;
+    let (user, _) = app.create_user(&admin, json!({"email": "spare@example.be", "role": "admin"})).await;
+    let signal: Value = submit(app, &relay_tok, "authz", &body("0470 11 22 33", "A")).await.json().await.unwrap();
+    let rules: Value = app.get("/api/v1/routing-rules", &admin).await.json().await.unwrap();
+    let resources: Value = app.get("/api/v1/resources", &admin).await.json().await.unwrap();
+    let callers = vec![
+        Caller { role: "anonymous", token: None, other: false },
+        Caller { role: "admin", token: Some(admin), other: false },
+        Caller { role: "manager", token: Some(a.manager), other: false },
+        Caller { role: "manager", token: Some(b.manager), other: true },
+        Caller { role: "relay", token: Some(relay_tok), other: false },
+        Caller { role: "relay", token: Some(relay_b_tok), other: true },
+        Caller {
+            role: "operator",
+            token: Some(helpline_user(app, "op@example.be", "helpline_operator", EVC).await),
+            other: false,
+        },
+        Caller {
+            role: "operator",
+            token: Some(helpline_user(app, "op-b@example.be", "helpline_operator", H1712).await),
+            other: true,
+        },
+        Caller {
+            role: "supervisor",
+            token: Some(helpline_user(app, "sup@example.be", "helpline_supervisor", EVC).await),
+            other: false,
+        },
+        Caller {
+            role: "supervisor",
+            token: Some(helpline_user(app, "sup-b@example.be", "helpline_supervisor", H1712).await),
+            other: true,
+        },
+    ];
+    let fixtures = Fixtures {
+        signal: signal["reference"].as_str().unwrap().to_string(),
+        relay_point: relay_a,
+        programme: a.programme,
+        staff,
+        user,
+        rule: rules[0]["id"].as_str().unwrap().to_string(),
+        resource: resources[0]["id"].as_str().unwrap().to_string(),
+    };
+    (callers, fixtures)
+}
+
+fn concrete(path: &str, param: Param, f: &Fixtures) -> String {
+    let value = match param {
+        Param::None => return path.to_string(),
+        Param::Signal => f.signal.clone(),
+        Param::RelayPoint => f.relay_point.clone(),
+        Param::Programme => f.programme.clone(),
+        Param::Staff => f.staff.clone(),
+        Param::Helpline => EVC.to_string(),
+        Param::User => f.user.clone(),
+        Param::Rule => f.rule.clone(),
+        Param::Resource => f.resource.clone(),
+        Param::Token => "not-a-real-token".to_string(),
+    };
+    let start = path.find('{').unwrap();
+    let end = path.find('}').unwrap();
+    format!("{}{}{}", &path[..start], value, &path[end + 1..])
+}
+
+on_both_backends!(every_endpoint_checks_role_and_scope);
+
+async fn every_endpoint_checks_role_and_scope(app: TestApp) {
+    let (callers, fixtures) = setup(&app).await;
+    let mut failures = Vec::new();
+    for &(method, path, who, param, scoped_body) in TABLE {
+        // Deactivating the spare accounts last keeps every caller signed in.
+        let url = concrete(path, param, &fixtures);
+        for c in &callers {
+            let allowed = match who {
+                Who::Public => true,
+                Who::Any => c.token.is_some(),
+                Who::Only(roles) => roles.contains(&c.role),
+            };
+            let scoped = matches!(param, Param::Signal | Param::RelayPoint | Param::Programme | Param::Staff);
+            // An allowed caller from another tenant sends a valid body, so that only
+            // the scope check can stop it; everyone else sends `{}`.
+            let body = if allowed && c.other && scoped && !scoped_body.is_empty() { scoped_body } else { "{}" };
+            let mut req = app.client.request(Method::from_bytes(method.as_bytes()).unwrap(), app.url(&url));
+            if let Some(t) = &c.token {
+                req = req.bearer_auth(t);
+            }
+            if method != "GET" && method != "DELETE" {
+                req = req.header("content-type", "application/json").body(body.to_string());
+            }
+            let status = req.send().await.unwrap().status();
+            let expected_ok =
+                |s: StatusCode| s != StatusCode::UNAUTHORIZED && s != StatusCode::FORBIDDEN && !s.is_server_error();
+            let ok = match (who, c.token.is_some(), allowed) {
+                (Who::Public, _, _) => expected_ok(status),
+                (_, false, _) => status == StatusCode::UNAUTHORIZED,
+                (_, true, false) => status == StatusCode::FORBIDDEN,
+                (_, true, true) if scoped && c.other => status == StatusCode::NOT_FOUND,
+                (_, true, true) => expected_ok(status) && status != StatusCode::NOT_FOUND,
+            };
+            if !ok {
+                failures.push(format!(
+                    "{method} {path} as {}{}: {status}",
+                    c.role,
+                    if c.other { " (other scope)" } else { "" }
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorisation matrix mismatches:\n{}", failures.join("\n"));
+}
