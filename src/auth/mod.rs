@@ -4,6 +4,7 @@
 pub mod keys;
 pub mod password;
 pub mod password_policy;
+pub mod reset;
 pub mod routes;
 pub mod service;
 pub mod store;

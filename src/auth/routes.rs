@@ -4,6 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::password_policy::ChosenPassword;
 use super::service::{self, Session};
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
@@ -135,6 +136,71 @@ pub async fn me(state: web::Data<AppState>, auth: AuthUser) -> Result<web::Json<
     Ok(web::Json(users_service::get(&state, auth.id).await?.into()))
 }
 
+/// Body of `POST /api/v1/password-resets`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// Body of `POST /api/v1/password-resets/{token}/accept`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResetAccept {
+    /// At least 12 characters, not a common password.
+    pub password: String,
+}
+
+/// Ask for a password reset e-mail. Answers 202 whether or not the address has an account.
+#[utoipa::path(
+    tag = "auth",
+    request_body = ResetRequest,
+    responses(
+        (status = 202, description = "If the address has an account, a reset code is on its way"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/password-resets")]
+pub async fn request_password_reset(
+    state: web::Data<AppState>,
+    body: StrictJson<ResetRequest>,
+) -> Result<HttpResponse, AppError> {
+    super::reset::request(&state, &body.into_inner()?.email).await?;
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Set a new password with the code from the e-mail (valid one hour, once); every
+/// session of the account ends.
+#[utoipa::path(
+    tag = "auth",
+    params(("token" = String, Path, description = "The code from the e-mail")),
+    request_body = ResetAccept,
+    responses(
+        (status = 204, description = "Password changed; sign in again"),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 415, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/password-resets/{token}/accept")]
+pub async fn accept_password_reset(
+    state: web::Data<AppState>,
+    token: web::Path<String>,
+    body: StrictJson<ResetAccept>,
+) -> Result<HttpResponse, AppError> {
+    let password = ChosenPassword::parse(body.into_inner()?.password).map_err(|e| AppError::Validation(vec![e]))?;
+    super::reset::accept(&state, &token, password).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(login).service(refresh).service(logout).service(me);
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me)
+        .service(request_password_reset)
+        .service(accept_password_reset);
 }

@@ -309,6 +309,7 @@ diesel::table! {
 }
 
 diesel::joinable!(relay_points -> programmes (programme_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(signals -> helplines (helpline_id));
 diesel::joinable!(signals -> relay_points (relay_point_id));
 diesel::joinable!(signal_contacts -> signals (signal_id));

@@ -54,6 +54,8 @@ const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("GET", "/readyz", Who::Public, Param::None, ""),
     ("GET", "/metrics", Who::Public, Param::None, ""),
     ("POST", "/api/v1/invitations/{token}/accept", Who::Public, Param::Token, ""),
+    ("POST", "/api/v1/password-resets", Who::Public, Param::None, ""),
+    ("POST", "/api/v1/password-resets/{token}/accept", Who::Public, Param::Token, ""),
     ("GET", "/api/v1/me", Who::Any, Param::None, ""),
     ("GET", "/api/v1/helplines", Who::Any, Param::None, ""),
     ("GET", "/api/v1/helplines/{id}", Who::Any, Param::Helpline, ""),

@@ -114,3 +114,48 @@ async fn responses_carry_security_headers_and_cors_follows_the_allow_list() {
     let body: Value = app.request(reqwest::Method::GET, "/healthz", None, None).await.json().await.unwrap();
     assert_eq!(body["status"], "ok");
 }
+
+fn code_in(body: &str) -> String {
+    body.lines().map(str::trim).find(|l| l.len() == 43).expect("a reset code in the e-mail").to_string()
+}
+
+async fn a_password_reset_by_email_sets_a_new_password_and_ends_every_session(app: TestApp, smtp: SmtpServer) {
+    let admin = app.admin_token().await;
+    let (_, old_pw) =
+        app.create_user(&admin, json!({"email": "op@example.be", "role": "admin", "language": "nl"})).await;
+    let session = app.login_ok("op@example.be", &old_pw).await;
+
+    for email in ["op@example.be", "nobody@example.be", "not an address"] {
+        let resp = app.post("/api/v1/password-resets", None, &json!({"email": email})).await;
+        assert_eq!(resp.status(), StatusCode::ACCEPTED, "same answer for {email}");
+    }
+    let mails = smtp.wait_for(1).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(smtp.messages().len(), 1, "only the real account gets mail");
+    let code = code_in(&mails[0].body());
+
+    let weak = app.post(&format!("/api/v1/password-resets/{code}/accept"), None, &json!({"password": "short"})).await;
+    problem(weak, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let resp = app
+        .post(&format!("/api/v1/password-resets/{code}/accept"), None, &json!({"password": "a brand new passphrase"}))
+        .await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    problem(
+        app.post(
+            &format!("/api/v1/password-resets/{code}/accept"),
+            None,
+            &json!({"password": "another new passphrase"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+
+    // Every earlier session ended; only the new password works.
+    let refreshed = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": session.refresh})).await;
+    problem(refreshed, StatusCode::UNAUTHORIZED).await;
+    problem(app.login("op@example.be", &old_pw).await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(app.login("op@example.be", "a brand new passphrase").await.status(), StatusCode::OK);
+}
+
+crate::on_both_backends_with_smtp!(a_password_reset_by_email_sets_a_new_password_and_ends_every_session);
