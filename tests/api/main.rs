@@ -15,6 +15,7 @@ mod authz;
 mod cases;
 mod cli;
 mod errors;
+mod faults;
 mod escalation;
 mod forwarding;
 mod import;
