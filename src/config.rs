@@ -85,6 +85,9 @@ pub struct Settings {
     /// `SAFERELAY_TRUST_FORWARDED_FOR`: take the client address from
     /// `X-Forwarded-For` (only behind a proxy that sets it). Default `false`.
     pub trust_forwarded_for: bool,
+    /// `SAFERELAY_REQUIRE_TOTP`: require a second factor (TOTP) for admins and
+    /// helpline staff. Default: on in production, off in development.
+    pub require_totp: Option<bool>,
     /// `SAFERELAY_CORS_ORIGINS`: comma-separated origins allowed to call the API
     /// from a browser (e.g. `https://app.example.be`). Default: none.
     pub cors_origins: String,
@@ -159,6 +162,7 @@ impl Default for Settings {
             webhook_timeout_secs: 10,
             escalation_interval_secs: 60,
             cors_origins: String::new(),
+            require_totp: None,
             login_delay_after: 5,
             login_lock_after: 10,
             login_lock_minutes: 30,
@@ -199,6 +203,11 @@ impl Settings {
         let settings: Settings = figment.extract().map_err(|e| e.to_string())?;
         settings.validate()?;
         Ok(settings)
+    }
+
+    /// Whether the two-factor policy is on.
+    pub fn totp_required(&self) -> bool {
+        self.require_totp.unwrap_or(self.env == Environment::Production)
     }
 
     /// Checks what types alone cannot.

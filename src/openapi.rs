@@ -52,6 +52,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(
         utoipa_actix_web::scope("/api/v1")
             .configure(crate::auth::routes::configure)
+            .configure(crate::auth::totp_routes::configure)
             .configure(crate::users::routes::configure)
             .configure(crate::signals::routes::configure)
             .configure(crate::helpline::routes::configure)

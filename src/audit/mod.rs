@@ -16,6 +16,7 @@ pub enum Action {
     SignalReleased,
     SignalTransferred,
     SignalClosed,
+    SecondFactorReset,
 }
 
 impl Action {
@@ -26,6 +27,7 @@ impl Action {
             Action::SignalReleased => "signal.released",
             Action::SignalTransferred => "signal.transferred",
             Action::SignalClosed => "signal.closed",
+            Action::SecondFactorReset => "user.second_factor_reset",
         }
     }
 }

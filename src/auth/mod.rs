@@ -10,3 +10,5 @@ pub mod service;
 pub mod store;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;
+pub mod totp_routes;

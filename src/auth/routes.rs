@@ -19,6 +19,10 @@ use crate::users::service as users_service;
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The current code of the authenticator app, when the account has two factors.
+    pub totp_code: Option<String>,
+    /// A one-time recovery code, instead of `totp_code`.
+    pub recovery_code: Option<String>,
 }
 
 /// Body of `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout`.
@@ -73,9 +77,10 @@ pub async fn login(
     state: web::Data<AppState>,
     body: StrictJson<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, AppError> {
-    let LoginRequest { email, password } = body.into_inner()?;
+    let LoginRequest { email, password, totp_code, recovery_code } = body.into_inner()?;
     let client = client_address(&req, state.settings.trust_forwarded_for);
-    Ok(web::Json(service::login(&state, &email, password, &client).await?.into()))
+    let second = service::SecondFactor { totp_code, recovery_code };
+    Ok(web::Json(service::login(&state, &email, password, second, &client).await?.into()))
 }
 
 /// The client's address: the TCP peer, or `X-Forwarded-For` behind a trusted proxy.

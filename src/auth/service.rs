@@ -22,7 +22,20 @@ pub struct Session {
 const BAD_CREDENTIALS: &str = "Invalid e-mail or password.";
 const BAD_REFRESH: &str = "The refresh token is invalid, expired or already used.";
 
-pub async fn login(state: &AppState, email_raw: &str, password: String, client: &str) -> Result<Session, AppError> {
+/// The second factor a login may carry.
+#[derive(Default)]
+pub struct SecondFactor {
+    pub totp_code: Option<String>,
+    pub recovery_code: Option<String>,
+}
+
+pub async fn login(
+    state: &AppState,
+    email_raw: &str,
+    password: String,
+    second: SecondFactor,
+    client: &str,
+) -> Result<Session, AppError> {
     let (account, address) = (throttle::account_key(email_raw), throttle::address_key(client));
     let (a, b) = (account.clone(), address.clone());
     let now = db::now();
@@ -46,9 +59,19 @@ pub async fn login(state: &AppState, email_raw: &str, password: String, client: 
         record_failure(state, account, address, row.map(|r| (r.email, r.language))).await?;
         return Err(AppError::Unauthorized(BAD_CREDENTIALS));
     }
+    let owner = row.as_ref().map(|r| (r.email.clone(), r.language.clone()));
+    let user = row.ok_or(AppError::Unauthorized(BAD_CREDENTIALS))?.into_user()?;
+    if user.two_factor {
+        if second.totp_code.is_none() && second.recovery_code.is_none() {
+            return Err(AppError::SecondFactorRequired);
+        }
+        if !check_second_factor(state, &user, second).await? {
+            record_failure(state, account, address, owner).await?;
+            return Err(AppError::SecondFactorRequired);
+        }
+    }
     let a = account.clone();
     state.db.write(move |c| Ok::<_, AppError>(throttle::clear(c, &a)?)).await?;
-    let user = row.ok_or(AppError::Unauthorized(BAD_CREDENTIALS))?.into_user()?;
     let ttl = Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30));
     let user_id = user.id;
     let refresh_token = state
@@ -61,6 +84,24 @@ pub async fn login(state: &AppState, email_raw: &str, password: String, client: 
         })
         .await?;
     session(state, user, refresh_token)
+}
+
+/// Checks a TOTP code (each time step once) or uses up a recovery code.
+async fn check_second_factor(state: &AppState, user: &User, second: SecondFactor) -> Result<bool, AppError> {
+    let (keys, id, email) = (state.master_keys.clone(), user.id, user.email.as_str().to_string());
+    state
+        .db
+        .write(move |c| match second {
+            SecondFactor { totp_code: Some(code), .. } => {
+                let current = super::totp::load(c, &keys, id)?;
+                super::totp::check_code(c, id, &current, &code, &email)
+            }
+            SecondFactor { recovery_code: Some(code), .. } => {
+                Ok(super::totp::use_recovery_code(c, id, &code, db::now())?)
+            }
+            _ => Ok(false),
+        })
+        .await
 }
 
 /// Counts a failed sign-in for the account and the address; tells the owner (if

@@ -31,12 +31,16 @@ impl AuthUser {
 
 const INVALID: &str = "The access token is missing, invalid or expired.";
 
+/// What an account that must enrol a second factor may still reach.
+const ENROLMENT_ROUTES: [&str; 3] = ["/api/v1/me", "/api/v1/me/totp", "/api/v1/me/totp/confirm"];
+
 impl FromRequest for AuthUser {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let route = req.match_pattern();
         let bearer = req
             .headers()
             .get(header::AUTHORIZATION)
@@ -51,6 +55,13 @@ impl FromRequest for AuthUser {
             let user = row.ok_or(AppError::Unauthorized(INVALID))?.into_user()?;
             if !user.active || user.role != role {
                 return Err(AppError::Unauthorized(INVALID));
+            }
+            if state.settings.totp_required()
+                && role.needs_second_factor()
+                && !user.two_factor
+                && !ENROLMENT_ROUTES.contains(&route.as_deref().unwrap_or(""))
+            {
+                return Err(AppError::SecondFactorEnrolmentRequired);
             }
             Ok(AuthUser { id, role, scope: user.scope })
         })

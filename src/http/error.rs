@@ -43,6 +43,12 @@ pub enum AppError {
     Unauthorized(&'static str),
     #[error("forbidden")]
     Forbidden,
+    /// The password was right; the account's second factor is missing or wrong.
+    #[error("second factor required")]
+    SecondFactorRequired,
+    /// Policy requires a second factor and the account has not enrolled one yet.
+    #[error("second factor enrolment required")]
+    SecondFactorEnrolmentRequired,
     #[error("not found")]
     NotFound,
     /// No route has this path (the fallback service).
@@ -80,6 +86,8 @@ impl AppError {
             Self::Validation(_) => "validation_failed",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden => "forbidden",
+            Self::SecondFactorRequired => "second_factor_required",
+            Self::SecondFactorEnrolmentRequired => "second_factor_enrolment_required",
             Self::NotFound => "not_found",
             Self::NoRoute => "route_not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -98,6 +106,12 @@ impl AppError {
             Self::Validation(_) => "The request has invalid fields; see `errors`.".into(),
             Self::Unauthorized(why) => (*why).into(),
             Self::Forbidden => "Your role does not allow this action.".into(),
+            Self::SecondFactorRequired => {
+                "Send the current code of your authenticator app as `totp_code` (or a `recovery_code`).".into()
+            }
+            Self::SecondFactorEnrolmentRequired => {
+                "Your role requires two-factor sign-in: enrol with POST /api/v1/me/totp first.".into()
+            }
             Self::NotFound => "No such resource.".into(),
             Self::NoRoute => "No endpoint has this path; see /docs.".into(),
             Self::MethodNotAllowed { allow } => format!("This resource supports: {allow}."),
@@ -139,7 +153,8 @@ impl ResponseError for AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::SecondFactorEnrolmentRequired => StatusCode::FORBIDDEN,
+            Self::SecondFactorRequired => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -164,7 +179,7 @@ impl ResponseError for AppError {
         let mut resp = problem_response(status, self.code(), self.detail(), errors);
         let headers = resp.headers_mut();
         match self {
-            Self::Unauthorized(_) => {
+            Self::Unauthorized(_) | Self::SecondFactorRequired => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             Self::MethodNotAllowed { allow } => {

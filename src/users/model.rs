@@ -33,6 +33,11 @@ impl Role {
         }
     }
 
+    /// Roles that see personal data or manage those who do: two factors by policy.
+    pub fn needs_second_factor(self) -> bool {
+        matches!(self, Role::Admin | Role::HelplineOperator | Role::HelplineSupervisor)
+    }
+
     pub fn is_helpline(self) -> bool {
         matches!(self, Role::HelplineOperator | Role::HelplineSupervisor)
     }
@@ -131,6 +136,8 @@ pub struct User {
     pub active: bool,
     pub created_at: chrono::NaiveDateTime,
     pub deactivated_at: Option<chrono::NaiveDateTime>,
+    /// A second factor (TOTP) is enrolled.
+    pub two_factor: bool,
 }
 
 #[cfg(test)]

@@ -24,6 +24,8 @@ pub struct UserView {
     pub helpline_id: Option<HelplineId>,
     pub language: StaffLanguage,
     pub active: bool,
+    /// A second factor (TOTP) is enrolled.
+    pub two_factor: bool,
     pub created_at: DateTime<Utc>,
     pub deactivated_at: Option<DateTime<Utc>>,
 }
@@ -39,6 +41,7 @@ impl From<User> for UserView {
             helpline_id: u.scope.helpline_id,
             language: u.language,
             active: u.active,
+            two_factor: u.two_factor,
             created_at: u.created_at.and_utc(),
             deactivated_at: u.deactivated_at.map(|t| t.and_utc()),
         }

@@ -22,6 +22,7 @@ pub struct UserRow {
     pub active: bool,
     pub created_at: NaiveDateTime,
     pub deactivated_at: Option<NaiveDateTime>,
+    pub totp_enabled_at: Option<NaiveDateTime>,
 }
 
 /// A `users` row to insert.
@@ -57,6 +58,7 @@ impl UserRow {
             active: self.active,
             created_at: self.created_at,
             deactivated_at: self.deactivated_at,
+            two_factor: self.totp_enabled_at.is_some(),
         })
     }
 }

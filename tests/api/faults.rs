@@ -75,10 +75,16 @@ async fn kill_mid_load(backend: Backend) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let base = format!("http://127.0.0.1:{port}");
 
-    let demo = command(dir.path(), &database_url, port, &smtp.url()).arg("demo").stdout(Stdio::piped()).output().unwrap();
+    let demo =
+        command(dir.path(), &database_url, port, &smtp.url()).arg("demo").stdout(Stdio::piped()).output().unwrap();
     assert!(demo.status.success());
     let creds = String::from_utf8_lossy(&demo.stdout).to_string();
-    let password = creds.lines().find(|l| l.contains("pharmacist@demo")).and_then(|l| l.split_whitespace().nth(2)).unwrap().to_string();
+    let password = creds
+        .lines()
+        .find(|l| l.contains("pharmacist@demo"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .unwrap()
+        .to_string();
 
     let mut server: Child = command(dir.path(), &database_url, port, &smtp.url()).spawn().unwrap();
     wait_ready(&base).await;
@@ -137,7 +143,11 @@ async fn kill_mid_load(backend: Backend) {
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut delivered = HashSet::new();
     while delivered.len() < SIGNALS && Instant::now() < deadline {
-        delivered = smtp.messages().iter().filter_map(|m| refs.iter().find(|r| m.body().contains(r.as_str())).cloned()).collect();
+        delivered = smtp
+            .messages()
+            .iter()
+            .filter_map(|m| refs.iter().find(|r| m.body().contains(r.as_str())).cloned())
+            .collect();
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     server.kill().unwrap();

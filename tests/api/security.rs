@@ -159,3 +159,101 @@ async fn a_password_reset_by_email_sets_a_new_password_and_ends_every_session(ap
 }
 
 crate::on_both_backends_with_smtp!(a_password_reset_by_email_sets_a_new_password_and_ends_every_session);
+
+fn code_at(secret_b32: &str, offset_secs: u64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret_b32).unwrap();
+    let t = totp_rs::Builder::new().with_secret(secret.to_vec()).with_account_name("x".to_string()).build().unwrap();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    t.generate(now + offset_secs).to_string()
+}
+
+async fn two_factor_case(app: TestApp, smtp: SmtpServer) {
+    let admin = app.admin_token().await;
+    let s = app.seed_scopes();
+    let (id, pw) = app
+        .create_user(&admin, json!({"email": "op@example.be", "role": "helpline_operator", "helpline_id": s.helpline}))
+        .await;
+    let token = app.login_ok("op@example.be", &pw).await.access;
+
+    let resp = app.post("/api/v1/me/totp", Some(&token), &json!({})).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let enrol: Value = resp.json().await.unwrap();
+    let secret = enrol["secret"].as_str().unwrap().to_string();
+    assert!(enrol["otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/SafeRelay:"));
+    assert!(!enrol["qr_png_base64"].as_str().unwrap().is_empty());
+    let p = problem(
+        app.post("/api/v1/me/totp/confirm", Some(&token), &json!({"code": "000000"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(p["errors"][0]["field"], "code");
+    let codes: Value = app
+        .post("/api/v1/me/totp/confirm", Some(&token), &json!({"code": code_at(&secret, 0)}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let recovery: Vec<String> =
+        codes["recovery_codes"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    assert_eq!(recovery.len(), 10);
+    assert_eq!(app.count(&format!("recovery_codes WHERE code_hash = '{}'", recovery[0])), 0, "stored hashed");
+
+    // The password alone no longer signs in.
+    let p = problem(app.login("op@example.be", &pw).await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["code"], "second_factor_required");
+    let with = |extra: Value| {
+        let mut b = json!({"email": "op@example.be", "password": pw});
+        b.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        b
+    };
+    // The confirmation code cannot be replayed; the next step's code works once.
+    problem(
+        app.post("/api/v1/auth/login", None, &with(json!({"totp_code": code_at(&secret, 0)}))).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let next = code_at(&secret, 30);
+    assert_eq!(app.post("/api/v1/auth/login", None, &with(json!({"totp_code": next}))).await.status(), StatusCode::OK);
+    problem(app.post("/api/v1/auth/login", None, &with(json!({"totp_code": next}))).await, StatusCode::UNAUTHORIZED)
+        .await;
+    assert_eq!(
+        app.post("/api/v1/auth/login", None, &with(json!({"recovery_code": recovery[0]}))).await.status(),
+        StatusCode::OK
+    );
+    problem(
+        app.post("/api/v1/auth/login", None, &with(json!({"recovery_code": recovery[0]}))).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    // An admin reset: audited, the person told by e-mail, the password alone works again.
+    let resp = app.post(&format!("/api/v1/users/{id}/totp/reset"), Some(&admin), &json!({})).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(app.count(&format!("audit_log WHERE action = 'user.second_factor_reset' AND subject_id = '{id}'")), 1);
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails[0].to, ["op@example.be"]);
+    assert_eq!(app.login("op@example.be", &pw).await.status(), StatusCode::OK);
+}
+
+crate::on_both_backends_with_smtp!(two_factor_enrolment_sign_in_replay_recovery_and_admin_reset);
+
+async fn two_factor_enrolment_sign_in_replay_recovery_and_admin_reset(app: TestApp, smtp: SmtpServer) {
+    two_factor_case(app, smtp).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_policy_keeps_helpline_staff_without_two_factors_out_of_personal_data() {
+    let app = try_spawn_app_with(Backend::Sqlite, |s| s.require_totp = Some(true)).await.unwrap();
+    // The bootstrap admin must enrol too before doing anything else.
+    let admin = app.admin_token().await;
+    let p = problem(app.get("/api/v1/users", &admin).await, StatusCode::FORBIDDEN).await;
+    assert_eq!(p["code"], "second_factor_enrolment_required");
+    assert_eq!(app.get("/api/v1/me", &admin).await.status(), StatusCode::OK);
+    let enrol: Value = app.post("/api/v1/me/totp", Some(&admin), &json!({})).await.json().await.unwrap();
+    let code = code_at(enrol["secret"].as_str().unwrap(), 0);
+    assert_eq!(
+        app.post("/api/v1/me/totp/confirm", Some(&admin), &json!({"code": code})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.get("/api/v1/users", &admin).await.status(), StatusCode::OK);
+}

@@ -1,0 +1,143 @@
+//! Endpoints of the second factor: enrol, confirm, and the admin reset.
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::totp;
+use crate::audit::{self, Action};
+use crate::db;
+use crate::http::auth::AuthUser;
+use crate::http::error::{AppError, Problem};
+use crate::http::json::StrictJson;
+use crate::startup::AppState;
+use crate::users::model::{Role, UserId};
+use crate::users::store as users_store;
+
+/// A new TOTP secret to put in an authenticator app.
+#[derive(Serialize, ToSchema)]
+pub struct Enrolment {
+    /// Base32, for typing in by hand.
+    pub secret: String,
+    /// `otpauth://totp/...`, what the QR code encodes.
+    pub otpauth_uri: String,
+    /// The QR code as a base64 PNG.
+    pub qr_png_base64: String,
+}
+
+/// Body of `POST /api/v1/me/totp/confirm`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfirmRequest {
+    pub code: String,
+}
+
+/// Recovery codes, shown only in this response.
+#[derive(Serialize, ToSchema)]
+pub struct RecoveryCodes {
+    pub recovery_codes: Vec<String>,
+}
+
+/// Start enrolling a second factor (a new secret replaces an unconfirmed one).
+#[utoipa::path(tag = "auth", responses(
+    (status = 201, body = Enrolment),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/me/totp")]
+pub async fn start_totp(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, AppError> {
+    let (keys, id) = (state.master_keys.clone(), auth.id);
+    let (secret, email) = state
+        .db
+        .write(move |c| {
+            let user = users_store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+            if user.totp_enabled_at.is_some() {
+                return Err(AppError::Conflict("A second factor is already enrolled; an admin can reset it.".into()));
+            }
+            let (secret, sealed) = totp::new_secret(&keys, id)?;
+            totp::store_pending(c, id, &sealed)?;
+            Ok((secret, user.email))
+        })
+        .await?;
+    let t = totp::totp(secret, &email)?;
+    let enrolment = Enrolment {
+        secret: t.secret().to_base32(),
+        otpauth_uri: t.to_url().map_err(|e| AppError::internal(format!("otpauth: {e}")))?,
+        qr_png_base64: t.to_qr_base64().map_err(|e| AppError::internal(format!("qr: {e}")))?,
+    };
+    Ok(HttpResponse::Created().json(enrolment))
+}
+
+/// Confirm enrolment with a first code; answers the recovery codes (shown once).
+#[utoipa::path(tag = "auth", request_body = ConfirmRequest, responses(
+    (status = 200, body = RecoveryCodes),
+    (status = 400, body = Problem, content_type = "application/problem+json"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 409, body = Problem, content_type = "application/problem+json"),
+    (status = 422, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/me/totp/confirm")]
+pub async fn confirm_totp(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<ConfirmRequest>,
+) -> Result<web::Json<RecoveryCodes>, AppError> {
+    let code = body.into_inner()?.code;
+    let (keys, id) = (state.master_keys.clone(), auth.id);
+    let codes = state
+        .db
+        .write(move |c| {
+            let user = users_store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+            let current = totp::load(c, &keys, id)?;
+            if current.enabled {
+                return Err(AppError::Conflict("A second factor is already enrolled.".into()));
+            }
+            if current.secret.is_none() {
+                return Err(AppError::Conflict("Start with POST /api/v1/me/totp.".into()));
+            }
+            if !totp::check_code(c, id, &current, &code, &user.email)? {
+                return Err(AppError::invalid("code", "does not match the authenticator app"));
+            }
+            totp::enable(c, id, db::now())
+        })
+        .await?;
+    Ok(web::Json(RecoveryCodes { recovery_codes: codes }))
+}
+
+/// Remove someone's second factor (admin): audited, and the person is told by e-mail.
+#[utoipa::path(tag = "users", params(("id" = String, Path)), responses(
+    (status = 204, description = "Second factor removed; the person enrols again"),
+    (status = 401, body = Problem, content_type = "application/problem+json"),
+    (status = 403, body = Problem, content_type = "application/problem+json"),
+    (status = 404, body = Problem, content_type = "application/problem+json"),
+), security(("bearer" = [])))]
+#[post("/users/{id}/totp/reset")]
+pub async fn reset_totp(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    auth.require(&[Role::Admin])?;
+    let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
+    let actor = auth.id;
+    let user = state
+        .db
+        .write(move |c| {
+            let user = users_store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+            totp::clear(c, id)?;
+            audit::record(c, Some(actor), Action::SecondFactorReset, None, Some(&id.to_string()))?;
+            Ok::<_, AppError>(user)
+        })
+        .await?;
+    if let Ok(to) = crate::users::model::Email::parse(&user.email) {
+        let message = crate::mail::account_templates::totp_reset(user.language.parse().unwrap_or_default());
+        if let Err(e) = state.mailer.send(&to, message).await {
+            tracing::warn!(error = %e, "second-factor reset notice not sent");
+        }
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(start_totp).service(confirm_totp).service(reset_totp);
+}
