@@ -16,6 +16,8 @@ pub enum Action {
     SignalReleased,
     SignalTransferred,
     SignalClosed,
+    /// The retention job expired an open signal (no actor).
+    SignalExpired,
 }
 
 impl Action {
@@ -26,6 +28,7 @@ impl Action {
             Action::SignalReleased => "signal.released",
             Action::SignalTransferred => "signal.transferred",
             Action::SignalClosed => "signal.closed",
+            Action::SignalExpired => "signal.expired",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod helpline_templates;
 pub mod mailer;
+pub mod retention_templates;
 pub mod templates;
 
 pub use mailer::{MailError, Mailer};
