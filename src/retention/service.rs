@@ -65,7 +65,7 @@ pub struct Report {
 
 /// Runs every step once, as of `now`.
 pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) -> Result<Report, AppError> {
-    let contacts_destroyed = batches(db, |c| {
+    let contacts_destroyed = batches(db, "destroy_closed_contacts", |c| {
         let ids = store::closed_with_contact(c, BATCH)?;
         ids.iter().try_fold(0, |n, id| Ok::<_, AppError>(n + destroy_contact(c, id)?))
     })
@@ -73,7 +73,7 @@ pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) 
     let mut r = Report { contacts_destroyed, ..Report::default() };
     warn_supervisors(db, mailer, policy, now, &mut r).await?;
     let expire_before = now - policy.contact_life();
-    r.expired = batches(db, move |c| {
+    r.expired = batches(db, "expire", move |c| {
         let mut n = 0;
         for id in store::open_filed_before(c, expire_before, BATCH)? {
             if store::expire(c, &id, now)? {
@@ -86,7 +86,7 @@ pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) 
         Ok(n)
     })
     .await?;
-    r.minimised = batches(db, |c| {
+    r.minimised = batches(db, "minimise", |c| {
         let mut n = 0;
         for s in store::to_minimise(c, BATCH)? {
             let closed = s.closed_at.unwrap_or(s.created_at);
@@ -102,13 +102,13 @@ pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) 
     })
     .await?;
     let cutoff = rollup::cutoff(now, policy.rollup_after_months);
-    r.rolled_up = batches(db, move |c| rollup::roll_up_batch(c, cutoff, BATCH, now)).await?;
+    r.rolled_up = batches(db, "roll_up", move |c| rollup::roll_up_batch(c, cutoff, BATCH, now)).await?;
     purge(db, policy, now, &mut r).await?;
     Ok(r)
 }
 
 /// Runs `step` in its own write transaction until it reports nothing done.
-async fn batches<F>(db: &Db, step: F) -> Result<usize, AppError>
+async fn batches<F>(db: &Db, name: &'static str, step: F) -> Result<usize, AppError>
 where
     F: Fn(&mut crate::db::AnyConnection) -> Result<usize, AppError> + Send + Sync + Clone + 'static,
 {
@@ -116,6 +116,7 @@ where
     loop {
         let step = step.clone();
         let n = db.write(move |c| step(c)).await?;
+        tracing::debug!(step = name, rows = n, "retention batch");
         if n == 0 {
             return Ok(total);
         }
@@ -155,6 +156,7 @@ async fn warn_supervisors(
                 Err(_) => failed += 1,
             }
         }
+        tracing::debug!(sent, failed, "expiry warning");
         if sent > 0 {
             r.expiry_warnings += 1;
         } else if failed > 0 {
@@ -172,7 +174,8 @@ async fn purge(db: &Db, policy: &Policy, now: NaiveDateTime, r: &mut Report) -> 
     let audit_before = now - Duration::days(i64::from(policy.audit_retention_days));
     r.audit_purged = db.write(move |c| Ok::<_, AppError>(store::purge_audit(c, audit_before)?)).await?;
     let delivery_before = now - Duration::days(i64::from(policy.delivery_retention_days));
-    r.deliveries_purged = batches(db, move |c| Ok(store::purge_deliveries(c, delivery_before, BATCH * 5)?)).await?;
+    r.deliveries_purged =
+        batches(db, "purge_deliveries", move |c| Ok(store::purge_deliveries(c, delivery_before, BATCH * 5)?)).await?;
     Ok(())
 }
 
