@@ -58,6 +58,7 @@ pub fn roll_up_batch(
     limit: i64,
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
+    store::lock_rollups(c)?;
     let inputs = store::rollup_inputs(c, before, limit)?;
     if inputs.is_empty() {
         return Ok(0);

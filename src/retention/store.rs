@@ -187,6 +187,19 @@ pub fn rollup_inputs(conn: &mut AnyConnection, before: NaiveDateTime, limit: i64
         .load(conn)
 }
 
+/// Serialises rollup batches across instances on PostgreSQL (a transaction-level
+/// advisory lock): two batches merging into the same aggregate row at once could
+/// otherwise overwrite each other's counts. SQLite's write transactions are
+/// already exclusive (`BEGIN IMMEDIATE`).
+pub fn lock_rollups(conn: &mut AnyConnection) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(1921300020)").execute(c).map(|_| ())
+        }
+        AnyConnection::Sqlite(_) => Ok(()),
+    }
+}
+
 /// A `signal_rollups` row.
 #[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
 #[diesel(table_name = signal_rollups)]
