@@ -134,3 +134,36 @@ fn key(s: &RollupInput) -> Key {
         s.relay_training_status.clone(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    #[test]
+    fn whole_brussels_months_are_rolled_up() {
+        // On 22 November 2026, 13 months back is October 2025, from its first
+        // Brussels instant (summer time: 22:00 UTC the day before).
+        assert_eq!(cutoff(t("2026-11-22 12:00:00"), 13), t("2025-09-30 22:00:00"));
+        assert_eq!(cutoff(t("2026-11-30 23:30:00"), 13), t("2025-10-31 23:00:00"));
+    }
+
+    #[test]
+    fn stored_durations_win_over_timestamps() {
+        let created = t("2026-01-10 10:00:00");
+        let first = Some(t("2026-01-10 10:59:59"));
+        let closed = Some(t("2026-01-11 10:00:00"));
+        assert_eq!(durations(created, first, closed, (None, None)), (Some(59), Some(1440)));
+        assert_eq!(durations(created, None, closed, (Some(7), Some(8))), (Some(7), Some(8)));
+        assert_eq!(durations(created, None, None, (None, None)), (None, None));
+    }
+
+    #[test]
+    fn expired_signals_report_the_outcome_expired() {
+        assert_eq!(reported_outcome("expired", None), "expired");
+        assert_eq!(reported_outcome("completed", Some("declined")), "declined");
+    }
+}

@@ -27,5 +27,6 @@ mod retention;
 mod routing;
 mod signals;
 mod stats;
+mod stats_seed;
 mod training;
 mod users;
