@@ -155,7 +155,7 @@ fn signals_csv(stats: &SignalStats) -> Result<Vec<u8>, AppError> {
     for p in &stats.programmes {
         for m in &p.months {
             let mut row = |measure: &str, group: &str, value: String| {
-                w.write_record([&p.programme_id, &p.programme_code, &m.month, measure, group, &value])
+                w.write_record([&p.programme_id, &safe(&p.programme_code), &m.month, measure, &safe(group), &value])
             };
             row("signals", "", cell(m.signals)).map_err(csv_error)?;
             for b in &m.breakdown {
@@ -180,11 +180,17 @@ fn coverage_csv(c: &Coverage) -> Result<Vec<u8>, AppError> {
     for p in &c.programmes {
         for r in &p.rows {
             let n = r.relay_points.to_string();
-            w.write_record([&p.programme_id, &p.programme_code, &r.region, &r.kind, &r.training_status, &n])
+            w.write_record([&p.programme_id, &safe(&p.programme_code), &r.region, &r.kind, &r.training_status, &n])
                 .map_err(csv_error)?;
         }
     }
     w.into_inner().map_err(csv_error)
+}
+
+/// Text a spreadsheet would run as a formula gets a leading `'` (codes are set by
+/// admins; this keeps an export harmless whatever they typed).
+fn safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() }
 }
 
 fn cell(c: Cell) -> String {
@@ -198,4 +204,17 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 /// Registers the statistics routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(signal_stats).service(coverage_stats);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe;
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(safe("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe("@sum"), "'@sum");
+        assert_eq!(safe("be-wal-pharma"), "be-wal-pharma");
+        assert_eq!(safe("wallonia"), "wallonia");
+    }
 }

@@ -8,6 +8,7 @@ ALTER TABLE signals ADD COLUMN minimised BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE signals ADD COLUMN minutes_to_first_attempt INTEGER;
 ALTER TABLE signals ADD COLUMN minutes_to_close INTEGER;
 CREATE INDEX signals_created ON signals (created_at);
+CREATE INDEX signals_unminimised ON signals (minimised, closed_at);
 
 -- Monthly anonymous aggregates of signals older than SAFERELAY_ROLLUP_AFTER_MONTHS.
 -- One row per combination of the statistics dimensions; durations are kept as
