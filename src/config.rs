@@ -139,6 +139,28 @@ pub struct Settings {
     pub reminders_enabled: bool,
     /// `SAFERELAY_REMINDER_INTERVAL_SECS`: how often the job runs. Default `3600`.
     pub reminder_interval_secs: u64,
+    /// `SAFERELAY_RETENTION_ENABLED`: run the retention job (contact destruction,
+    /// expiry, minimisation, rollups, purges) inside `serve`. Default `true`; safe
+    /// on several instances (each step is a conditional update in a transaction).
+    pub retention_enabled: bool,
+    /// `SAFERELAY_RETENTION_INTERVAL_SECS`: how often the retention job runs.
+    /// Default `900` (a contact outlives its maximum by at most this long).
+    pub retention_interval_secs: u64,
+    /// `SAFERELAY_CONTACT_RETENTION_DAYS`: maximum life of a contact, 1–30. An open
+    /// signal this old is `expired` and its contact destroyed; its helpline's
+    /// supervisors are warned 24 hours before. Default `7`.
+    pub contact_retention_days: u32,
+    /// `SAFERELAY_ROLLUP_AFTER_MONTHS`: calendar months (Europe/Brussels) after which
+    /// signals are rolled up into anonymous monthly aggregates and deleted, 2–120.
+    /// Default `13`.
+    pub rollup_after_months: u32,
+    /// `SAFERELAY_AUDIT_RETENTION_DAYS`: audit rows older than this are deleted
+    /// (rows of rolled-up signals go earlier, with them). Default `365`.
+    pub audit_retention_days: u32,
+    /// `SAFERELAY_DELIVERY_RETENTION_DAYS`: finished deliveries (`delivered`, `dead`,
+    /// `cancelled`) and their attempt log are deleted this long after they finished.
+    /// Default `30`.
+    pub delivery_retention_days: u32,
 }
 
 impl Default for Settings {
@@ -184,6 +206,12 @@ impl Default for Settings {
             mail_dir: "mail-outbox".into(),
             reminders_enabled: true,
             reminder_interval_secs: 3600,
+            retention_enabled: true,
+            retention_interval_secs: 900,
+            contact_retention_days: 7,
+            rollup_after_months: 13,
+            audit_retention_days: 365,
+            delivery_retention_days: 30,
         }
     }
 }
@@ -237,6 +265,18 @@ impl Settings {
         }
         if self.reminder_interval_secs == 0 {
             return Err("reminder_interval_secs must be at least 1".into());
+        }
+        if self.retention_interval_secs == 0 {
+            return Err("retention_interval_secs must be at least 1".into());
+        }
+        if !(1..=30).contains(&self.contact_retention_days) {
+            return Err("contact_retention_days must be between 1 and 30".into());
+        }
+        if !(2..=120).contains(&self.rollup_after_months) {
+            return Err("rollup_after_months must be between 2 and 120".into());
+        }
+        if self.audit_retention_days == 0 || self.delivery_retention_days == 0 {
+            return Err("audit_retention_days and delivery_retention_days must be at least 1".into());
         }
         self.mail_from.parse::<lettre::message::Mailbox>().map_err(|e| format!("mail_from: {e}"))?;
         crate::db::DatabaseUrl::parse(&self.database_url)?;

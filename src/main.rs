@@ -1,4 +1,4 @@
-//! The `saferelay` command: serve (default), migrate, create-admin, remind, openapi.
+//! The `saferelay` command: serve (default), migrate, create-admin, remind, purge, openapi.
 
 use std::io::Read;
 
@@ -41,6 +41,11 @@ enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
+    /// Run the retention job now: destroys contacts of closed and too-old signals
+    /// (which expire), warns supervisors 24 hours before, minimises closed signals,
+    /// rolls old months up, purges idempotency, audit and delivery records. Prints
+    /// the counts.
+    Purge,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -62,6 +67,7 @@ fn main() -> anyhow::Result<()> {
             }
             Command::CreateAdmin { email, password_stdin } => create_admin(settings, &email, password_stdin).await,
             Command::Remind { as_of } => remind(settings, as_of).await,
+            Command::Purge => purge(settings).await,
             Command::Openapi => Ok(()),
             Command::Demo => demo(settings).await,
         }
@@ -92,6 +98,31 @@ async fn remind(settings: Settings, as_of: Option<chrono::NaiveDate>) -> anyhow:
         report.reminders_sent, report.digests_sent, report.failures
     );
     anyhow::ensure!(report.failures == 0, "some e-mails could not be sent; they will be retried on the next run");
+    Ok(())
+}
+
+async fn purge(settings: Settings) -> anyhow::Result<()> {
+    let db = startup::connect_and_migrate(&settings).await?;
+    let mailer = saferelay::mail::Mailer::from_settings(&settings)?;
+    let policy = saferelay::retention::Policy::from_settings(&settings);
+    let r = saferelay::retention::run(&db, &mailer, &policy, saferelay::db::now())
+        .await
+        .map_err(|e| anyhow::anyhow!("retention job: {e}"))?;
+    println!(
+        "contacts destroyed: {}, expiry warnings: {}, expired: {}, minimised: {}, rolled up: {}, idempotency records purged: {}, audit rows purged: {}, deliveries purged: {}",
+        r.contacts_destroyed,
+        r.expiry_warnings,
+        r.expired,
+        r.minimised,
+        r.rolled_up,
+        r.idempotency_purged,
+        r.audit_purged,
+        r.deliveries_purged
+    );
+    anyhow::ensure!(
+        r.warning_failures == 0,
+        "some expiry warnings could not be sent; they will be retried on the next run"
+    );
     Ok(())
 }
 

@@ -28,6 +28,7 @@ use crate::http::error::{FieldError, Problem};
         (name = "resources", description = "Referral directory"),
         (name = "relays", description = "Programmes, relay points, CSV import/export, staff invitations"),
         (name = "training", description = "Training modules, completions, derived training status"),
+        (name = "stats", description = "Anonymised statistics: coverage and monthly signal figures with small-cell suppression"),
         (name = "operations", description = "Probes and metrics"),
     )
 )]
@@ -59,7 +60,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::routing::routes::configure)
             .configure(crate::resources::routes::configure)
             .configure(crate::relays::configure)
-            .configure(crate::training::configure),
+            .configure(crate::training::configure)
+            .configure(crate::stats::configure),
     );
 }
 

@@ -155,6 +155,17 @@ impl Application {
             let interval = Duration::from_secs(state.settings.reminder_interval_secs);
             tokio::spawn(crate::training::reminders::run_forever(state.db.clone(), state.mailer.clone(), interval));
         }
+        if state.settings.retention_enabled {
+            let interval = Duration::from_secs(state.settings.retention_interval_secs);
+            let policy = crate::retention::Policy::from_settings(&state.settings);
+            tokio::spawn(crate::retention::run_forever(
+                state.db.clone(),
+                state.mailer.clone(),
+                policy,
+                interval,
+                stop.subscribe(),
+            ));
+        }
         let server = run(listener, state)?;
         Ok(Self { port, server, stop, bootstrap_admin })
     }

@@ -17,6 +17,8 @@ pub enum Action {
     SignalTransferred,
     SignalClosed,
     SecondFactorReset,
+    /// The retention job expired an open signal (no actor).
+    SignalExpired,
 }
 
 impl Action {
@@ -28,6 +30,7 @@ impl Action {
             Action::SignalTransferred => "signal.transferred",
             Action::SignalClosed => "signal.closed",
             Action::SecondFactorReset => "user.second_factor_reset",
+            Action::SignalExpired => "signal.expired",
         }
     }
 }

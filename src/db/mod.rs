@@ -81,7 +81,10 @@ impl Db {
         let lock = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.clone());
         self.run(move |conn| {
             let _guard = lock.as_ref().map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
-            conn.transaction(f)
+            match conn {
+                AnyConnection::Sqlite(_) => immediate_transaction(conn, f),
+                AnyConnection::Postgresql(_) => conn.transaction(f),
+            }
         })
         .await
     }
@@ -90,6 +93,37 @@ impl Db {
     pub async fn ping(&self, timeout: Duration) -> bool {
         let check = self.run(|conn| diesel::sql_query("SELECT 1").execute(conn).map_err(DbError::from));
         matches!(tokio::time::timeout(timeout, check).await, Ok(Ok(_)))
+    }
+}
+
+/// A SQLite write transaction opened with `BEGIN IMMEDIATE`: it takes the write
+/// lock up front, so `busy_timeout` makes it wait for another *process* (`saferelay
+/// purge` or `remind` beside `serve`) instead of failing with SQLITE_BUSY when a
+/// read in the transaction is followed by a write. The transaction state lives in
+/// the inner connection, so nested `transaction` calls in `f` become savepoints.
+fn immediate_transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    fn inner(conn: &mut AnyConnection) -> QueryResult<&mut diesel::SqliteConnection> {
+        match conn {
+            AnyConnection::Sqlite(c) => Ok(c),
+            AnyConnection::Postgresql(_) => Err(diesel::result::Error::BrokenTransactionManager),
+        }
+    }
+    AnsiTransactionManager::begin_transaction_sql(inner(conn)?, "BEGIN IMMEDIATE")?;
+    // The rest as diesel's own `transaction` does it (commit handles its failures).
+    match f(conn) {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(inner(conn)?)?;
+            Ok(value)
+        }
+        Err(user_error) => match AnsiTransactionManager::rollback_transaction(inner(conn)?) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(user_error),
+            Err(rollback_error) => Err(rollback_error.into()),
+        },
     }
 }
 

@@ -121,6 +121,10 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         outcome -> Nullable<Text>,
         escalated_at -> Nullable<Timestamp>,
+        expiry_warned_at -> Nullable<Timestamp>,
+        minimised -> Bool,
+        minutes_to_first_attempt -> Nullable<Integer>,
+        minutes_to_close -> Nullable<Integer>,
     }
 }
 
@@ -308,6 +312,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    signal_rollups (id) {
+        id -> Text,
+        month -> Text,
+        programme_id -> Text,
+        region -> Text,
+        relay_kind -> Text,
+        helpline_id -> Text,
+        urgency -> Text,
+        outcome -> Text,
+        language -> Text,
+        relay_training_status -> Text,
+        signals -> Integer,
+        first_attempt_minutes -> Text,
+        close_minutes -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(relay_points -> programmes (programme_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(signals -> helplines (helpline_id));
@@ -343,4 +366,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_reminders,
     relay_status_snapshots,
     manager_digests,
+    signal_rollups,
 );

@@ -4,6 +4,7 @@
 pub mod account_templates;
 pub mod helpline_templates;
 pub mod mailer;
+pub mod retention_templates;
 pub mod templates;
 
 pub use mailer::{MailError, Mailer};

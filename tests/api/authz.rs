@@ -92,6 +92,9 @@ const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("POST", "/api/v1/completions", Who::Only(MANAGER), Param::None, ""),
     ("POST", "/api/v1/completions/import", Who::Only(MANAGER), Param::None, ""),
     ("GET", "/api/v1/me/training", Who::Only(RELAY), Param::None, ""),
+    // Statistics are scoped by `?programme_id=`: tests/api/stats.rs checks another programme is 404.
+    ("GET", "/api/v1/stats/signals", Who::Only(&["admin", "manager"]), Param::None, ""),
+    ("GET", "/api/v1/stats/coverage", Who::Only(&["admin", "manager"]), Param::None, ""),
     ("POST", "/api/v1/signals", Who::Only(RELAY), Param::None, ""),
     ("GET", "/api/v1/signals", Who::Only(RELAY), Param::None, ""),
     ("GET", "/api/v1/signals/{reference}", Who::Only(RELAY), Param::Signal, ""),

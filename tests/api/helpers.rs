@@ -39,6 +39,8 @@ pub fn test_settings(dir: &std::path::Path, database_url: String) -> Settings {
         mail_dir: dir.join("mail").display().to_string(),
         // Tests run the reminder job explicitly (or enable it), never behind their back.
         reminders_enabled: false,
+        // Likewise the retention job: tests run it with `saferelay purge` or enable it.
+        retention_enabled: false,
         // Deliveries go out promptly, so tests do not wait on the worker.
         outbox_poll_millis: 50,
         ..Settings::default()

@@ -1,0 +1,244 @@
+//! Statistics use cases: who may see which programme, which months are final, and
+//! the facts behind them (live signals and rollups alike).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::model::{Dimension, Histogram, Month, last_final_month, training_group};
+use super::report::{Fact, MonthFigures, month_figures};
+use super::store;
+use crate::db;
+use crate::http::auth::AuthUser;
+use crate::http::error::AppError;
+use crate::ids::{ProgrammeId, RelayPointId};
+use crate::retention::rollup::{durations, reported_outcome};
+use crate::startup::AppState;
+use crate::training::status::programme_statuses;
+use crate::users::model::Role;
+
+/// Longest span of months one request may ask for.
+pub const MAX_MONTHS: i64 = 120;
+
+/// The programmes the caller may see: managers their own (another one is 404),
+/// admins all or the one asked for; nobody else.
+pub fn programme_scope(auth: &AuthUser, asked: Option<ProgrammeId>) -> Result<Option<ProgrammeId>, AppError> {
+    match auth.role {
+        Role::Admin => Ok(asked),
+        Role::ProgrammeManager => {
+            let own = auth.scope.programme_id.ok_or(AppError::Forbidden)?;
+            if asked.is_some_and(|p| p != own) {
+                return Err(AppError::NotFound);
+            }
+            Ok(Some(own))
+        }
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Signal figures of one programme.
+#[derive(Debug, Serialize, ToSchema, PartialEq)]
+pub struct ProgrammeSignals {
+    pub programme_id: String,
+    pub programme_code: String,
+    pub months: Vec<MonthFigures>,
+}
+
+/// Answer of `GET /api/v1/stats/signals`.
+#[derive(Debug, Serialize, ToSchema, PartialEq)]
+pub struct SignalStats {
+    pub by: Dimension,
+    /// First and last month asked for, `YYYY-MM`.
+    pub from: String,
+    pub to: String,
+    /// The most recent month whose figures are final (later months are not shown).
+    pub last_final_month: String,
+    pub programmes: Vec<ProgrammeSignals>,
+}
+
+/// What a signals request asks for, parsed.
+pub struct SignalsRequest {
+    pub programme: Option<ProgrammeId>,
+    pub from: Option<Month>,
+    pub to: Option<Month>,
+    pub by: Dimension,
+}
+
+pub async fn signals(state: &AppState, auth: &AuthUser, req: SignalsRequest) -> Result<SignalStats, AppError> {
+    let programme = programme_scope(auth, req.programme)?.map(|p| p.to_string());
+    let last_final = last_final_month(db::now(), state.settings.contact_retention_days);
+    let to = req.to.unwrap_or(last_final);
+    let from = req.from.unwrap_or_else(|| to.minus(11));
+    if from > to {
+        return Err(AppError::invalid("from", "must not be after `to`"));
+    }
+    if from.until(to) >= MAX_MONTHS {
+        return Err(AppError::invalid("from", format!("at most {MAX_MONTHS} months per request")));
+    }
+    let shown_to = to.min(last_final);
+    let by = req.by;
+    state
+        .db
+        .run(move |c| {
+            let programmes = store::programmes(c, programme.as_deref())?;
+            if programme.is_some() && programmes.is_empty() {
+                return Err(AppError::NotFound);
+            }
+            let codes = store::helpline_codes(c)?;
+            let live = store::live_signals(c, programme.as_deref(), from.start_utc(), shown_to.next().start_utc())?;
+            let rolled = store::rollups(c, programme.as_deref(), &from.to_string(), &shown_to.to_string())?;
+            let mut facts: HashMap<String, Vec<Fact>> = HashMap::new();
+            let mut held_back: BTreeSet<(String, Month)> = BTreeSet::new();
+            for s in live {
+                let month = Month::of(s.created_at);
+                if s.closed_at.is_none() {
+                    // Still open: its month is not final yet.
+                    held_back.insert((s.programme_id.clone(), month));
+                    continue;
+                }
+                let (first, close) = durations(
+                    s.created_at,
+                    s.first_attempt_at,
+                    s.closed_at,
+                    (s.minutes_to_first_attempt, s.minutes_to_close),
+                );
+                let fact = Fact {
+                    month,
+                    helpline: codes.get(&s.helpline_id).cloned().unwrap_or_default(),
+                    outcome: reported_outcome(&s.status, s.outcome.as_deref()),
+                    training: training_group(&s.relay_training_status).to_string(),
+                    region: s.region,
+                    relay_kind: s.relay_kind,
+                    urgency: s.urgency,
+                    language: s.language,
+                    count: 1,
+                    first_attempt: histogram(first),
+                    close: histogram(close),
+                };
+                facts.entry(s.programme_id).or_default().push(fact);
+            }
+            for r in rolled {
+                let month = r.month.parse().map_err(|_| AppError::internal("corrupt rollup month"))?;
+                let corrupt = || AppError::internal("corrupt rollup histogram");
+                let fact = Fact {
+                    month,
+                    helpline: codes.get(&r.helpline_id).cloned().unwrap_or_default(),
+                    training: training_group(&r.relay_training_status).to_string(),
+                    region: r.region,
+                    relay_kind: r.relay_kind,
+                    urgency: r.urgency,
+                    outcome: r.outcome,
+                    language: r.language,
+                    count: i64::from(r.signals),
+                    first_attempt: Histogram::from_json(&r.first_attempt_minutes).ok_or_else(corrupt)?,
+                    close: Histogram::from_json(&r.close_minutes).ok_or_else(corrupt)?,
+                };
+                facts.entry(r.programme_id).or_default().push(fact);
+            }
+            let programmes = programmes
+                .into_iter()
+                .map(|(id, code)| {
+                    let mine = facts.remove(&id).unwrap_or_default();
+                    let mut months = Vec::new();
+                    let mut m = from;
+                    while m <= shown_to {
+                        if !held_back.contains(&(id.clone(), m)) {
+                            let of_month: Vec<&Fact> = mine.iter().filter(|f| f.month == m).collect();
+                            months.push(month_figures(m, &of_month, by));
+                        }
+                        m = m.next();
+                    }
+                    ProgrammeSignals { programme_id: id, programme_code: code, months }
+                })
+                .collect();
+            Ok(SignalStats {
+                by,
+                from: from.to_string(),
+                to: to.to_string(),
+                last_final_month: last_final.to_string(),
+                programmes,
+            })
+        })
+        .await
+}
+
+fn histogram(minutes: Option<i32>) -> Histogram {
+    let mut h = Histogram::default();
+    if let Some(m) = minutes {
+        h.add(m, 1);
+    }
+    h
+}
+
+/// Active relay points with one region, kind and training status.
+#[derive(Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct CoverageRow {
+    pub region: String,
+    pub kind: String,
+    pub training_status: String,
+    pub relay_points: i64,
+}
+
+/// Coverage of one programme.
+#[derive(Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct ProgrammeCoverage {
+    pub programme_id: String,
+    pub programme_code: String,
+    /// Active relay points.
+    pub relay_points: i64,
+    pub rows: Vec<CoverageRow>,
+}
+
+/// Answer of `GET /api/v1/stats/coverage`.
+#[derive(Debug, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Coverage {
+    pub as_of: NaiveDate,
+    pub programmes: Vec<ProgrammeCoverage>,
+}
+
+pub async fn coverage(
+    state: &AppState,
+    auth: &AuthUser,
+    asked: Option<ProgrammeId>,
+    as_of: NaiveDate,
+) -> Result<Coverage, AppError> {
+    let programme = programme_scope(auth, asked)?.map(|p| p.to_string());
+    state
+        .db
+        .run(move |c| {
+            let programmes = store::programmes(c, programme.as_deref())?;
+            if programme.is_some() && programmes.is_empty() {
+                return Err(AppError::NotFound);
+            }
+            let mut out = Vec::new();
+            for (id, code) in programmes {
+                let pid = ProgrammeId::parse(&id).ok_or_else(|| AppError::internal("corrupt programme id"))?;
+                let statuses = programme_statuses(c, pid, as_of)?;
+                let mut cells: BTreeMap<(String, String, &'static str), i64> = BTreeMap::new();
+                let relays = store::active_relay_points(c, &id)?;
+                for (relay, region, kind) in &relays {
+                    let status = RelayPointId::parse(relay).map(|r| statuses.of(r).as_str()).unwrap_or("untrained");
+                    *cells.entry((region.clone(), kind.clone(), status)).or_default() += 1;
+                }
+                let rows = cells
+                    .into_iter()
+                    .map(|((region, kind, status), n)| CoverageRow {
+                        region,
+                        kind,
+                        training_status: status.to_string(),
+                        relay_points: n,
+                    })
+                    .collect();
+                out.push(ProgrammeCoverage {
+                    programme_id: id,
+                    programme_code: code,
+                    relay_points: relays.len() as i64,
+                    rows,
+                });
+            }
+            Ok(Coverage { as_of, programmes: out })
+        })
+        .await
+}
