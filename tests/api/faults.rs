@@ -165,3 +165,82 @@ async fn sigkill_mid_load_loses_and_duplicates_nothing_on_sqlite() {
 async fn sigkill_mid_load_loses_and_duplicates_nothing_on_postgres() {
     kill_mid_load(Backend::Postgres).await;
 }
+
+/// PostgreSQL restarted mid-load: clients get 503 with Retry-After meanwhile, their
+/// retries succeed afterwards, and nothing is lost or duplicated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_restart_mid_load_gives_503_then_loses_and_duplicates_nothing() {
+    let Some(cluster) = crate::postgres::Dedicated::start() else { return };
+    let url = cluster.url("app");
+    let app = crate::helpers::try_spawn_app_with(Backend::Sqlite, move |s| {
+        s.database_url = url;
+        s.signal_rate_limit_per_hour = 100_000;
+    })
+    .await
+    .unwrap();
+    let (token, _) = crate::signals::relay_staff(&app, "p@example.be").await;
+    const N: usize = 120;
+    let (mut unavailable, mut retry_after_seen) = (0, true);
+    let mut refs = HashSet::new();
+    for i in 0..N {
+        if i == N / 3 {
+            cluster.down();
+        }
+        if i == N / 3 + 5 {
+            cluster.up();
+        }
+        loop {
+            let resp = app
+                .client
+                .post(app.url("/api/v1/signals"))
+                .bearer_auth(&token)
+                .header("idempotency-key", format!("pg-{i}"))
+                .json(&body("0470 55 44 33", "A"))
+                .send()
+                .await
+                .unwrap();
+            match resp.status().as_u16() {
+                201 => {
+                    refs.insert(resp.json::<Value>().await.unwrap()["reference"].as_str().unwrap().to_string());
+                    break;
+                }
+                503 => {
+                    unavailable += 1;
+                    retry_after_seen &= resp.headers().contains_key("retry-after");
+                    if i >= N / 3 + 5 {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    } else {
+                        break; // keep filing other signals while the database is down
+                    }
+                }
+                s => panic!("unexpected status {s}"),
+            }
+        }
+    }
+    // Signals refused while the database was down are retried now.
+    for i in N / 3..N / 3 + 5 {
+        let key = format!("pg-{i}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let resp = app
+                .client
+                .post(app.url("/api/v1/signals"))
+                .bearer_auth(&token)
+                .header("idempotency-key", &key)
+                .json(&body("0470 55 44 33", "A"))
+                .send()
+                .await
+                .unwrap();
+            if resp.status().as_u16() == 201 {
+                refs.insert(resp.json::<Value>().await.unwrap()["reference"].as_str().unwrap().to_string());
+                break;
+            }
+            assert!(Instant::now() < deadline, "retry of {key} never succeeded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    assert!(unavailable > 0, "the outage was seen by clients");
+    assert!(retry_after_seen, "every 503 carried Retry-After");
+    assert_eq!(refs.len(), N);
+    assert_eq!(app.count("signals"), N as i64, "nothing lost, nothing duplicated");
+}

@@ -63,8 +63,9 @@ pub async fn try_spawn_app(backend: Backend) -> Option<TestApp> {
 pub async fn try_spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Settings)) -> Option<TestApp> {
     let dir = tempfile::tempdir().expect("tempdir");
     let database_url = fresh_database_url(backend, dir.path())?;
-    let mut settings = test_settings(dir.path(), database_url.clone());
+    let mut settings = test_settings(dir.path(), database_url);
     tweak(&mut settings);
+    let database_url = settings.database_url.clone();
     let key_file = std::path::PathBuf::from(&settings.key_file);
     let app = Application::build(settings).await.expect("application builds");
     let (admin_email, admin_password) = app.bootstrap_admin.clone().expect("first start creates an admin");

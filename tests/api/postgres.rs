@@ -161,3 +161,81 @@ fn start_cluster(bin: &Path) -> Result<Cluster, String> {
     }
     Ok(Cluster { admin_url, _watchdog: Some(Mutex::new(stdin)) })
 }
+
+/// A cluster of its own, for a test that stops and starts the server.
+pub struct Dedicated {
+    prefix: Vec<String>,
+    bin: PathBuf,
+    dir: PathBuf,
+    pub port: u16,
+}
+
+impl Dedicated {
+    /// `None` when PostgreSQL binaries are unavailable (or an external server is
+    /// used), with the same skip rules as the shared cluster.
+    pub fn start() -> Option<Self> {
+        if std::env::var("SAFERELAY_TEST_DATABASE_URL").is_ok() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "\n*** restart test SKIPPED: an external PostgreSQL cannot be restarted ***\n"
+            );
+            return None;
+        }
+        let Some(bin) = find_bin_dir() else { return skip("no PostgreSQL server binaries").map(|_| unreachable!()) };
+        let root = is_root();
+        let dir = std::env::temp_dir().join(format!("saferelay-pgd-{}", uuid::Uuid::new_v4().simple()));
+        std::fs::create_dir_all(&dir).expect("cluster dir");
+        if root {
+            run(&[], Path::new("chown"), &["postgres:", dir.to_str().expect("path")]).expect("chown");
+        }
+        let prefix = as_postgres(root);
+        let data = dir.join("data");
+        run(
+            &prefix,
+            &bin.join("initdb"),
+            &["-D", data.to_str().expect("path"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "-N"],
+        )
+        .expect("initdb");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+        let cluster = Self { prefix, bin, dir, port };
+        cluster.up();
+        let mut conn = PgConnection::establish(&cluster.url("postgres")).expect("connect");
+        diesel::sql_query("CREATE DATABASE app").execute(&mut conn).expect("create database");
+        Some(cluster)
+    }
+
+    pub fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+
+    fn pg_ctl(&self, args: &[&str]) {
+        let data = self.dir.join("data");
+        let mut all = vec!["-D", data.to_str().expect("path"), "-w"];
+        all.extend_from_slice(args);
+        run(&self.prefix, &self.bin.join("pg_ctl"), &all).expect("pg_ctl");
+    }
+
+    /// Starts (or restarts) the server and waits until it accepts connections.
+    pub fn up(&self) {
+        let log = self.dir.join("server.log");
+        let opts = format!("-c listen_addresses=127.0.0.1 -p {} -k {} -c fsync=off", self.port, self.dir.display());
+        self.pg_ctl(&["-l", log.to_str().expect("path"), "-o", &opts, "start"]);
+    }
+
+    /// Stops the server (fast shutdown: connections are cut).
+    pub fn down(&self) {
+        self.pg_ctl(&["-m", "fast", "stop"]);
+    }
+}
+
+impl Drop for Dedicated {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let _ = run(
+            &self.prefix,
+            &self.bin.join("pg_ctl"),
+            &["-D", data.to_str().unwrap_or(""), "-m", "immediate", "stop"],
+        );
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
