@@ -5,42 +5,21 @@
 use std::time::Duration;
 
 use actix_web::web;
-use chrono::{NaiveDateTime, Utc};
+use chrono::Utc;
 
 use super::model::claim_holds;
-use crate::db::{self, AnyConnection};
+use super::store::{escalation_candidates, mark_escalated};
+use crate::db;
 use crate::http::error::AppError;
 use crate::mail::helpline_templates;
 use crate::outbox::email::{case_link, to_supervisors};
 use crate::routing::hours::open_minutes;
 use crate::routing::service::Helpline;
-use crate::signals::store::Signal;
 use crate::startup::AppState;
 
 /// Opening-time minutes after which an unclaimed signal escalates.
 pub fn threshold_minutes(urgency: &str) -> i64 {
     if urgency == "immediate_danger" { 15 } else { 240 }
-}
-
-fn waiting(conn: &mut AnyConnection) -> diesel::QueryResult<Vec<Signal>> {
-    use crate::db::schema::signals;
-    use diesel::prelude::*;
-    signals::table
-        .filter(signals::closed_at.is_null())
-        .filter(signals::escalated_at.is_null())
-        .filter(signals::first_attempt_at.is_null())
-        .select(Signal::as_select())
-        .load(conn)
-}
-
-/// Marks a signal escalated; false when another instance did it first.
-fn mark(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> diesel::QueryResult<bool> {
-    use crate::db::schema::signals;
-    use diesel::prelude::*;
-    let n = diesel::update(signals::table.find(id).filter(signals::escalated_at.is_null()))
-        .set(signals::escalated_at.eq(Some(now)))
-        .execute(conn)?;
-    Ok(n == 1)
 }
 
 /// One pass: returns the references escalated.
@@ -49,7 +28,7 @@ pub async fn run_once(state: &AppState) -> Result<Vec<String>, AppError> {
     let (signals, helplines) = state
         .db
         .run(|c| {
-            let s = waiting(c)?;
+            let s = escalation_candidates(c)?;
             let (_, h) = crate::routing::service::load_network(c)?;
             Ok::<_, AppError>((s, h))
         })
@@ -63,7 +42,7 @@ pub async fn run_once(state: &AppState) -> Result<Vec<String>, AppError> {
             continue;
         }
         let id = s.id.clone();
-        if !state.db.write(move |c| Ok::<_, AppError>(mark(c, &id, now)?)).await? {
+        if !state.db.write(move |c| Ok::<_, AppError>(mark_escalated(c, &id, now)?)).await? {
             continue;
         }
         let link = case_link(state, &s.reference);

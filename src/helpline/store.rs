@@ -151,3 +151,21 @@ pub fn transfer(conn: &mut AnyConnection, id: &str, helpline: &str, now: NaiveDa
         ))
         .execute(conn)
 }
+
+/// Open signals nobody has called yet and that were not escalated.
+pub fn escalation_candidates(conn: &mut AnyConnection) -> QueryResult<Vec<Signal>> {
+    signals::table
+        .filter(signals::closed_at.is_null())
+        .filter(signals::escalated_at.is_null())
+        .filter(signals::first_attempt_at.is_null())
+        .select(Signal::as_select())
+        .load(conn)
+}
+
+/// Marks a signal escalated; false when another instance did it first.
+pub fn mark_escalated(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(signals::table.find(id).filter(signals::escalated_at.is_null()))
+        .set(signals::escalated_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
