@@ -192,7 +192,7 @@ ok() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN { if (a=="n/a" || a=="nan") {pr
 row() { # label, figure, target text, op, bound
   local line="| $1 |" be
   for be in sqlite postgres; do
-    if [ -n "$4" ]; then line+=" $(v "$be" "$2") ($(ok "$(v "$be" "$2")" "$4" "$5")) |"; else line+=" $(v "$be" "$2") |"; fi
+    if [ -n "${4:-}" ]; then line+=" $(v "$be" "$2") ($(ok "$(v "$be" "$2")" "$4" "$5")) |"; else line+=" $(v "$be" "$2") |"; fi
   done
   echo "$line $3 |"
 }
@@ -221,7 +221,7 @@ EOF
 )
 CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
-OS=$(. /etc/os-release && echo "$PRETTY_NAME"), KERNEL=$(uname -r)
+OS=$(. /etc/os-release && echo "$PRETTY_NAME"); KERNEL=$(uname -r)
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 MACHINE="$(date -u +%Y-%m-%d) · $(nproc) CPUs ($CPU) · $MEM RAM · $OS, Linux $KERNEL · load average at the end $LOAD · run took $(( $(date +%s) - START ))s"
 BLOCK=$(printf '<!-- figures:begin (written by bench/run.sh) -->\n%s\n\n%s\n\nQueue plans (PostgreSQL: EXPLAIN ANALYZE; SQLite: EXPLAIN QUERY PLAN):\n\n```\n%s\n```\n<!-- figures:end -->' \

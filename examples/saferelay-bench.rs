@@ -138,7 +138,9 @@ fn ceiling(db: &str, clients: usize, secs: f64) {
     let relay = one_text(&mut c, "SELECT id AS v FROM relay_points ORDER BY created_at LIMIT 1");
     let user = one_text(&mut c, "SELECT id AS v FROM users WHERE role = 'relay_staff' ORDER BY created_at LIMIT 1");
     drop(c);
-    let keys = saferelay::crypto::MasterKeyRing::new(vec![("bench".into(), vec![7u8; 32])]).expect("key ring");
+    let keys = Arc::new(
+        saferelay::crypto::MasterKeyRing::new(vec![("bench".into(), vec![7u8; 32])]).expect("key ring"),
+    );
     // The same plaintext size as a realistic contact (phone, alias, a safe window, note).
     let contact = br#"{"phone":"+32470987654","alias":"Anna","safe_windows":[{"day":"tue","start":"09:00","end":"11:30"}],"voicemail_ok":false,"note":"prefers a female voice"}"#;
     let response = "x".repeat(900); // about the size of a receipt with its referrals
