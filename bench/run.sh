@@ -61,6 +61,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start_postgres() {
   id postgres >/dev/null 2>&1 || useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
   local d="$WORK/pg"; mkdir -p "$d"; chown postgres: "$d"
+  # Not run in a subshell: PG_DATA must reach the cleanup trap.
   PG_PORT=$(free_port)
   local as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
   "${as_pg[@]}" "$PGBIN/initdb" -D "$d/data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
@@ -70,7 +71,7 @@ start_postgres() {
     -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $d -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=100" \
     start >/dev/null
   "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres saferelay
-  echo "postgres://postgres@127.0.0.1:$PG_PORT/saferelay"
+  PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/saferelay"
 }
 
 server_env() {
@@ -86,7 +87,7 @@ bench_backend() {
   log "$be: database"
   case $be in
     sqlite) url="sqlite://$WORK/saferelay.db" ;;
-    postgres) url=$(start_postgres) ;;
+    postgres) start_postgres; url=$PG_URL ;;
   esac
   server_env "$url"
   local creds; creds=$("$BIN" demo 2>/dev/null)

@@ -138,9 +138,8 @@ fn ceiling(db: &str, clients: usize, secs: f64) {
     let relay = one_text(&mut c, "SELECT id AS v FROM relay_points ORDER BY created_at LIMIT 1");
     let user = one_text(&mut c, "SELECT id AS v FROM users WHERE role = 'relay_staff' ORDER BY created_at LIMIT 1");
     drop(c);
-    let keys = Arc::new(
-        saferelay::crypto::MasterKeyRing::new(vec![("bench".into(), vec![7u8; 32])]).expect("key ring"),
-    );
+    let keys =
+        Arc::new(saferelay::crypto::MasterKeyRing::new(vec![("bench".into(), vec![7u8; 32])]).expect("key ring"));
     // The same plaintext size as a realistic contact (phone, alias, a safe window, note).
     let contact = br#"{"phone":"+32470987654","alias":"Anna","safe_windows":[{"day":"tue","start":"09:00","end":"11:30"}],"voicemail_ok":false,"note":"prefers a female voice"}"#;
     let response = "x".repeat(900); // about the size of a receipt with its referrals
@@ -243,7 +242,8 @@ fn ceiling(db: &str, clients: usize, secs: f64) {
 
 fn relays(db: &str, base: &str, password: &str, n: usize, out: &str) {
     let (mut c, _) = connect(db);
-    let pharmacy = one_text(&mut c, "SELECT relay_point_id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
+    let pharmacy =
+        one_text(&mut c, "SELECT relay_point_id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
     c.transaction::<_, diesel::result::Error, _>(|c| {
         for i in 0..n {
             let rp = uuid::Uuid::new_v4().to_string();
@@ -300,7 +300,7 @@ fn relays(db: &str, base: &str, password: &str, n: usize, out: &str) {
 // ---- paced intake client ------------------------------------------------------
 
 fn signal_body(i: u64) -> String {
-    let urgency = if i % 50 == 0 { "immediate_danger" } else { "standard" };
+    let urgency = if i.is_multiple_of(50) { "immediate_danger" } else { "standard" };
     serde_json::json!({
         "phone": format!("0470 {:02} {:02} {:02}", (i / 10000) % 100, (i / 100) % 100, i % 100),
         "alias": "Anna",
@@ -316,7 +316,12 @@ fn signal_body(i: u64) -> String {
 
 fn paced(base: &str, tokens: &str, rate: f64, secs: f64) {
     let tokens: Arc<Vec<String>> = Arc::new(
-        std::fs::read_to_string(tokens).expect("tokens file").lines().filter(|l| !l.is_empty()).map(String::from).collect(),
+        std::fs::read_to_string(tokens)
+            .expect("tokens file")
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
     );
     // One client thread: the load generator must not take the server's second core.
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
@@ -380,7 +385,8 @@ fn paced(base: &str, tokens: &str, rate: f64, secs: f64) {
 
 fn seed(db: &str, n: i64) {
     let (mut c, backend) = connect(db);
-    let relay = one_text(&mut c, "SELECT relay_point_id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
+    let relay =
+        one_text(&mut c, "SELECT relay_point_id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
     let user = one_text(&mut c, "SELECT id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
     // Two helplines; 90% closed, 10% open (2% of them immediate danger), spread over the
     // last 60 days and all older than two hours, so the rate limiter's window is untouched.
@@ -451,7 +457,11 @@ fn queue(base: &str, token: &str, n: usize, query: &str) {
     lat.sort_by(f64::total_cmp);
     println!("RESULT queue_p50_ms {:.2}", percentile(&lat, 0.50));
     println!("RESULT queue_p99_ms {:.2}", percentile(&lat, 0.99));
-    eprintln!("queue{query}: {n} sequential requests, p50 {:.2} ms p99 {:.2} ms", percentile(&lat, 0.5), percentile(&lat, 0.99));
+    eprintln!(
+        "queue{query}: {n} sequential requests, p50 {:.2} ms p99 {:.2} ms",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99)
+    );
 }
 
 fn explain(db: &str) {

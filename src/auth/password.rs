@@ -82,14 +82,16 @@ fn hash_blocking(password: &str) -> Result<String, AppError> {
 fn verify_blocking(password: &str, hash: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(hash) else { return false };
     let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else { return false };
-    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm.as_str()), Params::try_from(&parsed)) else {
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(parsed.algorithm.as_str()), Params::try_from(&parsed))
+    else {
         return false;
     };
     let Ok(version) = parsed.version.map(Version::try_from).transpose() else { return false };
     let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params.clone());
     let mut out = vec![0u8; expected.len()];
     // `Output` compares in constant time.
-    argon2_into(&argon2, &params, password.as_bytes(), salt, &mut out) && Output::new(&out).is_ok_and(|o| &o == expected)
+    argon2_into(&argon2, &params, password.as_bytes(), salt, &mut out)
+        && Output::new(&out).is_ok_and(|o| &o == expected)
 }
 
 fn hashing_thread(jobs: Arc<Mutex<Receiver<Job>>>) {

@@ -162,13 +162,13 @@ pub async fn submit(
             if let Some(retry_after_secs) = over_rate_limit(c, relay, now, limit)? {
                 return Ok(Checked::TooMany(retry_after_secs));
             }
-            prepare(c, relay, language, urgency).map(Checked::Ready)
+            prepare(c, relay, language, urgency).map(|p| Checked::Ready(Box::new(p)))
         })
         .await?;
     let (receipt, signal, channels) = match checked {
         Checked::Replay(rec) => return replay(rec, &mac),
         Checked::TooMany(retry_after_secs) => return Err(AppError::TooManyRequests { retry_after_secs }),
-        Checked::Ready(prepared) => prepared,
+        Checked::Ready(prepared) => *prepared,
     };
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
@@ -248,7 +248,7 @@ enum Checked {
     Replay(IdempotencyRecord),
     /// The relay is over its hourly limit: seconds until a slot frees up.
     TooMany(u64),
-    Ready(Prepared),
+    Ready(Box<Prepared>),
 }
 
 /// `Some(wait in seconds)` when the relay has filed `limit` signals in the last hour.
