@@ -148,14 +148,28 @@ pub async fn submit(
     let user = auth.id.to_string();
     let now = db::now();
 
-    let (u, k) = (user.clone(), key.clone());
-    if let Some(rec) = state.db.run(move |c| Ok::<_, AppError>(store::find_idempotency(c, &u, &k, now)?)).await? {
-        return replay(rec, &mac);
-    }
-    check_rate(state, relay, now).await?;
-
     let Submission { contact, language, urgency } = sub;
-    let (receipt, signal, channels) = state.db.run(move |c| prepare(c, relay, language, urgency)).await?;
+    // The reads before the write share one trip to the blocking pool: each trip is a
+    // thread hand-off and a pool check-out, which dominated intake's CPU time.
+    let (u, k) = (user.clone(), key.clone());
+    let limit = i64::from(state.settings.signal_rate_limit_per_hour.max(1));
+    let checked = state
+        .db
+        .run(move |c| {
+            if let Some(rec) = store::find_idempotency(c, &u, &k, now)? {
+                return Ok::<_, AppError>(Checked::Replay(rec));
+            }
+            if let Some(retry_after_secs) = over_rate_limit(c, relay, now, limit)? {
+                return Ok(Checked::TooMany(retry_after_secs));
+            }
+            prepare(c, relay, language, urgency).map(|p| Checked::Ready(Box::new(p)))
+        })
+        .await?;
+    let (receipt, signal, channels) = match checked {
+        Checked::Replay(rec) => return replay(rec, &mac),
+        Checked::TooMany(retry_after_secs) => return Err(AppError::TooManyRequests { retry_after_secs }),
+        Checked::Ready(prepared) => *prepared,
+    };
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
 
@@ -228,24 +242,30 @@ fn write_signal(
     Ok(Written::Created(record.response_body.clone()))
 }
 
-/// Rejects a relay over its hourly limit, with the wait until a slot frees up.
-async fn check_rate(state: &AppState, relay: RelayPointId, now: chrono::NaiveDateTime) -> Result<(), AppError> {
-    let limit = i64::from(state.settings.signal_rate_limit_per_hour.max(1));
+/// What the reads before the write decided.
+enum Checked {
+    /// An earlier answer to the same key.
+    Replay(IdempotencyRecord),
+    /// The relay is over its hourly limit: seconds until a slot frees up.
+    TooMany(u64),
+    Ready(Box<Prepared>),
+}
+
+/// `Some(wait in seconds)` when the relay has filed `limit` signals in the last hour.
+fn over_rate_limit(
+    c: &mut AnyConnection,
+    relay: RelayPointId,
+    now: chrono::NaiveDateTime,
+    limit: i64,
+) -> Result<Option<u64>, AppError> {
     let since = now - Duration::hours(1);
     let r = relay.to_string();
-    let (count, oldest) = state
-        .db
-        .run(move |c| {
-            let n = store::count_recent_from_relay(c, &r, since)?;
-            let oldest = if n >= limit { store::oldest_recent_from_relay(c, &r, since)? } else { None };
-            Ok::<_, AppError>((n, oldest))
-        })
-        .await?;
-    if count < limit {
-        return Ok(());
+    if store::count_recent_from_relay(c, &r, since)? < limit {
+        return Ok(None);
     }
+    let oldest = store::oldest_recent_from_relay(c, &r, since)?;
     let wait = oldest.map_or(3600, |o| (o + Duration::hours(1) - now).num_seconds().max(1));
-    Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(wait).unwrap_or(3600) })
+    Ok(Some(u64::try_from(wait).unwrap_or(3600)))
 }
 
 /// Routes the signal and builds the receipt (reference filled in at write time).

@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# SafeRelay benchmark (issue 8): one command, both backends, loopback only, bounded.
+#
+#   bench/run.sh                 # about 8 minutes; prints the figures and rewrites the
+#                                # figures block of docs/BENCHMARKS.md
+#   BENCH_REPEATS=5 BENCH_SECS=15 bench/run.sh    # more repeats / longer runs
+#   BENCH_BACKENDS=sqlite bench/run.sh            # one backend only
+#
+# Per backend: a fresh database with the demo network and 500 cloned relay points
+# (one signed-in staff member each), a release server with production durability;
+# then the raw ceiling (bare diesel, the intake transaction), intake at saturation
+# (wrk), latency at half that rate (paced client), the same with a login flood,
+# resident memory, and the queue listing over 1,000,000 stored signals.
+# Every figure is the median of BENCH_REPEATS runs. Not part of `cargo test` or CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+REPEATS=${BENCH_REPEATS:-3}
+SECS=${BENCH_SECS:-10}
+CEILING_SECS=${BENCH_CEILING_SECS:-5}
+RELAYS=${BENCH_RELAYS:-500}
+SEED=${BENCH_SEED:-1000000}
+BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
+PG_CLIENTS=${BENCH_PG_CLIENTS:-8}
+PGBIN=${SAFERELAY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+LIMIT_SECS=${BENCH_TIME_LIMIT:-900}
+
+log() { printf '\n== %s\n' "$*" >&2; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+result() { sed -n "s/^RESULT $1 //p"; }
+rss_kb() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
+
+command -v wrk >/dev/null || { log "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
+
+log "building release binaries"
+CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --quiet --bin saferelay --example saferelay-bench
+BIN=$ROOT/target/release/saferelay
+BENCH=$ROOT/target/release/examples/saferelay-bench
+
+WORK=$(mktemp -d /tmp/saferelay-bench.XXXXXX)
+chmod 755 "$WORK"
+SERVER_PID=""
+PG_DATA=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  if [ -n "$PG_DATA" ]; then
+    setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+  [ -n "${WATCHDOG:-}" ] && kill "$WATCHDOG" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+# The whole run is bounded: past the limit the script stops itself (and cleans up).
+( sleep "$LIMIT_SECS"; echo "bench: time limit of ${LIMIT_SECS}s reached" >&2; kill -TERM $$ ) &
+WATCHDOG=$!
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+start_postgres() {
+  id postgres >/dev/null 2>&1 || useradd --system --user-group --no-create-home --shell /usr/sbin/nologin postgres
+  local d="$WORK/pg"; mkdir -p "$d"; chown postgres: "$d"
+  # Not run in a subshell: PG_DATA must reach the cleanup trap.
+  PG_PORT=$(free_port)
+  local as_pg=(setpriv --reuid=postgres --regid=postgres --init-groups --)
+  "${as_pg[@]}" "$PGBIN/initdb" -D "$d/data" -U postgres --auth=trust -E UTF8 --no-locale >/dev/null
+  PG_DATA="$d/data"
+  # Production durability, said explicitly: every commit is flushed to disk.
+  "${as_pg[@]}" "$PGBIN/pg_ctl" -D "$d/data" -l "$d/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $d -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c max_connections=100" \
+    start >/dev/null
+  "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres saferelay
+  PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/saferelay"
+}
+
+server_env() {
+  export SAFERELAY_DATABASE_URL=$1 SAFERELAY_KEY_FILE=$WORK/keys.json SAFERELAY_MAIL_DIR=$WORK/mail \
+    SAFERELAY_SIGNAL_RATE_LIMIT_PER_HOUR=100000000 SAFERELAY_OUTBOX_POLL_MILLIS=3600000 \
+    SAFERELAY_ESCALATION_INTERVAL_SECS=3600 SAFERELAY_REMINDERS_ENABLED=false
+}
+
+declare -A R   # R[backend.figure] = median
+
+bench_backend() {
+  local be=$1 url
+  log "$be: database"
+  case $be in
+    sqlite) url="sqlite://$WORK/saferelay.db" ;;
+    postgres) start_postgres; url=$PG_URL ;;
+  esac
+  server_env "$url"
+  local creds; creds=$("$BIN" demo 2>/dev/null)
+  local pharmacist_pw operator_pw
+  pharmacist_pw=$(awk '$2=="pharmacist@demo.saferelay.local" {print $3}' <<<"$creds")
+  operator_pw=$(awk '$2=="operator.evc@demo.saferelay.local" {print $3}' <<<"$creds")
+
+  local port; port=$(free_port)
+  local base="http://127.0.0.1:$port"
+  SAFERELAY_PORT=$port "$BIN" serve >"$WORK/server-$be.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+  sleep 2
+  R[$be.rss_idle]=$(( $(rss_kb $SERVER_PID VmRSS) / 1024 ))
+
+  log "$be: $RELAYS relay points with a signed-in staff member each"
+  "$BENCH" relays --db "$url" --base "$base" --password "$pharmacist_pw" --n "$RELAYS" --out "$WORK/tokens"
+  local op_token
+  op_token=$(curl -sf "$base/api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"email\":\"operator.evc@demo.saferelay.local\",\"password\":\"$operator_pw\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  R[$be.rss_after_logins]=$(( $(rss_kb $SERVER_PID VmRSS) / 1024 ))
+
+  local clients=1
+  [ "$be" = postgres ] && clients=$PG_CLIENTS
+  log "$be: raw ceiling ($clients client(s), ${CEILING_SECS}s x $REPEATS)"
+  R[$be.ceiling]=$(for _ in $(seq "$REPEATS"); do
+    "$BENCH" ceiling --db "$url" --clients "$clients" --secs "$CEILING_SECS" | result ceiling_commits_per_s
+  done | median)
+
+  log "$be: intake at saturation (wrk -t2 -c32, ${SECS}s x $REPEATS)"
+  local peak=0 rps=() non2xx=()
+  for i in $(seq "$REPEATS"); do
+    ( while kill -0 $SERVER_PID 2>/dev/null; do rss_kb $SERVER_PID VmRSS; sleep 0.5; done ) >"$WORK/rss-$i" &
+    local sampler=$!
+    BENCH_TOKENS=$WORK/tokens BENCH_RUN="sat$i-$RANDOM" wrk -t2 -c32 -d"${SECS}s" --timeout 10s \
+      -s bench/intake.lua "$base" >"$WORK/wrk-$i" 2>&1
+    kill $sampler 2>/dev/null || true
+    cat "$WORK/wrk-$i" >&2
+    rps+=("$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-$i")")
+    non2xx+=("$(awk '/Non-2xx/ {print $NF} END {}' "$WORK/wrk-$i")")
+    local p; p=$(sort -n "$WORK/rss-$i" | tail -1); [ "${p:-0}" -gt "$peak" ] && peak=$p
+  done
+  R[$be.intake]=$(printf '%s\n' "${rps[@]}" | median)
+  R[$be.intake_errors]=$(printf '%s\n' "${non2xx[@]}" | awk '$1!="" {s+=$1} END {print s+0}')
+  R[$be.rss_loaded]=$(( peak / 1024 ))
+  R[$be.ratio]=$(awk -v a="${R[$be.intake]}" -v b="${R[$be.ceiling]}" 'BEGIN {printf "%.2f", a/b}')
+
+  local rate; rate=$(awk -v r="${R[$be.intake]}" 'BEGIN {printf "%d", r/2}')
+  R[$be.paced_rate]=$rate
+  log "$be: latency at half the saturation rate ($rate/s, ${SECS}s x $REPEATS, paced client)"
+  local p50=() p99=()
+  for _ in $(seq "$REPEATS"); do
+    local out; out=$("$BENCH" paced --base "$base" --tokens "$WORK/tokens" --rate "$rate" --secs "$SECS")
+    p50+=("$(result paced_p50_ms <<<"$out")"); p99+=("$(result paced_p99_ms <<<"$out")")
+  done
+  R[$be.p50]=$(printf '%s\n' "${p50[@]}" | median)
+  R[$be.p99]=$(printf '%s\n' "${p99[@]}" | median)
+
+  log "$be: the same with a login flood (wrk -t1 -c16 on /api/v1/auth/login)"
+  local fp99=() flood=()
+  for i in $(seq "$REPEATS"); do
+    wrk -t1 -c16 -d"$((SECS + 2))s" --timeout 10s -s bench/login-flood.lua "$base" >"$WORK/flood-$i" 2>&1 &
+    local fl=$!
+    sleep 1
+    local out; out=$("$BENCH" paced --base "$base" --tokens "$WORK/tokens" --rate "$rate" --secs "$SECS")
+    fp99+=("$(result paced_p99_ms <<<"$out")")
+    wait $fl || true
+    cat "$WORK/flood-$i" >&2
+    flood+=("$(awk '/^Requests\/sec:/ {print $2}' "$WORK/flood-$i")")
+  done
+  R[$be.flood_p99]=$(printf '%s\n' "${fp99[@]}" | median)
+  R[$be.flood_rate]=$(printf '%s\n' "${flood[@]}" | median)
+  R[$be.flood_factor]=$(awk -v a="${R[$be.flood_p99]}" -v b="${R[$be.p99]}" 'BEGIN {printf "%.2f", a/b}')
+  R[$be.rss_hwm]=$(( $(rss_kb $SERVER_PID VmHWM) / 1024 ))
+
+  log "$be: storing $SEED signals through SQL"
+  "$BENCH" seed --db "$url" --n "$SEED"
+  "$BENCH" explain --db "$url" | sed 's/^PLAN //' | tee "$WORK/plan-$be" >&2
+  log "$be: queue listing, 1000 sequential requests x $REPEATS"
+  R[$be.queue_p50]=$(for _ in $(seq "$REPEATS"); do
+    "$BENCH" queue --base "$base" --token "$op_token" --n 1000 | result queue_p50_ms; done | median)
+  R[$be.queue_p99]=$(for _ in $(seq "$REPEATS"); do
+    "$BENCH" queue --base "$base" --token "$op_token" --n 1000 | result queue_p99_ms; done | median)
+  R[$be.closed_p99]=$(for _ in $(seq "$REPEATS"); do
+    "$BENCH" queue --base "$base" --token "$op_token" --n 300 --query '?state=closed' | result queue_p99_ms; done | median)
+  R[$be.rss_end]=$(( $(rss_kb $SERVER_PID VmRSS) / 1024 ))
+
+  kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true; SERVER_PID=""
+  if [ "$be" = postgres ]; then
+    setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+    PG_DATA=""
+  fi
+}
+
+START=$(date +%s)
+for be in $BACKENDS; do bench_backend "$be"; done
+
+# ---- report -------------------------------------------------------------------
+v() { echo "${R[$1.$2]:-n/a}"; }
+ok() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN { if (a=="n/a" || a=="nan") {print "?"; exit}
+  r = (op=="ge") ? (a+0 >= b+0) : (a+0 <= b+0); print r ? "met" : "MISSED" }'; }
+row() { # label, figure, target text, op, bound
+  local line="| $1 |" be
+  for be in sqlite postgres; do
+    if [ -n "${4:-}" ]; then line+=" $(v "$be" "$2") ($(ok "$(v "$be" "$2")" "$4" "$5")) |"; else line+=" $(v "$be" "$2") |"; fi
+  done
+  echo "$line $3 |"
+}
+TABLE=$(cat <<EOF
+| figure (median of $REPEATS) | SQLite | PostgreSQL | target |
+|---|---|---|---|
+$(row "raw ceiling, intake transaction, commits/s (SQLite 1 writer; PostgreSQL $PG_CLIENTS clients)" ceiling "")
+$(row "intake \`POST /api/v1/signals\` at saturation, req/s (wrk -t2 -c32, ${SECS}s)" intake "")
+$(row "non-201 answers during saturation runs (sum)" intake_errors "")
+$(row "intake ÷ ceiling" ratio "≥ 0.5" ge 0.5)
+$(row "paced rate (half of saturation), req/s" paced_rate "")
+$(row "intake p50 at that rate, ms" p50 "")
+$(row "intake p99 at that rate, ms" p99 "")
+$(row "intake p99 with a login flood, ms" flood_p99 "")
+$(row "login flood served, logins/s" flood_rate "")
+$(row "p99 with flood ÷ p99 without" flood_factor "≤ 2" le 2)
+$(row "queue listing p50 with $SEED signals stored, ms" queue_p50 "")
+$(row "queue listing p99 with $SEED signals stored, ms" queue_p99 "≤ 10" le 10)
+$(row "closed-cases listing (\`?state=closed\`) p99, ms" closed_p99 "")
+$(row "VmRSS idle (just started), MB" rss_idle "≤ 30" le 30)
+$(row "VmRSS after 500 sign-ins, MB" rss_after_logins "")
+$(row "VmRSS peak under intake load, MB" rss_loaded "≤ 100" le 100)
+$(row "VmHWM after intake + login flood, MB" rss_hwm "")
+$(row "VmRSS at the end (after the queue runs), MB" rss_end "")
+EOF
+)
+CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+MEM=$(awk '/^MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+OS=$(. /etc/os-release && echo "$PRETTY_NAME"); KERNEL=$(uname -r)
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
+MACHINE="$(date -u +%Y-%m-%d) · $(nproc) CPUs ($CPU) · $MEM RAM · $OS, Linux $KERNEL · load average at the end $LOAD · run took $(( $(date +%s) - START ))s"
+BLOCK=$(printf '<!-- figures:begin (written by bench/run.sh) -->\n%s\n\n%s\n\nQueue plans (PostgreSQL: EXPLAIN ANALYZE; SQLite: EXPLAIN QUERY PLAN):\n\n```\n%s\n```\n<!-- figures:end -->' \
+  "$MACHINE" "$TABLE" "$(for be in $BACKENDS; do echo "[$be]"; cat "$WORK/plan-$be"; done)")
+
+echo
+echo "$MACHINE"
+echo
+echo "$TABLE"
+
+DOC=docs/BENCHMARKS.md
+if [ -f "$DOC" ] && grep -q 'figures:begin' "$DOC"; then
+  python3 - "$DOC" "$BLOCK" <<'PY'
+import re, sys
+path, block = sys.argv[1], sys.argv[2]
+text = open(path).read()
+text = re.sub(r"<!-- figures:begin.*?<!-- figures:end -->", lambda _: block, text, flags=re.S)
+open(path, "w").write(text)
+PY
+else
+  printf '# Benchmarks\n\nProduced by `bench/run.sh`.\n\n%s\n' "$BLOCK" >"$DOC"
+fi
+echo
+echo "figures written to $DOC"

@@ -1,0 +1,513 @@
+//! The Rust half of `bench/run.sh` (issue 8): what a load generator cannot do.
+//! Not part of the server: an example target, built by `cargo build --release
+//! --example saferelay-bench` and driven by the script.
+//!
+//! - `ceiling`: the intake transaction (signal, sealed contact, outbox row,
+//!   idempotency record, with the same idempotency checks) issued in a loop by bare
+//!   diesel connections opened exactly as the server opens them (same PRAGMAs).
+//! - `relays`: clones the demo pharmacy and its staff member into N relay points with
+//!   one staff member each (so the per-relay rate limit does not dominate), signs
+//!   them in over HTTP and writes their access tokens, one a line.
+//! - `paced`: an open-loop constant-rate client for `POST /api/v1/signals`; latency
+//!   is measured from each request's scheduled send time (no coordinated omission).
+//! - `seed`: stores N signals through one SQL statement; `queue`: sequential
+//!   `GET /api/v1/cases` and its latency percentiles; `explain`: the queue query plan.
+//!
+//! Results are printed as `RESULT name value` lines for the script.
+
+// A benchmark tool: aborting on an unexpected error is the right behaviour, and
+// `expect` messages say which step failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use diesel::prelude::*;
+use diesel::sql_types::{Text, Timestamp};
+use saferelay::db::{AnyConnection, Backend, DatabaseUrl};
+use saferelay::signals::model::Reference;
+use saferelay::signals::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact};
+
+#[derive(Parser)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    Ceiling {
+        #[arg(long)]
+        db: String,
+        #[arg(long, default_value_t = 1)]
+        clients: usize,
+        #[arg(long, default_value_t = 5.0)]
+        secs: f64,
+    },
+    Relays {
+        #[arg(long)]
+        db: String,
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value_t = 500)]
+        n: usize,
+        #[arg(long)]
+        out: String,
+    },
+    Paced {
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        tokens: String,
+        #[arg(long)]
+        rate: f64,
+        #[arg(long, default_value_t = 10.0)]
+        secs: f64,
+    },
+    Seed {
+        #[arg(long)]
+        db: String,
+        #[arg(long, default_value_t = 1_000_000)]
+        n: i64,
+    },
+    Queue {
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        token: String,
+        #[arg(long, default_value_t = 1000)]
+        n: usize,
+        #[arg(long, default_value = "")]
+        query: String,
+    },
+    Explain {
+        #[arg(long)]
+        db: String,
+    },
+}
+
+const EVC: &str = "00000000-0000-4000-8000-000000030030";
+const H1712: &str = "00000000-0000-4000-8000-000000001712";
+
+fn connect(url: &str) -> (AnyConnection, Backend) {
+    let url = DatabaseUrl::parse(url).expect("database URL");
+    (url.connect().expect("connect"), url.backend())
+}
+
+fn now() -> chrono::NaiveDateTime {
+    saferelay::db::now()
+}
+
+#[derive(QueryableByName)]
+struct OneText {
+    #[diesel(sql_type = Text)]
+    v: String,
+}
+
+fn one_text(c: &mut AnyConnection, sql: &str) -> String {
+    diesel::sql_query(sql).get_result::<OneText>(c).expect(sql).v
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn main() {
+    match Cli::parse().cmd {
+        Cmd::Ceiling { db, clients, secs } => ceiling(&db, clients, secs),
+        Cmd::Relays { db, base, password, n, out } => relays(&db, &base, &password, n, &out),
+        Cmd::Paced { base, tokens, rate, secs } => paced(&base, &tokens, rate, secs),
+        Cmd::Seed { db, n } => seed(&db, n),
+        Cmd::Queue { base, token, n, query } => queue(&base, &token, n, &query),
+        Cmd::Explain { db } => explain(&db),
+    }
+}
+
+// ---- raw ceiling -------------------------------------------------------------
+
+fn ceiling(db: &str, clients: usize, secs: f64) {
+    let (mut c, backend) = connect(db);
+    let relay = one_text(&mut c, "SELECT id AS v FROM relay_points ORDER BY created_at LIMIT 1");
+    let user = one_text(&mut c, "SELECT id AS v FROM users WHERE role = 'relay_staff' ORDER BY created_at LIMIT 1");
+    drop(c);
+    let keys =
+        Arc::new(saferelay::crypto::MasterKeyRing::new(vec![("bench".into(), vec![7u8; 32])]).expect("key ring"));
+    // The same plaintext size as a realistic contact (phone, alias, a safe window, note).
+    let contact = br#"{"phone":"+32470987654","alias":"Anna","safe_windows":[{"day":"tue","start":"09:00","end":"11:30"}],"voicemail_ok":false,"note":"prefers a female voice"}"#;
+    let response = "x".repeat(900); // about the size of a receipt with its referrals
+    let done = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    let start = Instant::now();
+    let handles: Vec<_> = (0..clients)
+        .map(|_| {
+            let (db, relay, user, keys, response, done) =
+                (db.to_string(), relay.clone(), user.clone(), keys.clone(), response.clone(), done.clone());
+            std::thread::spawn(move || {
+                let (mut c, _) = connect(&db);
+                while Instant::now() < deadline {
+                    let t = now();
+                    let id = uuid::Uuid::new_v4().to_string();
+                    let sealed = keys.seal(contact, id.as_bytes()).expect("seal");
+                    let signal = Signal {
+                        id: id.clone(),
+                        reference: Reference::generate().as_str().to_string(),
+                        relay_point_id: relay.clone(),
+                        submitted_by: user.clone(),
+                        helpline_id: EVC.into(),
+                        urgency: "standard".into(),
+                        priority: 10,
+                        language: "fr".into(),
+                        status: "received".into(),
+                        region: "wallonia".into(),
+                        relay_kind: "pharmacy".into(),
+                        relay_training_status: "trained".into(),
+                        expected_callback_at: t,
+                        created_at: t,
+                        updated_at: t,
+                        ..Signal::default()
+                    };
+                    let contact_row = SignalContact {
+                        signal_id: id.clone(),
+                        key_id: sealed.key_id,
+                        wrapped_key: sealed.wrapped_key,
+                        ciphertext: sealed.ciphertext,
+                        created_at: t,
+                    };
+                    let record = IdempotencyRecord {
+                        user_id: user.clone(),
+                        idem_key: uuid::Uuid::new_v4().to_string(),
+                        request_mac: "0".repeat(64),
+                        status_code: 201,
+                        response_body: response.clone(),
+                        created_at: t,
+                        expires_at: t + chrono::Duration::hours(24),
+                    };
+                    let r = c.transaction::<_, diesel::result::Error, _>(|c| {
+                        store::delete_expired_idempotency(c, &record.user_id, &record.idem_key, t)?;
+                        let _ = store::find_idempotency(c, &record.user_id, &record.idem_key, t)?;
+                        store::insert_signal(c, &signal)?;
+                        store::insert_contact(c, &contact_row)?;
+                        store::insert_outbox(
+                            c,
+                            &NewOutboxRow {
+                                id: uuid::Uuid::new_v4().to_string(),
+                                signal_id: &signal.id,
+                                helpline_id: &signal.helpline_id,
+                                channel: "email",
+                                event: "signal.received",
+                                priority: 10,
+                                // Not "pending": the bench rows are not real work for the outbox worker.
+                                status: "cancelled",
+                                attempts: 0,
+                                next_attempt_at: t,
+                                created_at: t,
+                                updated_at: t,
+                            },
+                        )?;
+                        store::insert_idempotency(c, &record)
+                    });
+                    match r {
+                        Ok(()) => {
+                            done.fetch_add(1, Ordering::Relaxed);
+                        }
+                        // A reference collision (1 in ~10^9 per pair): the server retries too.
+                        Err(diesel::result::Error::DatabaseError(
+                            diesel::result::DatabaseErrorKind::UniqueViolation,
+                            _,
+                        )) => {}
+                        Err(e) => panic!("ceiling transaction: {e}"),
+                    }
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("ceiling thread");
+    }
+    let n = done.load(Ordering::Relaxed);
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    println!("RESULT ceiling_commits_per_s {rate:.0}");
+    eprintln!("ceiling: {n} commits with {clients} client(s) on {backend:?} in {secs}s: {rate:.0}/s");
+}
+
+// ---- relay points and tokens -------------------------------------------------
+
+fn relays(db: &str, base: &str, password: &str, n: usize, out: &str) {
+    let (mut c, _) = connect(db);
+    let pharmacy =
+        one_text(&mut c, "SELECT relay_point_id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
+    c.transaction::<_, diesel::result::Error, _>(|c| {
+        for i in 0..n {
+            let rp = uuid::Uuid::new_v4().to_string();
+            diesel::sql_query(
+                "INSERT INTO relay_points (id, programme_id, external_id, kind, name, address, postcode, municipality, \
+                 region, languages, active, created_at, updated_at) \
+                 SELECT $1, programme_id, NULL, kind, $2, address, postcode, municipality, region, languages, active, \
+                 created_at, updated_at FROM relay_points WHERE id = $3",
+            )
+            .bind::<Text, _>(&rp)
+            .bind::<Text, _>(format!("Bench pharmacy {i}"))
+            .bind::<Text, _>(&pharmacy)
+            .execute(c)?;
+            diesel::sql_query(
+                "INSERT INTO users (id, email, password_hash, role, programme_id, relay_point_id, helpline_id, language, \
+                 active, created_at, deactivated_at) \
+                 SELECT $1, $2, password_hash, role, programme_id, $3, helpline_id, language, active, created_at, NULL \
+                 FROM users WHERE email = 'pharmacist@demo.saferelay.local'",
+            )
+            .bind::<Text, _>(uuid::Uuid::new_v4().to_string())
+            .bind::<Text, _>(format!("bench-relay-{i}@bench.saferelay.local"))
+            .bind::<Text, _>(&rp)
+            .execute(c)?;
+        }
+        Ok(())
+    })
+    .expect("cloning relay points");
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let tokens: Vec<String> = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let url = format!("{base}/api/v1/auth/login");
+        let logins = (0..n).map(|i| {
+            let (client, url) = (client.clone(), url.clone());
+            let email = format!("bench-relay-{i}@bench.saferelay.local");
+            let password = password.to_string();
+            async move {
+                let r = client
+                    .post(&url)
+                    .json(&serde_json::json!({"email": email, "password": password}))
+                    .send()
+                    .await
+                    .expect("login");
+                assert!(r.status().is_success(), "login of {email}: {}", r.status());
+                let v: serde_json::Value = r.json().await.expect("login body");
+                v["access_token"].as_str().expect("access_token").to_string()
+            }
+        });
+        futures_util::future::join_all(logins).await
+    });
+    std::fs::write(out, tokens.join("\n") + "\n").expect("writing tokens");
+    eprintln!("relays: {n} relay points with one signed-in staff member each");
+}
+
+// ---- paced intake client ------------------------------------------------------
+
+fn signal_body(i: u64) -> String {
+    let urgency = if i.is_multiple_of(50) { "immediate_danger" } else { "standard" };
+    serde_json::json!({
+        "phone": format!("0470 {:02} {:02} {:02}", (i / 10000) % 100, (i / 100) % 100, i % 100),
+        "alias": "Anna",
+        "language": "fr",
+        "safe_windows": [{"day": "tue", "start": "09:00", "end": "11:30"}],
+        "voicemail_ok": false,
+        "urgency": urgency,
+        "consent": true,
+        "note": "prefers a female voice"
+    })
+    .to_string()
+}
+
+fn paced(base: &str, tokens: &str, rate: f64, secs: f64) {
+    let tokens: Arc<Vec<String>> = Arc::new(
+        std::fs::read_to_string(tokens)
+            .expect("tokens file")
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
+    );
+    // One client thread: the load generator must not take the server's second core.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let url = format!("{base}/api/v1/signals");
+    let total = (rate * secs) as u64;
+    let run_id = uuid::Uuid::new_v4().simple().to_string();
+    let (lat, errors, late) = rt.block_on(async move {
+        let client = reqwest::Client::builder().pool_max_idle_per_host(256).build().expect("client");
+        let start = tokio::time::Instant::now() + Duration::from_millis(50);
+        let mut tasks = Vec::with_capacity(total as usize);
+        for i in 0..total {
+            let at = start + Duration::from_secs_f64(i as f64 / rate);
+            let (client, url, tokens, run_id) = (client.clone(), url.clone(), tokens.clone(), run_id.clone());
+            tasks.push(tokio::spawn(async move {
+                tokio::time::sleep_until(at).await;
+                let token = &tokens[(i as usize) % tokens.len()];
+                let r = client
+                    .post(&url)
+                    .bearer_auth(token)
+                    .header("idempotency-key", format!("{run_id}-{i}"))
+                    .header("content-type", "application/json")
+                    .body(signal_body(i))
+                    .send()
+                    .await;
+                let ok = match r {
+                    Ok(r) => {
+                        let s = r.status().as_u16();
+                        let _ = r.bytes().await;
+                        s == 201
+                    }
+                    Err(_) => false,
+                };
+                // From the scheduled time, so a stalled server cannot hide its queueing.
+                (at.elapsed().as_secs_f64() * 1000.0, ok)
+            }));
+        }
+        let mut lat = Vec::with_capacity(tasks.len());
+        let mut errors = 0u64;
+        for t in tasks {
+            let (ms, ok) = t.await.expect("request task");
+            if ok { lat.push(ms) } else { errors += 1 }
+        }
+        let late = start.elapsed().as_secs_f64() - secs;
+        (lat, errors, late)
+    });
+    let mut lat = lat;
+    lat.sort_by(f64::total_cmp);
+    println!("RESULT paced_p50_ms {:.2}", percentile(&lat, 0.50));
+    println!("RESULT paced_p99_ms {:.2}", percentile(&lat, 0.99));
+    println!("RESULT paced_errors {errors}");
+    eprintln!(
+        "paced: {} ok, {errors} failed at {rate:.0}/s for {secs}s (finished {late:.2}s after the schedule); p50 {:.2} ms p99 {:.2} ms max {:.2} ms",
+        lat.len(),
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99),
+        lat.last().copied().unwrap_or(f64::NAN)
+    );
+}
+
+// ---- 1,000,000 stored signals and the queue listing ------------------------------
+
+fn seed(db: &str, n: i64) {
+    let (mut c, backend) = connect(db);
+    let relay =
+        one_text(&mut c, "SELECT relay_point_id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
+    let user = one_text(&mut c, "SELECT id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
+    // Two helplines; 90% closed, 10% open (2% of them immediate danger), spread over the
+    // last 60 days and all older than two hours, so the rate limiter's window is untouched.
+    let base = now() - chrono::Duration::hours(2);
+    let started = Instant::now();
+    let sql = match backend {
+        Backend::Postgres => {
+            "INSERT INTO signals (id, reference, relay_point_id, submitted_by, helpline_id, urgency, priority, language, \
+             status, region, relay_kind, relay_training_status, expected_callback_at, created_at, updated_at, closed_at, outcome) \
+             SELECT md5(x::text)::uuid::text, 'S' || lpad(x::text, 9, '0'), $1, $2, \
+               CASE WHEN x % 2 = 0 THEN $4 ELSE $5 END, \
+               CASE WHEN x % 50 = 0 THEN 'immediate_danger' ELSE 'standard' END, CASE WHEN x % 50 = 0 THEN 0 ELSE 10 END, \
+               'fr', CASE WHEN x % 10 = 0 THEN 'received' ELSE 'completed' END, 'wallonia', 'pharmacy', 'trained', \
+               $3 - (x * interval '5 seconds'), $3 - (x * interval '5 seconds'), $3 - (x * interval '5 seconds'), \
+               CASE WHEN x % 10 = 0 THEN NULL ELSE $3 - (x * interval '5 seconds') + interval '1 hour' END, \
+               CASE WHEN x % 10 = 0 THEN NULL ELSE 'referred_support' END \
+             FROM generate_series(1, $6) AS x"
+        }
+        Backend::Sqlite => {
+            "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < ?6) \
+             INSERT INTO signals (id, reference, relay_point_id, submitted_by, helpline_id, urgency, priority, language, \
+             status, region, relay_kind, relay_training_status, expected_callback_at, created_at, updated_at, closed_at, outcome) \
+             SELECT printf('%08x-0000-4000-8000-%012x', x, x), 'S' || printf('%09d', x), ?1, ?2, \
+               CASE WHEN x % 2 = 0 THEN ?4 ELSE ?5 END, \
+               CASE WHEN x % 50 = 0 THEN 'immediate_danger' ELSE 'standard' END, CASE WHEN x % 50 = 0 THEN 0 ELSE 10 END, \
+               'fr', CASE WHEN x % 10 = 0 THEN 'received' ELSE 'completed' END, 'wallonia', 'pharmacy', 'trained', \
+               datetime(?3, '-' || (x * 5) || ' seconds'), datetime(?3, '-' || (x * 5) || ' seconds'), \
+               datetime(?3, '-' || (x * 5) || ' seconds'), \
+               CASE WHEN x % 10 = 0 THEN NULL ELSE datetime(?3, '-' || (x * 5 - 3600) || ' seconds') END, \
+               CASE WHEN x % 10 = 0 THEN NULL ELSE 'referred_support' END \
+             FROM s"
+        }
+    };
+    diesel::sql_query(sql)
+        .bind::<Text, _>(&relay)
+        .bind::<Text, _>(&user)
+        .bind::<Timestamp, _>(base)
+        .bind::<Text, _>(EVC)
+        .bind::<Text, _>(H1712)
+        .bind::<diesel::sql_types::BigInt, _>(n)
+        .execute(&mut c)
+        .expect("seeding signals");
+    if backend == Backend::Postgres {
+        // What autovacuum would have done by the time a real table holds a million rows.
+        diesel::sql_query("ANALYZE signals").execute(&mut c).expect("analyze");
+    }
+    eprintln!("seed: {n} signals in {:.1}s", started.elapsed().as_secs_f64());
+}
+
+fn queue(base: &str, token: &str, n: usize, query: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let url = format!("{base}/api/v1/cases{query}");
+    let mut lat = rt.block_on(async {
+        let client = reqwest::Client::new();
+        let mut lat = Vec::with_capacity(n);
+        for i in 0..n + 50 {
+            let t = Instant::now();
+            let r = client.get(&url).bearer_auth(token).send().await.expect("GET /api/v1/cases");
+            assert!(r.status().is_success(), "queue listing: {}", r.status());
+            let body = r.bytes().await.expect("body");
+            assert!(body.len() > 100, "the queue listing is empty");
+            if i >= 50 {
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        lat
+    });
+    lat.sort_by(f64::total_cmp);
+    println!("RESULT queue_p50_ms {:.2}", percentile(&lat, 0.50));
+    println!("RESULT queue_p99_ms {:.2}", percentile(&lat, 0.99));
+    eprintln!(
+        "queue{query}: {n} sequential requests, p50 {:.2} ms p99 {:.2} ms",
+        percentile(&lat, 0.5),
+        percentile(&lat, 0.99)
+    );
+}
+
+fn explain(db: &str) {
+    let (mut c, backend) = connect(db);
+    // The query `helpline::store::queue` builds (first page, open and closed listings).
+    for closed in ["IS NULL", "IS NOT NULL"] {
+        let q = format!(
+            "SELECT signals.id, relay_points.municipality FROM signals INNER JOIN relay_points \
+             ON signals.relay_point_id = relay_points.id WHERE signals.helpline_id = '{EVC}' \
+             AND signals.closed_at {closed} ORDER BY signals.priority ASC, signals.created_at ASC, signals.id ASC LIMIT 51"
+        );
+        let lines: Vec<String> = match backend {
+            Backend::Postgres => match &mut c {
+                AnyConnection::Postgresql(pg) => diesel::sql_query(format!("EXPLAIN (ANALYZE, COSTS OFF) {q}"))
+                    .load::<PgPlan>(pg)
+                    .expect("explain")
+                    .into_iter()
+                    .map(|p| p.plan)
+                    .collect(),
+                AnyConnection::Sqlite(_) => unreachable!(),
+            },
+            Backend::Sqlite => match &mut c {
+                AnyConnection::Sqlite(sq) => diesel::sql_query(format!("EXPLAIN QUERY PLAN {q}"))
+                    .load::<SqlitePlan>(sq)
+                    .expect("explain")
+                    .into_iter()
+                    .map(|p| p.detail)
+                    .collect(),
+                AnyConnection::Postgresql(_) => unreachable!(),
+            },
+        };
+        println!("PLAN closed_at {closed}:");
+        for l in lines {
+            println!("PLAN   {l}");
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct PgPlan {
+    #[diesel(sql_type = Text, column_name = "QUERY PLAN")]
+    plan: String,
+}
+
+#[derive(QueryableByName)]
+struct SqlitePlan {
+    #[diesel(sql_type = Text)]
+    detail: String,
+}

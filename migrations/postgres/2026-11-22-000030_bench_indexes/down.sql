@@ -1,0 +1,2 @@
+DROP INDEX signals_queue_closed;
+DROP INDEX signals_queue_open;
