@@ -1,21 +1,29 @@
-//! Password hashing with Argon2id (OWASP: m=19456 KiB, t=2, p=1). Hashing runs on
-//! the blocking pool behind a semaphore, so a flood of logins can neither stall the
-//! async executor nor take every core from signal intake.
+//! Password hashing with Argon2id (OWASP: m=19456 KiB, t=2, p=1). Hashing runs on a
+//! fixed set of dedicated threads fed by a bounded queue: a flood of logins can
+//! neither stall the async executor, nor take every core from signal intake, nor
+//! grow memory (each hash needs 19 MiB, which the allocator keeps per thread, so a
+//! fixed set of threads keeps the total fixed). When the queue is full, the answer is
+//! 503 at once instead of an ever longer wait.
 
-use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::Rng;
-use tokio::sync::Semaphore;
 
 use crate::http::error::AppError;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Hash jobs that may wait per hashing thread before new ones get 503.
+const QUEUE_PER_THREAD: usize = 16;
 
 /// Computes and verifies password hashes with bounded concurrency.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    jobs: SyncSender<Job>,
     /// A real hash of a random password: verifying unknown accounts against it makes
     /// a login for a missing e-mail take as long as one for an existing e-mail.
     dummy_hash: Arc<String>,
@@ -42,14 +50,37 @@ fn verify_blocking(password: &str, hash: &str) -> bool {
 
 impl PasswordHasher {
     /// Builds the hasher; computes the dummy hash once (start-up code).
+    /// The threads end when the last clone of the hasher is dropped.
     pub fn new(concurrency: usize) -> Result<Self, AppError> {
         let dummy = hash_blocking(&generate_password())?;
-        Ok(Self { permits: Arc::new(Semaphore::new(concurrency)), dummy_hash: Arc::new(dummy) })
+        let threads = concurrency.max(1);
+        let (jobs, queue) = sync_channel::<Job>(threads * QUEUE_PER_THREAD);
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..threads {
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || work(&queue))
+                .map_err(|e| AppError::internal(format!("starting a hashing thread: {e}")))?;
+        }
+        Ok(Self { jobs, dummy_hash: Arc::new(dummy) })
     }
 
     async fn blocking<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
-        let _permit = self.permits.acquire().await.map_err(|_| AppError::Unavailable)?;
-        tokio::task::spawn_blocking(f).await.map_err(|e| AppError::internal(format!("hash task: {e}")))
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            // The caller may have gone (client disconnected): then nobody waits.
+            let _ = tx.send(f());
+        });
+        match self.jobs.try_send(job) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                tracing::warn!("password hashing queue full; answering 503");
+                return Err(AppError::Unavailable);
+            }
+            Err(TrySendError::Disconnected(_)) => return Err(AppError::internal("hashing threads stopped")),
+        }
+        rx.await.map_err(|_| AppError::internal("hash job dropped"))
     }
 
     pub async fn hash(&self, password: String) -> Result<String, AppError> {
@@ -63,6 +94,20 @@ impl PasswordHasher {
         let hash = hash.unwrap_or_else(|| self.dummy_hash.as_ref().clone());
         let ok = self.blocking(move || verify_blocking(&password, &hash)).await?;
         Ok(ok && known)
+    }
+}
+
+/// A hashing thread: takes jobs until every sender is gone.
+fn work(queue: &Mutex<Receiver<Job>>) {
+    loop {
+        let job = match queue.lock() {
+            Ok(rx) => rx.recv(),
+            Err(poisoned) => poisoned.into_inner().recv(),
+        };
+        match job {
+            Ok(job) => job(),
+            Err(_) => return,
+        }
     }
 }
 
@@ -85,6 +130,19 @@ mod tests {
         assert!(hasher.verify("correct horse battery".into(), Some(hash.clone())).await.unwrap());
         assert!(!hasher.verify("wrong".into(), Some(hash)).await.unwrap());
         assert!(!hasher.verify("anything".into(), None).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_full_hashing_queue_answers_unavailable_at_once_and_the_rest_complete() {
+        let hasher = PasswordHasher::new(1).unwrap();
+        let n = QUEUE_PER_THREAD + 8;
+        let jobs = (0..n).map(|_| hasher.hash("a password of some length".into()));
+        let results = futures_util::future::join_all(jobs).await;
+        let refused = results.iter().filter(|r| matches!(r, Err(AppError::Unavailable))).count();
+        let done = results.iter().filter(|r| r.is_ok()).count();
+        assert!(refused >= 1, "an over-full queue must refuse");
+        assert_eq!(refused + done, n);
+        assert!(done >= QUEUE_PER_THREAD, "queued jobs are all done: {done}");
     }
 
     #[test]
