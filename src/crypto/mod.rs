@@ -77,10 +77,6 @@ impl MasterKeyRing {
         Ok(Self { current, keys: map })
     }
 
-    pub fn current_key_id(&self) -> &str {
-        &self.current
-    }
-
     fn key(&self, kid: &str) -> Result<&[u8; KEY_LEN], CryptoError> {
         self.keys.get(kid).map(|k| &**k).ok_or_else(|| CryptoError::UnknownKey(kid.to_string()))
     }

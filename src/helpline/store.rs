@@ -107,10 +107,6 @@ pub fn insert_attempt(conn: &mut AnyConnection, a: &NewCallAttempt<'_>) -> Query
     touch(conn, a.signal_id, a.created_at).map(|_| ())
 }
 
-pub fn count_attempts(conn: &mut AnyConnection, signal: &str) -> QueryResult<i64> {
-    call_attempts::table.filter(call_attempts::signal_id.eq(signal)).count().get_result(conn)
-}
-
 /// Deletes the contact row: its wrapped data key goes with it (crypto-shredding).
 pub fn destroy_contact(conn: &mut AnyConnection, signal: &str) -> QueryResult<usize> {
     diesel::delete(signal_contacts::table.find(signal)).execute(conn)

@@ -124,7 +124,3 @@ pub fn mark_forwarded(conn: &mut AnyConnection, signal: &str, now: NaiveDateTime
         .execute(conn)
         .map(|_| ())
 }
-
-pub fn status_counts(conn: &mut AnyConnection) -> QueryResult<Vec<(String, i64)>> {
-    outbox::table.group_by(outbox::status).select((outbox::status, diesel::dsl::count_star())).load(conn)
-}

@@ -37,10 +37,6 @@ impl Role {
     pub fn needs_second_factor(self) -> bool {
         matches!(self, Role::Admin | Role::HelplineOperator | Role::HelplineSupervisor)
     }
-
-    pub fn is_helpline(self) -> bool {
-        matches!(self, Role::HelplineOperator | Role::HelplineSupervisor)
-    }
 }
 
 impl FromStr for Role {
