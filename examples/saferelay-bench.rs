@@ -26,6 +26,7 @@ use std::time::{Duration, Instant};
 use clap::{Parser, Subcommand};
 use diesel::prelude::*;
 use diesel::sql_types::{Text, Timestamp};
+use futures_util::StreamExt;
 use saferelay::db::{AnyConnection, Backend, DatabaseUrl};
 use saferelay::signals::model::Reference;
 use saferelay::signals::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact};
@@ -275,23 +276,31 @@ fn relays(db: &str, base: &str, password: &str, n: usize, out: &str) {
     let tokens: Vec<String> = rt.block_on(async {
         let client = reqwest::Client::new();
         let url = format!("{base}/api/v1/auth/login");
+        // A few sign-ins at a time (the server's hashing queue is bounded), each
+        // retried after a 503 from that queue.
         let logins = (0..n).map(|i| {
             let (client, url) = (client.clone(), url.clone());
             let email = format!("bench-relay-{i}@bench.saferelay.local");
             let password = password.to_string();
             async move {
-                let r = client
-                    .post(&url)
-                    .json(&serde_json::json!({"email": email, "password": password}))
-                    .send()
-                    .await
-                    .expect("login");
-                assert!(r.status().is_success(), "login of {email}: {}", r.status());
-                let v: serde_json::Value = r.json().await.expect("login body");
-                v["access_token"].as_str().expect("access_token").to_string()
+                loop {
+                    let r = client
+                        .post(&url)
+                        .json(&serde_json::json!({"email": email, "password": password}))
+                        .send()
+                        .await
+                        .expect("login");
+                    if r.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE {
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                        continue;
+                    }
+                    assert!(r.status().is_success(), "login of {email}: {}", r.status());
+                    let v: serde_json::Value = r.json().await.expect("login body");
+                    return v["access_token"].as_str().expect("access_token").to_string();
+                }
             }
         });
-        futures_util::future::join_all(logins).await
+        futures_util::stream::iter(logins).buffered(8).collect::<Vec<_>>().await
     });
     std::fs::write(out, tokens.join("\n") + "\n").expect("writing tokens");
     eprintln!("relays: {n} relay points with one signed-in staff member each");

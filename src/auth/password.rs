@@ -3,7 +3,10 @@
 //! neither stall the async executor, nor take every core from signal intake, nor
 //! grow memory (each hash needs 19 MiB, which the allocator keeps per thread, so a
 //! fixed set of threads keeps the total fixed). When the queue is full, the answer is
-//! 503 at once instead of an ever longer wait.
+//! 503 at once instead of an ever longer wait. The hashing threads run at the lowest
+//! scheduling class (`SCHED_IDLE` on Linux): they take only CPU time that signal
+//! intake and the rest of the server leave unused, so a password-guessing wave slows
+//! sign-ins, not signals.
 
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -69,8 +72,11 @@ impl PasswordHasher {
     async fn blocking<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
-            // The caller may have gone (client disconnected): then nobody waits.
-            let _ = tx.send(f());
+            // A caller that has gone (client disconnected, request timed out) no
+            // longer waits: its hash is not worth computing.
+            if !tx.is_closed() {
+                let _ = tx.send(f());
+            }
         });
         match self.jobs.try_send(job) {
             Ok(()) => {}
@@ -97,8 +103,10 @@ impl PasswordHasher {
     }
 }
 
-/// A hashing thread: takes jobs until every sender is gone.
+/// A hashing thread: lowers its own priority, then takes jobs until every sender
+/// is gone.
 fn work(queue: &Mutex<Receiver<Job>>) {
+    lower_priority();
     loop {
         let job = match queue.lock() {
             Ok(rx) => rx.recv(),
@@ -108,6 +116,23 @@ fn work(queue: &Mutex<Receiver<Job>>) {
             Ok(job) => job(),
             Err(_) => return,
         }
+    }
+}
+
+/// Puts the calling thread in the idle scheduling class, so that it runs only when
+/// no other thread of the machine wants the CPU. Needs no privilege; where the
+/// platform has no such class the thread keeps its priority (and says so once).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    let lowered = thread_priority::unix::set_thread_priority_and_policy(
+        thread_priority::unix::thread_native_id(),
+        thread_priority::ThreadPriority::Min,
+        thread_priority::unix::ThreadSchedulePolicy::Normal(thread_priority::unix::NormalThreadSchedulePolicy::Idle),
+    );
+    #[cfg(not(target_os = "linux"))]
+    let lowered = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+    if let Err(e) = lowered {
+        tracing::warn!(error = ?e, "could not lower the priority of a password-hashing thread");
     }
 }
 
@@ -143,6 +168,38 @@ mod tests {
         assert!(refused >= 1, "an over-full queue must refuse");
         assert_eq!(refused + done, n);
         assert!(done >= QUEUE_PER_THREAD, "queued jobs are all done: {done}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_threads_run_in_the_idle_scheduling_class() {
+        use thread_priority::unix::{NormalThreadSchedulePolicy, ThreadSchedulePolicy, thread_schedule_policy};
+        let hasher = PasswordHasher::new(1).unwrap();
+        let policy = hasher.blocking(thread_schedule_policy).await.unwrap().unwrap();
+        assert_eq!(policy, ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle));
+    }
+
+    #[tokio::test]
+    async fn a_job_whose_caller_has_gone_is_not_run() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let hasher = PasswordHasher::new(1).unwrap();
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        // Occupies the only hashing thread until released.
+        let busy = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.blocking(move || gate.recv().is_ok()).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let ran = Arc::new(AtomicUsize::new(0));
+        let counter = ran.clone();
+        let abandoned = hasher.blocking(move || counter.fetch_add(1, Ordering::SeqCst));
+        // Queued behind the busy job, then given up (the client went away).
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(50), abandoned).await.is_err());
+        release.send(()).unwrap();
+        assert!(busy.await.unwrap().unwrap());
+        // A later job runs, so the abandoned one had its turn before it.
+        assert!(hasher.blocking(|| true).await.unwrap());
+        assert_eq!(ran.load(Ordering::SeqCst), 0, "the abandoned job must not run");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{Error, web};
+use tracing::Instrument;
 
 use super::error::{AppError, PROBLEM_JSON, problem_response};
 use crate::startup::AppState;
@@ -26,12 +27,23 @@ pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
+    // The span is attached to the request's future, not entered on the thread: a
+    // guard held across an await would stay entered while the worker runs other
+    // requests, and their log lines would carry this request's id (and a growing
+    // list of others).
+    let span = tracing::info_span!("request", request_id = %request_id);
+    handle(req, next, request_id).instrument(span).await
+}
+
+async fn handle(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+    request_id: String,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let started = Instant::now();
     let method = req.method().to_string();
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let span = tracing::info_span!("request", request_id = %request_id);
-    let _entered = span.enter();
 
     let timeout = state.as_ref().map_or(30, |s| s.settings.request_timeout_secs);
     let hsts = state.as_ref().is_some_and(|s| s.settings.hsts);

@@ -40,18 +40,18 @@ fn unique_alias() -> String {
 }
 
 /// The server as a child process whose every output line is kept.
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     lines: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
-    fn lines(&self) -> Vec<String> {
+    pub(crate) fn lines(&self) -> Vec<String> {
         self.lines.lock().unwrap().clone()
     }
 }
 
-fn start_server(dir: &std::path::Path, database_url: &str, smtp: &str) -> Server {
+pub(crate) fn start_server(dir: &std::path::Path, database_url: &str, smtp: &str) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_saferelay"))
         .current_dir(dir)
         .env_clear()
@@ -82,7 +82,7 @@ fn start_server(dir: &std::path::Path, database_url: &str, smtp: &str) -> Server
     Server { child, lines }
 }
 
-async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
+pub(crate) async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !done().await {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
