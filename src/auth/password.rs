@@ -11,9 +11,11 @@
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, Version};
+use std::cell::RefCell;
+
+use argon2::password_hash::PasswordVerifier as _;
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::Rng;
 
 use crate::http::error::AppError;
@@ -27,35 +29,88 @@ const QUEUE_PER_THREAD: usize = 16;
 #[derive(Clone)]
 pub struct PasswordHasher {
     jobs: SyncSender<Job>,
-    /// A real hash of a random password: verifying unknown accounts against it makes
-    /// a login for a missing e-mail take as long as one for an existing e-mail.
-    dummy_hash: Arc<String>,
+}
+
+/// Verified against when the e-mail has no account, so that a login for a missing
+/// e-mail takes as long as one for an existing e-mail. A real hash, with this
+/// module's parameters, of a random password nobody kept; even that password would
+/// not sign in (`verify` answers false without an account). A constant rather than
+/// computed at start: start-up stays fast and allocates no Argon2 memory.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$yfAlLjk2XJPSLsLvPyiJRg$9UHscmLBf5fU6v87elxSuAhYLBbphYZoH76AipouYRg";
+
+/// Argon2id, m=19456 KiB, t=2, p=1, 32-byte output.
+const MEMORY_KIB: u32 = 19_456;
+const ITERATIONS: u32 = 2;
+const OUTPUT_LEN: usize = 32;
+
+fn params() -> Params {
+    // Params::new only fails on out-of-range values; these are fixed and valid.
+    Params::new(MEMORY_KIB, ITERATIONS, 1, Some(OUTPUT_LEN)).unwrap_or_default()
 }
 
 fn argon2() -> Argon2<'static> {
-    // Params::new only fails on out-of-range values; these are fixed and valid.
-    let params = Params::new(19_456, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params())
 }
 
+thread_local! {
+    /// A hashing thread's Argon2 memory (19 MiB), allocated on its first hash and
+    /// reused for every later one: freed and reallocated per hash, the allocator
+    /// would keep several such areas per thread.
+    static WORK_AREA: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Computes the raw Argon2id output of `password` with `salt` in this thread's
+/// reused work area.
+fn raw_hash(password: &[u8], salt: &[u8]) -> Result<[u8; OUTPUT_LEN], argon2::Error> {
+    let mut out = [0u8; OUTPUT_LEN];
+    WORK_AREA.with_borrow_mut(|blocks| {
+        let len = params().block_count();
+        if blocks.len() != len {
+            *blocks = vec![Block::new(); len];
+        }
+        argon2().hash_password_into_with_memory(password, salt, &mut out, blocks.as_mut_slice())
+    })?;
+    Ok(out)
+}
+
+/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`) for `password`.
 fn hash_blocking(password: &str) -> Result<String, AppError> {
-    argon2()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::internal(format!("password hashing failed: {e}")))
+    let fail = |e: &dyn std::fmt::Display| AppError::internal(format!("password hashing failed: {e}"));
+    let salt = Salt::generate();
+    let out = raw_hash(password.as_bytes(), salt.as_ref()).map_err(|e| fail(&e))?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params()).map_err(|e| fail(&e))?,
+        salt: Some(salt),
+        hash: Some(Output::new(&out).map_err(|e| fail(&e))?),
+    };
+    Ok(phc.to_string())
 }
 
+/// Checks `password` against a PHC string. Hashes made with this module's
+/// parameters are recomputed in the reused work area; any other (older
+/// parameters) through the crate's own verifier.
 fn verify_blocking(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
-        .unwrap_or(false)
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let ours = parsed.algorithm == Algorithm::Argon2id.ident()
+        && parsed.version == Some(Version::V0x13.into())
+        && Params::try_from(&parsed).is_ok_and(|p| p == params());
+    match (&parsed.salt, &parsed.hash) {
+        (Some(salt), Some(expected)) if ours => raw_hash(password.as_bytes(), salt.as_ref())
+            .ok()
+            .and_then(|out| Output::new(&out).ok())
+            // Output's equality is constant-time.
+            .is_some_and(|computed| &computed == expected),
+        _ => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+    }
 }
 
 impl PasswordHasher {
-    /// Builds the hasher; computes the dummy hash once (start-up code).
-    /// The threads end when the last clone of the hasher is dropped.
+    /// Builds the hasher and starts its threads, which end when the last clone of
+    /// the hasher is dropped.
     pub fn new(concurrency: usize) -> Result<Self, AppError> {
-        let dummy = hash_blocking(&generate_password())?;
         let threads = concurrency.max(1);
         let (jobs, queue) = sync_channel::<Job>(threads * QUEUE_PER_THREAD);
         let queue = Arc::new(Mutex::new(queue));
@@ -66,7 +121,7 @@ impl PasswordHasher {
                 .spawn(move || work(&queue))
                 .map_err(|e| AppError::internal(format!("starting a hashing thread: {e}")))?;
         }
-        Ok(Self { jobs, dummy_hash: Arc::new(dummy) })
+        Ok(Self { jobs })
     }
 
     async fn blocking<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
@@ -97,7 +152,7 @@ impl PasswordHasher {
     /// no account (and then always answers false).
     pub async fn verify(&self, password: String, hash: Option<String>) -> Result<bool, AppError> {
         let known = hash.is_some();
-        let hash = hash.unwrap_or_else(|| self.dummy_hash.as_ref().clone());
+        let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_string());
         let ok = self.blocking(move || verify_blocking(&password, &hash)).await?;
         Ok(ok && known)
     }
@@ -145,6 +200,8 @@ pub fn generate_password() -> String {
 
 #[cfg(test)]
 mod tests {
+    use argon2::password_hash::PasswordHasher as _;
+
     use super::*;
 
     #[tokio::test]
@@ -168,6 +225,53 @@ mod tests {
         assert!(refused >= 1, "an over-full queue must refuse");
         assert_eq!(refused + done, n);
         assert!(done >= QUEUE_PER_THREAD, "queued jobs are all done: {done}");
+    }
+
+    #[test]
+    fn hashes_interoperate_with_the_crates_own_hasher_and_verifier() {
+        let ours = hash_blocking("correct horse battery").unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(argon2().verify_password(b"correct horse battery", &parsed).is_ok());
+        assert!(argon2().verify_password(b"wrong", &parsed).is_err());
+
+        let theirs = argon2().hash_password(b"correct horse battery").unwrap().to_string();
+        assert!(verify_blocking("correct horse battery", &theirs));
+        assert!(!verify_blocking("wrong", &theirs));
+
+        // Other parameters (as an older hash might have) go through the fallback.
+        let weaker = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8_192, 1, 1, None).unwrap());
+        let old = weaker.hash_password(b"correct horse battery").unwrap().to_string();
+        assert!(verify_blocking("correct horse battery", &old));
+        assert!(!verify_blocking("wrong", &old));
+        assert!(!verify_blocking("correct horse battery", "not a hash"));
+    }
+
+    /// The dummy hash costs what a real one does: same algorithm and parameters,
+    /// so it takes the reused-work-area path like every account's hash.
+    #[test]
+    fn the_dummy_hash_has_the_current_parameters() {
+        let dummy = PasswordHash::new(DUMMY_HASH).unwrap();
+        let real = hash_blocking("any password at all").unwrap();
+        let real = PasswordHash::new(&real).unwrap();
+        assert_eq!(dummy.algorithm, real.algorithm);
+        assert_eq!(dummy.version, real.version);
+        assert_eq!(Params::try_from(&dummy).unwrap(), params());
+        assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
+        assert!(!verify_blocking("any password at all", DUMMY_HASH));
+    }
+
+    #[test]
+    fn a_thread_reuses_its_work_area() {
+        std::thread::spawn(|| {
+            hash_blocking("first password").unwrap();
+            let first = WORK_AREA.with_borrow(|b| (b.as_ptr() as usize, b.len()));
+            assert!(verify_blocking("first password", &hash_blocking("first password").unwrap()));
+            let second = WORK_AREA.with_borrow(|b| (b.as_ptr() as usize, b.len()));
+            assert_eq!(first, second, "same memory for every hash");
+            assert_eq!(first.1 * std::mem::size_of::<Block>(), 19_456 * 1024);
+        })
+        .join()
+        .unwrap();
     }
 
     #[cfg(target_os = "linux")]

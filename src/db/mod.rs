@@ -38,15 +38,131 @@ pub enum DbError {
 pub struct Db {
     pool: Pool,
     backend: Backend,
+    /// One permit per pooled connection. A call waits for its permit as a suspended
+    /// future, so the blocking pool only ever runs calls that have a connection
+    /// ready: no threads parked on the pool, no wake-ups for nothing.
+    slots: Arc<tokio::sync::Semaphore>,
     /// SQLite allows one writer at a time, and a deferred transaction that reads
     /// before it writes can fail with SQLITE_BUSY instead of waiting. Serialising
     /// write transactions inside the process removes that failure mode.
-    sqlite_writer: Arc<std::sync::Mutex<()>>,
+    sqlite_writer: Option<Arc<tokio::sync::Mutex<()>>>,
+    /// The queue of session writes committed in groups under that lock.
+    sqlite_group: Option<Arc<GroupCommit>>,
+}
+
+/// Opens the write transaction from inside [`Db::session`], after the reads.
+///
+/// On SQLite, writes from concurrent sessions are committed in groups: a session
+/// queues its write, then waits for the writer lock; whoever gets the lock runs
+/// every queued write in one `BEGIN IMMEDIATE … COMMIT`, each inside its own
+/// savepoint (a failing write rolls back alone), and hands each session its result
+/// only once the group has committed. One fsync then covers several signals, and
+/// the lock changes hands once per group instead of once per signal. A session
+/// whose write a previous holder already ran finds its result when it gets the
+/// lock. On PostgreSQL each write is its own transaction (the server commits
+/// concurrent transactions in parallel).
+pub struct Writer {
+    group: Option<Arc<GroupCommit>>,
+}
+
+/// A queued write: runs in its savepoint, and returns what to tell its session
+/// once the group's commit has succeeded or failed.
+type Completion = Box<dyn FnOnce(Result<(), String>) + Send>;
+type Job = Box<dyn FnOnce(&mut AnyConnection) -> Completion + Send>;
+
+/// Most writes committed in one group (bounds the latency of the first).
+const MAX_GROUP: usize = 64;
+
+struct GroupCommit {
+    /// The SQLite writer lock (shared with `Db::write`).
+    lock: Arc<tokio::sync::Mutex<()>>,
+    queue: std::sync::Mutex<Vec<Job>>,
+}
+
+impl Writer {
+    /// Runs `f` inside a write transaction and returns once that transaction has
+    /// committed (or failed). Call it on the blocking thread `Db::session` gives: it
+    /// may wait for the SQLite writer lock.
+    pub fn transaction<T, E, F>(&self, conn: &mut AnyConnection, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let Some(group) = &self.group else { return transaction(conn, f) };
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<T, E>>(1);
+        let job: Job = Box::new(move |c| {
+            // A savepoint inside the group's transaction.
+            let result = c.transaction(f);
+            Box::new(move |committed| {
+                let _ = tx.send(match committed {
+                    Ok(()) => result,
+                    Err(why) => Err(E::from(DbError::Unavailable(why))),
+                });
+            })
+        });
+        lock_queue(&group.queue).push(job);
+        loop {
+            let guard = group.lock.blocking_lock();
+            match rx.try_recv() {
+                // An earlier holder ran this write (results are sent before the
+                // lock is released).
+                Ok(result) => return result,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    return Err(E::from(DbError::Unavailable("the write group failed to start".into())));
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
+            let batch: Vec<Job> = {
+                let mut queue = lock_queue(&group.queue);
+                let n = queue.len().min(MAX_GROUP);
+                queue.drain(..n).collect()
+            };
+            commit_group(conn, batch);
+            drop(guard);
+            // This write was in the group unless more than MAX_GROUP were queued
+            // before it: then it is in a later one.
+            match rx.try_recv() {
+                Ok(result) => return result,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    return Err(E::from(DbError::Unavailable("the write group failed to start".into())));
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            }
+        }
+    }
+}
+
+fn lock_queue(queue: &std::sync::Mutex<Vec<Job>>) -> std::sync::MutexGuard<'_, Vec<Job>> {
+    queue.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Runs `batch` in one write transaction, then tells each write how it ended.
+/// If the transaction cannot start, the jobs are dropped unrun and their
+/// sessions see the group fail.
+fn commit_group(conn: &mut AnyConnection, batch: Vec<Job>) {
+    let mut completions = Vec::with_capacity(batch.len());
+    let committed = immediate_transaction(conn, |c| {
+        completions.extend(batch.into_iter().map(|job| job(c)));
+        Ok::<_, diesel::result::Error>(())
+    });
+    let outcome = committed.map_err(|e| format!("group commit failed: {e}"));
+    for done in completions {
+        done(outcome.clone());
+    }
+}
+
+fn unavailable<E: From<DbError>>(why: &str) -> E {
+    E::from(DbError::Unavailable(why.to_string()))
 }
 
 impl Db {
     pub fn new(pool: Pool, backend: Backend) -> Self {
-        Self { pool, backend, sqlite_writer: Arc::new(std::sync::Mutex::new(())) }
+        let slots = Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize));
+        let sqlite_writer = (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
+        let sqlite_group =
+            sqlite_writer.clone().map(|lock| Arc::new(GroupCommit { lock, queue: std::sync::Mutex::new(Vec::new()) }));
+        Self { pool, backend, slots, sqlite_writer, sqlite_group }
     }
 
     pub fn backend(&self) -> Backend {
@@ -60,15 +176,7 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
-            let _entered = span.enter();
-            let mut conn = pool.get().map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| E::from(DbError::Unavailable(format!("blocking task failed: {e}"))))?
+        self.on_connection(None, f).await
     }
 
     /// Runs `f` inside one write transaction (serialised on SQLite).
@@ -78,21 +186,73 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
-        let lock = (self.backend == Backend::Sqlite).then(|| self.sqlite_writer.clone());
-        self.run(move |conn| {
-            let _guard = lock.as_ref().map(|m| m.lock().unwrap_or_else(|p| p.into_inner()));
-            match conn {
-                AnyConnection::Sqlite(_) => immediate_transaction(conn, f),
-                AnyConnection::Postgresql(_) => conn.transaction(f),
-            }
+        self.on_connection(self.sqlite_writer.clone(), move |conn| transaction(conn, f)).await
+    }
+
+    /// Runs `f` with one pooled connection in one trip to the blocking pool: its
+    /// reads, then (through the [`Writer`]) its write transaction. For hot paths
+    /// where each extra trip — a thread hand-off and back — would cost more than
+    /// the queries.
+    pub async fn session<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection, &Writer) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let writer = Writer { group: self.sqlite_group.clone() };
+        self.on_connection(None, move |conn| f(conn, &writer)).await
+    }
+
+    /// Takes a connection slot, then (for a write on SQLite) the writer lock — in that
+    /// order, as `Writer::transaction` does, so a lock holder always has its slot —
+    /// and runs `f` on the blocking pool.
+    async fn on_connection<T, E, F>(&self, lock: Option<Arc<tokio::sync::Mutex<()>>>, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let permit = tokio::time::timeout(self.pool.connection_timeout(), self.slots.clone().acquire_owned())
+            .await
+            .map_err(|_| unavailable::<E>("timed out waiting for a database connection"))?
+            .map_err(|_| unavailable::<E>("connection slots closed"))?;
+        // Writers queue here, as futures, holding a slot but no thread.
+        let guard = match lock {
+            Some(lock) => Some(
+                tokio::time::timeout(self.pool.connection_timeout(), lock.lock_owned())
+                    .await
+                    .map_err(|_| unavailable::<E>("timed out waiting for the write lock"))?,
+            ),
+            None => None,
+        };
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let (_permit, _guard) = (permit, guard);
+            let _entered = span.enter();
+            let mut conn = pool.get().map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
+            f(&mut conn)
         })
         .await
+        .map_err(|e| E::from(DbError::Unavailable(format!("blocking task failed: {e}"))))?
     }
 
     /// True when the database answers a trivial query within `timeout`.
     pub async fn ping(&self, timeout: Duration) -> bool {
         let check = self.run(|conn| diesel::sql_query("SELECT 1").execute(conn).map_err(DbError::from));
         matches!(tokio::time::timeout(timeout, check).await, Ok(Ok(_)))
+    }
+}
+
+/// One write transaction: `BEGIN IMMEDIATE` on SQLite, a plain one on PostgreSQL.
+fn transaction<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        AnyConnection::Sqlite(_) => immediate_transaction(conn, f),
+        AnyConnection::Postgresql(_) => conn.transaction(f),
     }
 }
 
@@ -137,4 +297,99 @@ pub fn truncate_micros(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
     use chrono::{SubsecRound, Timelike};
     let micros = t.nanosecond() / 1_000;
     t.trunc_subsecs(0) + chrono::Duration::microseconds(i64::from(micros))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn sqlite_db(dir: &std::path::Path, pool_size: u32) -> Db {
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.join("group.db").display())).unwrap();
+        let db = Db::new(build_pool(&url, pool_size, Duration::from_secs(10)), Backend::Sqlite);
+        db.run(|c| {
+            diesel::sql_query("CREATE TABLE t (n INTEGER PRIMARY KEY, via TEXT NOT NULL)")
+                .execute(c)
+                .map_err(DbError::from)
+        })
+        .await
+        .unwrap();
+        db
+    }
+
+    fn numbers(db: &Db) -> impl std::future::Future<Output = Vec<i32>> + '_ {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            n: i32,
+        }
+        async move {
+            db.run(|c| diesel::sql_query("SELECT n FROM t ORDER BY n").load::<Row>(c).map_err(DbError::from))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|r| r.n)
+                .collect()
+        }
+    }
+
+    /// Many sessions write at once, with plain `Db::write` calls among them, on a
+    /// pool smaller than the crowd: every write that succeeded is stored, every
+    /// write that failed (after writing) left nothing, and nothing deadlocks.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn grouped_writes_commit_or_roll_back_each_on_its_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite_db(dir.path(), 3).await;
+        let calls = (0..300).map(|n: i32| {
+            let db = db.clone();
+            async move {
+                let insert = move |c: &mut AnyConnection, via: &str| -> Result<i32, DbError> {
+                    diesel::sql_query(format!("INSERT INTO t (n, via) VALUES ({n}, '{via}')")).execute(c)?;
+                    // Every seventh write fails after its insert.
+                    if n % 7 == 0 { Err(DbError::Unavailable("refused".into())) } else { Ok(n) }
+                };
+                if n % 10 == 0 {
+                    db.write(move |c| insert(c, "write")).await
+                } else {
+                    db.session(move |c, writer| writer.transaction(c, move |c| insert(c, "session"))).await
+                }
+            }
+        });
+        let results = tokio::time::timeout(Duration::from_secs(60), futures_util::future::join_all(calls))
+            .await
+            .expect("no deadlock");
+        let ok: Vec<i32> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+        let expected: Vec<i32> = (0..300).filter(|n| n % 7 != 0).collect();
+        assert_eq!(ok.len(), expected.len(), "exactly the failing writes failed");
+        assert_eq!(numbers(&db).await, expected, "stored: the writes that succeeded, and only those");
+    }
+
+    /// A write that breaks a constraint inside a group fails alone; the same
+    /// write again (a retry) finds the first one's row.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_conflicting_write_in_a_group_fails_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sqlite_db(dir.path(), 8).await;
+        let calls = (0..100).map(|i: i32| {
+            let db = db.clone();
+            // Pairs of writes insert the same key.
+            let n = i / 2;
+            async move {
+                db.session(move |c, writer| {
+                    writer.transaction(c, move |c| {
+                        diesel::sql_query(format!("INSERT INTO t (n, via) VALUES ({n}, 'session')"))
+                            .execute(c)
+                            .map_err(DbError::from)
+                    })
+                })
+                .await
+            }
+        });
+        let results = futures_util::future::join_all(calls).await;
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 50, "one of each pair");
+        assert!(
+            results.iter().filter_map(|r| r.as_ref().err()).all(|e| e.to_string().contains("UNIQUE")),
+            "the others failed on the constraint"
+        );
+        assert_eq!(numbers(&db).await, (0..50).collect::<Vec<_>>());
+    }
 }

@@ -10,6 +10,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use super::error::AppError;
+use crate::db::AnyConnection;
 use crate::startup::AppState;
 use crate::users::model::{Role, Scope, UserId};
 use crate::users::store as users_store;
@@ -34,36 +35,75 @@ const INVALID: &str = "The access token is missing, invalid or expired.";
 /// What an account that must enrol a second factor may still reach.
 const ENROLMENT_ROUTES: [&str; 3] = ["/api/v1/me", "/api/v1/me/totp", "/api/v1/me/totp/confirm"];
 
+/// A verified access token, before the account behind it is re-read. Only for hot
+/// paths that re-read the account themselves, inside the one trip to the database
+/// they make anyway (`confirm_with`); everything else takes [`AuthUser`].
+#[derive(Debug, Clone)]
+pub struct Claims {
+    pub id: UserId,
+    pub role: Role,
+    route: Option<String>,
+}
+
+impl Claims {
+    /// The account behind the token, as it is now: a deactivated account or a
+    /// changed role is refused at once, and an account that must enrol a second
+    /// factor reaches only the enrolment routes.
+    pub fn confirm_with(&self, c: &mut AnyConnection, totp_required: bool) -> Result<AuthUser, AppError> {
+        let row = users_store::find_by_id(c, self.id)?;
+        let user = row.ok_or(AppError::Unauthorized(INVALID))?.into_user()?;
+        if !user.active || user.role != self.role {
+            return Err(AppError::Unauthorized(INVALID));
+        }
+        if totp_required
+            && self.role.needs_second_factor()
+            && !user.two_factor
+            && !ENROLMENT_ROUTES.contains(&self.route.as_deref().unwrap_or(""))
+        {
+            return Err(AppError::SecondFactorEnrolmentRequired);
+        }
+        Ok(AuthUser { id: self.id, role: self.role, scope: user.scope })
+    }
+
+    /// `confirm_with` in its own trip to the database.
+    pub async fn confirm(&self, state: &AppState) -> Result<AuthUser, AppError> {
+        let (claims, totp_required) = (self.clone(), state.settings.totp_required());
+        state.db.run(move |c| claims.confirm_with(c, totp_required)).await
+    }
+}
+
+impl FromRequest for Claims {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(claims(req))
+    }
+}
+
+fn claims(req: &HttpRequest) -> Result<Claims, AppError> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::internal("AppState missing"))?;
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .ok_or(AppError::Unauthorized(INVALID))?;
+    let (id, role) = state.tokens.verify(token).map_err(|_| AppError::Unauthorized(INVALID))?;
+    Ok(Claims { id, role, route: req.match_pattern() })
+}
+
 impl FromRequest for AuthUser {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let route = req.match_pattern();
-        let bearer = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(|t| t.trim().to_string());
+        let claims = claims(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal("AppState missing"))?;
-            let token = bearer.ok_or(AppError::Unauthorized(INVALID))?;
-            let (id, role) = state.tokens.verify(&token).map_err(|_| AppError::Unauthorized(INVALID))?;
-            let row = state.db.run(move |c| users_store::find_by_id(c, id).map_err(AppError::from)).await?;
-            let user = row.ok_or(AppError::Unauthorized(INVALID))?.into_user()?;
-            if !user.active || user.role != role {
-                return Err(AppError::Unauthorized(INVALID));
-            }
-            if state.settings.totp_required()
-                && role.needs_second_factor()
-                && !user.two_factor
-                && !ENROLMENT_ROUTES.contains(&route.as_deref().unwrap_or(""))
-            {
-                return Err(AppError::SecondFactorEnrolmentRequired);
-            }
-            Ok(AuthUser { id, role, scope: user.scope })
+            claims?.confirm(&state).await
         })
     }
 }

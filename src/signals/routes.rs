@@ -9,12 +9,13 @@ use utoipa::ToSchema;
 use super::model::{Contact, SafeWindow, SignalStatus, Urgency};
 use super::relay_view::{self, RelaySignalView};
 use super::service::{self, Receipt, Submission};
-use crate::http::auth::AuthUser;
+use crate::http::auth::{AuthUser, Claims};
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::routing::model::Language;
 use crate::startup::AppState;
+use crate::users::model::Role;
 
 /// Body of `POST /api/v1/signals`. Only what the callback needs: no name, no
 /// address, no story.
@@ -71,6 +72,24 @@ fn idempotency_key(req: &HttpRequest) -> Result<String, AppError> {
     Ok(v.to_string())
 }
 
+/// What intake checks before it touches the database: role, key, body.
+fn check_request(
+    req: &HttpRequest,
+    state: &AppState,
+    claims: &Claims,
+    body: StrictJson<SubmitSignalRequest>,
+) -> Result<(String, String, Submission), AppError> {
+    if claims.role != Role::RelayStaff {
+        return Err(AppError::Forbidden);
+    }
+    let key = idempotency_key(req)?;
+    let request = body.into_inner()?;
+    let canonical =
+        zeroize::Zeroizing::new(serde_json::to_vec(&request).map_err(|e| AppError::internal(e.to_string()))?);
+    let mac = service::fingerprint(state, &canonical)?;
+    Ok((key, mac, Submission::try_from(request)?))
+}
+
 /// File a Mask-19 signal (relay staff). Retries with the same `Idempotency-Key`
 /// and body return the first response; the response never echoes the contact.
 #[utoipa::path(
@@ -94,17 +113,22 @@ fn idempotency_key(req: &HttpRequest) -> Result<String, AppError> {
 pub async fn submit_signal(
     req: HttpRequest,
     state: web::Data<AppState>,
-    auth: AuthUser,
+    claims: Claims,
     body: StrictJson<SubmitSignalRequest>,
 ) -> Result<HttpResponse, AppError> {
-    auth.require(&[crate::users::model::Role::RelayStaff])?;
-    let key = idempotency_key(&req)?;
-    let request = body.into_inner()?;
-    let canonical =
-        zeroize::Zeroizing::new(serde_json::to_vec(&request).map_err(|e| AppError::internal(e.to_string()))?);
-    let mac = service::fingerprint(&state, &canonical)?;
-    let submission = Submission::try_from(request)?;
-    let (status, json) = service::submit(&state, &auth, key, mac, submission).await?;
+    // The account behind the token is re-read inside `service::submit`, in the same
+    // trip to the database as the rest of intake. A request refused before that
+    // still has the account checked first, so a revoked account gets 401 whatever
+    // else is wrong with its request, as on every other endpoint.
+    let checked = check_request(&req, &state, &claims, body);
+    let (key, mac, submission) = match checked {
+        Ok(checked) => checked,
+        Err(refused) => {
+            claims.confirm(&state).await?;
+            return Err(refused);
+        }
+    };
+    let (status, json) = service::submit(&state, &claims, key, mac, submission).await?;
     let reference =
         serde_json::from_str::<serde_json::Value>(&json).ok().and_then(|v| v["reference"].as_str().map(String::from));
     let mut resp = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED))

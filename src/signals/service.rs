@@ -3,6 +3,7 @@
 
 use std::str::FromStr;
 
+use actix_web::web;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
@@ -10,8 +11,8 @@ use utoipa::ToSchema;
 
 use super::model::{Contact, Reference, SignalStatus, Urgency};
 use super::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact};
-use crate::db::{self, AnyConnection};
-use crate::http::auth::AuthUser;
+use crate::db::{self, AnyConnection, Writer};
+use crate::http::auth::{AuthUser, Claims};
 use crate::http::error::{AppError, FieldError};
 use crate::ids::RelayPointId;
 use crate::resources::routes::{Resource, referrals};
@@ -136,40 +137,51 @@ pub fn enqueue_deliveries(
 
 /// Files a signal; returns the status code and JSON body to send (the first
 /// response again for a retry with the same key).
+///
+/// Everything happens in one trip to the database (`Db::session`): the account
+/// behind the token is re-read, the key looked up, the relay's hourly count taken,
+/// the signal routed, the contact sealed and the write transaction committed. Each
+/// trip is a thread hand-off and back, which cost intake more CPU than its queries.
 pub async fn submit(
-    state: &AppState,
-    auth: &AuthUser,
+    state: &web::Data<AppState>,
+    claims: &Claims,
     key: String,
     mac: String,
+    sub: Submission,
+) -> Result<(u16, String), AppError> {
+    let (st, claims) = (state.clone(), claims.clone());
+    state
+        .db
+        .session(move |c, writer| {
+            let auth = claims.confirm_with(c, st.settings.totp_required())?;
+            file(c, writer, &st, &auth, &key, &mac, sub)
+        })
+        .await
+}
+
+fn file(
+    c: &mut AnyConnection,
+    writer: &Writer,
+    state: &AppState,
+    auth: &AuthUser,
+    key: &str,
+    mac: &str,
     sub: Submission,
 ) -> Result<(u16, String), AppError> {
     auth.require(&[Role::RelayStaff])?;
     let relay = auth.scope.relay_point_id.ok_or(AppError::Forbidden)?;
     let user = auth.id.to_string();
     let now = db::now();
-
-    let Submission { contact, language, urgency } = sub;
-    // The reads before the write share one trip to the blocking pool: each trip is a
-    // thread hand-off and a pool check-out, which dominated intake's CPU time.
-    let (u, k) = (user.clone(), key.clone());
     let limit = i64::from(state.settings.signal_rate_limit_per_hour.max(1));
-    let checked = state
-        .db
-        .run(move |c| {
-            if let Some(rec) = store::find_idempotency(c, &u, &k, now)? {
-                return Ok::<_, AppError>(Checked::Replay(rec));
-            }
-            if let Some(retry_after_secs) = over_rate_limit(c, relay, now, limit)? {
-                return Ok(Checked::TooMany(retry_after_secs));
-            }
-            prepare(c, relay, language, urgency).map(|p| Checked::Ready(Box::new(p)))
-        })
-        .await?;
-    let (receipt, signal, channels) = match checked {
-        Checked::Replay(rec) => return replay(rec, &mac),
-        Checked::TooMany(retry_after_secs) => return Err(AppError::TooManyRequests { retry_after_secs }),
-        Checked::Ready(prepared) => *prepared,
-    };
+
+    if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
+        return replay(rec, mac);
+    }
+    if let Some(retry_after_secs) = over_rate_limit(c, relay, now, limit)? {
+        return Err(AppError::TooManyRequests { retry_after_secs });
+    }
+    let Submission { contact, language, urgency } = sub;
+    let (receipt, signal, channels) = prepare(c, relay, language, urgency)?;
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
 
@@ -187,8 +199,8 @@ pub async fn submit(
         let response = serde_json::to_string(&receipt).map_err(|e| AppError::internal(format!("receipt: {e}")))?;
         let record = IdempotencyRecord {
             user_id: user.clone(),
-            idem_key: key.clone(),
-            request_mac: mac.clone(),
+            idem_key: key.to_string(),
+            request_mac: mac.to_string(),
             status_code: 201,
             response_body: response,
             created_at: now,
@@ -202,18 +214,14 @@ pub async fn submit(
             created_at: now,
         };
         let channels = channels.clone();
-        let written = state.db.write(move |c| write_signal(c, &signal, &channels, &contact_row, &record)).await;
-        match written {
+        match writer.transaction(c, move |c| write_signal(c, &signal, &channels, &contact_row, &record)) {
             Ok(Written::Created(response)) => {
                 tracing::info!(urgency = urgency.as_str(), "signal received");
                 return Ok((201, response));
             }
             Ok(Written::Raced) | Err(AppError::Conflict(_)) => {
-                let (u, k) = (user.clone(), key.clone());
-                if let Some(rec) =
-                    state.db.run(move |c| Ok::<_, AppError>(store::find_idempotency(c, &u, &k, now)?)).await?
-                {
-                    return replay(rec, &mac);
+                if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
+                    return replay(rec, mac);
                 }
                 // A reference collision: try again with a new one.
             }
@@ -240,15 +248,6 @@ fn write_signal(
     enqueue_deliveries(c, signal, channels, signal.created_at)?;
     store::insert_idempotency(c, record)?;
     Ok(Written::Created(record.response_body.clone()))
-}
-
-/// What the reads before the write decided.
-enum Checked {
-    /// An earlier answer to the same key.
-    Replay(IdempotencyRecord),
-    /// The relay is over its hourly limit: seconds until a slot frees up.
-    TooMany(u64),
-    Ready(Box<Prepared>),
 }
 
 /// `Some(wait in seconds)` when the relay has filed `limit` signals in the last hour.
