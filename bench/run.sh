@@ -106,6 +106,7 @@ bench_backend() {
   for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
   sleep 2
   R[$be.rss_idle]=$(( $(rss_kb $SERVER_PID VmRSS) / 1024 ))
+  R[$be.anon_idle]=$(( $(rss_kb $SERVER_PID RssAnon) / 1024 ))
 
   log "$be: $RELAYS relay points with a signed-in staff member each"
   "$BENCH" relays --db "$url" --base "$base" --password "$pharmacist_pw" --n "$RELAYS" --out "$WORK/tokens"
@@ -221,6 +222,7 @@ $(row "queue listing p50 with $SEED signals stored, ms" queue_p50 "")
 $(row "queue listing p99 with $SEED signals stored, ms" queue_p99 "≤ 10" le 10)
 $(row "closed-cases listing (\`?state=closed\`) p99, ms" closed_p99 "")
 $(row "VmRSS idle (just started), MB" rss_idle "≤ 30" le 30)
+$(row "of which anonymous (RssAnon: heap, stacks; the rest is mapped code), MB" anon_idle "")
 $(row "VmRSS after 500 sign-ins, MB" rss_after_logins "")
 $(row "VmRSS peak under intake load, MB" rss_loaded "≤ 100" le 100)
 $(row "VmHWM after intake + login flood, MB" rss_hwm "")

@@ -110,8 +110,10 @@ pub struct Settings {
     pub access_token_ttl_secs: u64,
     /// `SAFERELAY_REFRESH_TOKEN_TTL_DAYS`: refresh-token lifetime. Default `30`.
     pub refresh_token_ttl_days: u64,
-    /// `SAFERELAY_HASH_CONCURRENCY`: password hashes computed at once (each takes
-    /// 19 MiB and ~20 ms of a core). Default `2`.
+    /// `SAFERELAY_HASH_CONCURRENCY`: password hashes computed at once, each on its
+    /// own thread with a 19 MiB work area (~25 ms of a core per hash). Default `1`:
+    /// about 35 sign-ins a second, far more than staff need, and a guessing wave
+    /// costs one core at most (at idle priority) and 19 MiB.
     pub hash_concurrency: usize,
     /// `SAFERELAY_BOOTSTRAP_ADMIN_EMAIL`: account created on first start against an
     /// empty database. Default `admin@saferelay.local`.
@@ -196,7 +198,7 @@ impl Default for Settings {
             jwt_audience: "saferelay-api".into(),
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
-            hash_concurrency: 2,
+            hash_concurrency: 1,
             bootstrap_admin_email: "admin@saferelay.local".into(),
             log_format: LogFormat::Json,
             log_level: "info".into(),

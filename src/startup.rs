@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpResponse, HttpServer, web};
 use anyhow::Context;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -184,8 +184,13 @@ impl Application {
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
-    let api = crate::openapi::spec();
-    let route_table = web::Data::new(RouteTable::from_openapi(&api));
+    // The document is built once, serialised once and shared by every worker (as
+    // the JSON bytes, not as the document: fewer copies resident).
+    let (route_table, api_json) = {
+        let api = crate::openapi::spec();
+        let json = api.to_json().map_err(|e| anyhow::anyhow!("serialising the OpenAPI document: {e}"))?;
+        (web::Data::new(RouteTable::from_openapi(&api)), web::Bytes::from(json))
+    };
     let body_limit = BodyLimit(state.settings.max_body_bytes);
     let csv_limit = CsvLimit(state.settings.max_csv_bytes);
     let workers = if state.db.backend() == Backend::Sqlite { 2 } else { 4 };
@@ -193,9 +198,10 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
         state.settings.cors_origins.split(',').map(str::trim).filter(|o| !o.is_empty()).map(String::from).collect();
     let slow_client = Duration::from_secs(10);
     let server = HttpServer::new(move || {
+        // Each worker builds its own app; the document it collects on the way is
+        // dropped (the shared one above is served), so it starts from an empty base.
         let (app, _) = App::new()
             .into_utoipa_app()
-            .openapi(crate::openapi::base())
             .app_data(state.clone())
             .app_data(route_table.clone())
             .app_data(body_limit)
@@ -211,7 +217,15 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             }))
             .configure(crate::openapi::routes)
             .split_for_parts();
-        app.service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", api.clone()))
+        let api_json = api_json.clone();
+        app.service(SwaggerUi::new("/docs/{_:.*}").config(utoipa_swagger_ui::Config::new(["/openapi.json"])))
+            .route(
+                "/openapi.json",
+                web::get().to(move || {
+                    let body = api_json.clone();
+                    async move { HttpResponse::Ok().content_type("application/json").body(body) }
+                }),
+            )
             .default_service(web::to(not_matched))
             .wrap(from_fn(crate::http::middleware::observe))
             .wrap(cors(&cors_origins))
