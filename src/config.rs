@@ -111,8 +111,8 @@ pub struct Settings {
     /// `SAFERELAY_REFRESH_TOKEN_TTL_DAYS`: refresh-token lifetime. Default `30`.
     pub refresh_token_ttl_days: u64,
     /// `SAFERELAY_HASH_CONCURRENCY`: password hashes computed at once, each on its
-    /// own thread with a 19 MiB work area (~25 ms of a core per hash). Default `1`:
-    /// about 35 sign-ins a second, far more than staff need, and a guessing wave
+    /// own thread with a 19 MiB work area (~20 ms of a core per hash). Default `1`:
+    /// about 50 sign-ins a second, far more than staff need, and a guessing wave
     /// costs one core at most (at idle priority) and 19 MiB.
     pub hash_concurrency: usize,
     /// `SAFERELAY_BOOTSTRAP_ADMIN_EMAIL`: account created on first start against an
