@@ -102,16 +102,19 @@ impl Writer {
             })
         });
         lock_queue(&group.queue).push(job);
+        // The write's result, once some holder of the lock has run it (results are
+        // sent before the lock is released); an error if its group could not start.
+        let outcome = || match rx.try_recv() {
+            Ok(result) => Some(result),
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                Some(Err(E::from(DbError::Unavailable("the write group failed to start".into()))))
+            }
+            Err(std::sync::mpsc::TryRecvError::Empty) => None,
+        };
         loop {
             let guard = group.lock.blocking_lock();
-            match rx.try_recv() {
-                // An earlier holder ran this write (results are sent before the
-                // lock is released).
-                Ok(result) => return result,
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    return Err(E::from(DbError::Unavailable("the write group failed to start".into())));
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            if let Some(result) = outcome() {
+                return result;
             }
             let batch: Vec<Job> = {
                 let mut queue = lock_queue(&group.queue);
@@ -122,12 +125,8 @@ impl Writer {
             drop(guard);
             // This write was in the group unless more than MAX_GROUP were queued
             // before it: then it is in a later one.
-            match rx.try_recv() {
-                Ok(result) => return result,
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    return Err(E::from(DbError::Unavailable("the write group failed to start".into())));
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => {}
+            if let Some(result) = outcome() {
+                return result;
             }
         }
     }
@@ -337,8 +336,19 @@ mod tests {
     /// write that failed (after writing) left nothing, and nothing deadlocks.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn grouped_writes_commit_or_roll_back_each_on_its_own() {
+        crowd_of_writes(3).await;
+    }
+
+    /// The same with more sessions queued than one group takes (`MAX_GROUP`): the
+    /// writes left over are committed by a later group.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_beyond_one_group_are_committed_by_the_next() {
+        crowd_of_writes(MAX_GROUP as u32 + 40).await;
+    }
+
+    async fn crowd_of_writes(pool_size: u32) {
         let dir = tempfile::tempdir().unwrap();
-        let db = sqlite_db(dir.path(), 3).await;
+        let db = sqlite_db(dir.path(), pool_size).await;
         let calls = (0..300).map(|n: i32| {
             let db = db.clone();
             async move {

@@ -88,8 +88,11 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// A connection given back by a panicking thread, or whose transaction state
+    /// diesel reports as broken (a failed rollback), is closed rather than reused:
+    /// the next request would otherwise run inside a half-finished transaction.
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -104,4 +107,28 @@ pub fn build_pool(url: &DatabaseUrl, max_size: u32, timeout: Duration) -> Pool {
         .connection_timeout(timeout)
         .test_on_check_out(url.backend() == Backend::Postgres)
         .build_unchecked(Manager(url.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A thread that panics in the middle of a transaction does not hand that
+    /// transaction to the next user of the connection.
+    #[test]
+    fn a_connection_dropped_by_a_panicking_thread_is_not_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("p.db").display())).unwrap();
+        let pool = build_pool(&url, 1, Duration::from_secs(5));
+        let p = pool.clone();
+        let crashed = std::thread::spawn(move || {
+            let mut conn = p.get().unwrap();
+            conn.batch_execute("BEGIN").unwrap();
+            panic!("a bug in the middle of a transaction");
+        })
+        .join();
+        assert!(crashed.is_err());
+        let mut conn = pool.get().unwrap();
+        assert!(conn.batch_execute("BEGIN").is_ok(), "a fresh connection, not the one left in a transaction");
+    }
 }
