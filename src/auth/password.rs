@@ -8,6 +8,7 @@
 //! intake and the rest of the server leave unused, so a password-guessing wave slows
 //! sign-ins, not signals.
 
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -29,6 +30,22 @@ const QUEUE_PER_THREAD: usize = 16;
 #[derive(Clone)]
 pub struct PasswordHasher {
     jobs: SyncSender<Job>,
+    /// Jobs queued or running.
+    in_flight: Arc<AtomicUsize>,
+    /// The most jobs in flight: the queue full and every thread busy.
+    capacity: usize,
+    /// When "queue full" was last logged (seconds since the epoch): once a second
+    /// at most, not once per refused guess.
+    last_full_warning: Arc<AtomicU64>,
+}
+
+/// Counts a job in flight for as long as it lives (queued, running, or refused).
+struct InFlight(Arc<AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// Verified against when the e-mail has no account, so that a login for a missing
@@ -121,12 +138,38 @@ impl PasswordHasher {
                 .spawn(move || work(&queue))
                 .map_err(|e| AppError::internal(format!("starting a hashing thread: {e}")))?;
         }
-        Ok(Self { jobs })
+        Ok(Self {
+            jobs,
+            in_flight: Arc::new(AtomicUsize::new(0)),
+            capacity: threads * (QUEUE_PER_THREAD + 1),
+            last_full_warning: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// 503 at once when a new hash could not be queued: a sign-in checks this
+    /// before any other work, so a guessing wave that outruns the hashing threads
+    /// costs the database nothing for the guesses turned away.
+    pub fn refuse_if_full(&self) -> Result<(), AppError> {
+        if self.in_flight.load(Ordering::Relaxed) >= self.capacity {
+            self.warn_full();
+            return Err(AppError::Unavailable);
+        }
+        Ok(())
+    }
+
+    fn warn_full(&self) {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        if self.last_full_warning.swap(now, Ordering::Relaxed) != now {
+            tracing::warn!("password hashing queue full; answering 503");
+        }
     }
 
     async fn blocking<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Result<T, AppError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        let counted = InFlight(self.in_flight.clone());
         let job: Job = Box::new(move || {
+            let _counted = counted;
             // A caller that has gone (client disconnected, request timed out) no
             // longer waits: its hash is not worth computing.
             if !tx.is_closed() {
@@ -136,7 +179,7 @@ impl PasswordHasher {
         match self.jobs.try_send(job) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
-                tracing::warn!("password hashing queue full; answering 503");
+                self.warn_full();
                 return Err(AppError::Unavailable);
             }
             Err(TrySendError::Disconnected(_)) => return Err(AppError::internal("hashing threads stopped")),
@@ -304,6 +347,32 @@ mod tests {
         // A later job runs, so the abandoned one had its turn before it.
         assert!(hasher.blocking(|| true).await.unwrap());
         assert_eq!(ran.load(Ordering::SeqCst), 0, "the abandoned job must not run");
+    }
+
+    #[tokio::test]
+    async fn a_full_hasher_refuses_up_front_and_accepts_again_once_drained() {
+        let hasher = PasswordHasher::new(1).unwrap();
+        assert!(hasher.refuse_if_full().is_ok());
+        let (release, gate) = std::sync::mpsc::channel::<()>();
+        let busy = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.blocking(move || gate.recv().is_ok()).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let queued: Vec<_> = (0..QUEUE_PER_THREAD)
+            .map(|_| {
+                let hasher = hasher.clone();
+                tokio::spawn(async move { hasher.blocking(|| true).await })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(matches!(hasher.refuse_if_full(), Err(AppError::Unavailable)), "thread busy, queue full");
+        release.send(()).unwrap();
+        assert!(busy.await.unwrap().unwrap());
+        for q in queued {
+            assert!(q.await.unwrap().unwrap());
+        }
+        assert!(hasher.refuse_if_full().is_ok(), "drained: accepting again");
     }
 
     #[test]

@@ -69,6 +69,8 @@ impl From<Session> for TokenResponse {
         (status = 415, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json"),
         (status = 429, body = Problem, content_type = "application/problem+json"),
+        (status = 503, body = Problem, content_type = "application/problem+json",
+            description = "The password-hashing queue is full (or the database is unavailable); retry after Retry-After"),
     )
 )]
 #[post("/auth/login")]

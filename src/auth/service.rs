@@ -36,6 +36,8 @@ pub async fn login(
     second: SecondFactor,
     client: &str,
 ) -> Result<Session, AppError> {
+    // Before any database work: a guess that could not be hashed anyway costs nothing.
+    state.hasher.refuse_if_full()?;
     let (account, address) = (throttle::account_key(email_raw), throttle::address_key(client));
     let (a, b) = (account.clone(), address.clone());
     let now = db::now();

@@ -175,3 +175,51 @@ async fn deactivation_revokes_access_and_refresh(app: TestApp) {
     problem(app.login("second.admin@example.be", &password).await, StatusCode::UNAUTHORIZED).await;
     assert_eq!(app.count(&format!("refresh_tokens WHERE user_id = '{id}' AND revoked_at IS NULL")), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guessing_wave_beyond_the_hashing_queue_gets_503_at_once_sqlite() {
+    guessing_wave(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guessing_wave_beyond_the_hashing_queue_gets_503_at_once_postgres() {
+    guessing_wave(crate::helpers::Backend::Postgres).await;
+}
+
+/// More simultaneous guesses than the hashing thread and its queue hold: the rest
+/// are answered 503 with Retry-After at once, and leave nothing in the database
+/// (only verified guesses are counted by the throttle). Throttling is off here so
+/// that every guess would otherwise be hashed.
+async fn guessing_wave(backend: crate::helpers::Backend) {
+    let Some(app) = crate::helpers::try_spawn_app_with(backend, |s| {
+        s.hash_concurrency = 1;
+        s.login_delay_after = 1_000_000;
+        s.login_lock_after = 1_000_000;
+        s.login_address_delay_after = 1_000_000;
+    })
+    .await
+    else {
+        return;
+    };
+    let before = app.count("login_throttle");
+    let guesses = (0..80).map(|i| {
+        let app = &app;
+        async move { app.login(&format!("guess-{i}@example.org"), "a wrong guess").await }
+    });
+    let (mut verified, mut turned_away) = (0, 0);
+    for answer in futures_util::future::join_all(guesses).await {
+        match answer.status() {
+            StatusCode::UNAUTHORIZED => verified += 1,
+            StatusCode::SERVICE_UNAVAILABLE => {
+                assert!(answer.headers().contains_key("retry-after"));
+                problem(answer, StatusCode::SERVICE_UNAVAILABLE).await;
+                turned_away += 1;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(verified >= 17, "the thread and its queue were used: {verified}");
+    assert!(turned_away > 0, "the rest were turned away");
+    // One row per verified e-mail, one for the address; none for the others.
+    assert_eq!(app.count("login_throttle") - before, verified + 1);
+}
