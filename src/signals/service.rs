@@ -2,8 +2,8 @@
 //! one transaction — and what relays may see of a signal afterwards.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
-use actix_web::web;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use super::model::{Contact, Reference, SignalStatus, Urgency};
 use super::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact};
+use crate::crypto::MasterKeyRing;
 use crate::db::{self, AnyConnection, Writer};
 use crate::http::auth::{AuthUser, Claims};
 use crate::http::error::{AppError, FieldError};
@@ -143,26 +144,38 @@ pub fn enqueue_deliveries(
 /// the signal routed, the contact sealed and the write transaction committed. Each
 /// trip is a thread hand-off and back, which cost intake more CPU than its queries.
 pub async fn submit(
-    state: &web::Data<AppState>,
+    state: &AppState,
     claims: &Claims,
     key: String,
     mac: String,
     sub: Submission,
 ) -> Result<(u16, String), AppError> {
-    let (st, claims) = (state.clone(), claims.clone());
+    let claims = claims.clone();
+    let totp_required = state.settings.totp_required();
+    let limits = Limits {
+        keys: state.master_keys.clone(),
+        per_hour: i64::from(state.settings.signal_rate_limit_per_hour.max(1)),
+    };
     state
         .db
         .session(move |c, writer| {
-            let auth = claims.confirm_with(c, st.settings.totp_required())?;
-            file(c, writer, &st, &auth, &key, &mac, sub)
+            let auth = claims.confirm_with(c, totp_required)?;
+            file(c, writer, &limits, &auth, &key, &mac, sub)
         })
         .await
+}
+
+/// What filing needs from the application state, owned so that it can move to the
+/// database thread.
+struct Limits {
+    keys: Arc<MasterKeyRing>,
+    per_hour: i64,
 }
 
 fn file(
     c: &mut AnyConnection,
     writer: &Writer,
-    state: &AppState,
+    limits: &Limits,
     auth: &AuthUser,
     key: &str,
     mac: &str,
@@ -172,7 +185,7 @@ fn file(
     let relay = auth.scope.relay_point_id.ok_or(AppError::Forbidden)?;
     let user = auth.id.to_string();
     let now = db::now();
-    let limit = i64::from(state.settings.signal_rate_limit_per_hour.max(1));
+    let limit = limits.per_hour;
 
     if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
         return replay(rec, mac);
@@ -190,8 +203,8 @@ fn file(
         signal.id = uuid::Uuid::new_v4().to_string();
         signal.reference = Reference::generate().as_str().to_string();
         signal.submitted_by = user.clone();
-        let sealed = state
-            .master_keys
+        let sealed = limits
+            .keys
             .seal(&plaintext, signal.id.as_bytes())
             .map_err(|e| AppError::internal(format!("sealing: {e}")))?;
         let mut receipt = receipt.clone();
