@@ -219,7 +219,7 @@ fn work(queue: &Mutex<Receiver<Job>>) {
 
 /// Puts the calling thread in the idle scheduling class, so that it runs only when
 /// no other thread of the machine wants the CPU. Needs no privilege; where the
-/// platform has no such class the thread keeps its priority (and says so once).
+/// platform has no such class the thread keeps its priority (and says so).
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     let lowered = thread_priority::unix::set_thread_priority_and_policy(
