@@ -7,7 +7,7 @@ use crate::http::error::{AppError, FieldError};
 use crate::ids::{HelplineId, ProgrammeId, RelayPointId, UserId};
 use crate::relays::model::{RawRelayPoint, RelayKind, RelayPointFields, Text};
 use crate::relays::service::{NewProgramme, create_programme, create_relay, today};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::training::model::{ModuleKind, ValidityMonths};
 use crate::training::service::{NewCompletion, NewModule, create_module, record_one};
 use crate::users::model::{Email, Role, Scope, StaffLanguage};

@@ -19,6 +19,7 @@ pub mod retention;
 pub mod routing;
 pub mod signals;
 pub mod startup;
+pub mod state;
 pub mod stats;
 pub mod telemetry;
 pub mod training;

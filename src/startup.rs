@@ -28,17 +28,7 @@ use crate::ops::metrics::Metrics;
 use crate::users::model::{Email, Role, Scope, StaffLanguage};
 use crate::users::service::{NewAccount, insert_account};
 use crate::users::store as users_store;
-
-/// What handlers share. Passed as `web::Data`, never held in a global.
-pub struct AppState {
-    pub settings: Settings,
-    pub db: Db,
-    pub tokens: TokenKeys,
-    pub hasher: PasswordHasher,
-    pub master_keys: std::sync::Arc<MasterKeyRing>,
-    pub metrics: Metrics,
-    pub mailer: Mailer,
-}
+use crate::state::AppState;
 
 /// A built, not yet running, application.
 pub struct Application {

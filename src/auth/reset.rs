@@ -12,7 +12,7 @@ use super::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db::schema::{password_resets, users};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::{Email, UserId};
 use crate::users::store as users_store;
 

@@ -9,7 +9,7 @@ use super::service::{self, Session};
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::routes::UserView;
 use crate::users::service as users_service;
 

@@ -7,7 +7,7 @@ use super::throttle;
 use super::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::{Email, User, UserId};
 use crate::users::store as users_store;
 

@@ -10,7 +10,7 @@ use crate::db;
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::{Role, UserId};
 use crate::users::store as users_store;
 

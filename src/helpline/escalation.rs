@@ -15,7 +15,7 @@ use crate::mail::helpline_templates;
 use crate::outbox::email::{case_link, to_supervisors};
 use crate::routing::hours::open_minutes;
 use crate::routing::service::Helpline;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Opening-time minutes after which an unclaimed signal escalates.
 pub fn threshold_minutes(urgency: &str) -> i64 {

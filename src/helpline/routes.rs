@@ -14,7 +14,7 @@ use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::ids::HelplineId;
 use crate::routing::hours::Day;
 use crate::signals::model::Contact;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::Role;
 
 /// Roles that work cases; checked before a body is parsed.

@@ -16,7 +16,7 @@ use crate::ids::{HelplineId, UserId};
 use crate::signals::model::{Contact, Reference, SignalStatus};
 use crate::signals::service::{enqueue_deliveries, read_contact};
 use crate::signals::store::Signal;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::Role;
 
 /// A signal as its helpline works it. No contact: that takes an audited reveal.

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 
 use super::error::AppError;
 use crate::db::AnyConnection;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::{Role, Scope, UserId};
 use crate::users::store as users_store;
 

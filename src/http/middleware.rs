@@ -13,7 +13,7 @@ use actix_web::{Error, web};
 use tracing::Instrument;
 
 use super::error::{AppError, PROBLEM_JSON, problem_response};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

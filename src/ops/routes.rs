@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::db;
 use crate::http::error::{AppError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Health answer.
 #[derive(Serialize, ToSchema)]

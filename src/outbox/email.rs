@@ -7,7 +7,7 @@ use super::worker::Context;
 use crate::http::error::AppError;
 use crate::mail::helpline_templates::{self, Notification, helpline_language};
 use crate::mail::{MailError, Rendered};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::{Email, StaffLanguage};
 
 /// Link to a case in the API (helplines' tools open it with their token).

@@ -18,7 +18,7 @@ use crate::routing::store::{HelplineRow, find_helpline};
 use crate::signals::model::Contact;
 use crate::signals::service::read_contact;
 use crate::signals::store::Signal;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Rows taken per round.
 const BATCH: i64 = 20;

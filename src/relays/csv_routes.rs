@@ -10,7 +10,7 @@ use super::service::{managed_programme, today};
 use crate::http::auth::AuthUser;
 use crate::http::csv::CsvBody;
 use crate::http::error::{AppError, Problem};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `?dry_run=` of CSV imports.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -12,7 +12,7 @@ use super::model::{ProgrammeId, RelayPointFields, RelayPointId};
 use super::store::{self, RelayPointChanges, RelayPointRow, RelayQuery};
 use crate::db::{self, AnyConnection};
 use crate::http::error::{AppError, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::training::status::programme_statuses;
 
 /// Most data rows one file may hold.

@@ -12,7 +12,7 @@ use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::Role;
 
 /// A programme as the API shows it.

@@ -13,7 +13,7 @@ use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::training::model::TrainingStatus;
 use crate::users::model::Role;
 

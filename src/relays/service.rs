@@ -8,7 +8,7 @@ use super::store::{self, Programme, RelayPointChanges, RelayPointRow, RelayQuery
 use crate::db;
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::training::model::TrainingStatus;
 use crate::training::status::programme_statuses;
 use crate::users::model::Role;

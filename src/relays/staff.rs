@@ -13,7 +13,7 @@ use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db;
 use crate::http::error::AppError;
 use crate::mail::templates::{self, Invitation};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::{Email, Role, StaffLanguage, User, UserId};
 use crate::users::store::{self as users_store, NewUser};
 

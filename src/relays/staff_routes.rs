@@ -14,7 +14,7 @@ use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, encode_cursor};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::{Email, StaffLanguage, UserId};
 use crate::users::routes::UserView;
 

@@ -13,7 +13,7 @@ use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::routing::model::{Language, Region};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::text_enum;
 use crate::users::model::Role;
 

@@ -15,7 +15,7 @@ use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::ids::HelplineId;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::Role;
 
 /// A helpline or local service.

@@ -8,7 +8,7 @@ use super::model::{Reference, SignalStatus, Urgency};
 use super::store::{self, SignalWithHelpline};
 use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::Role;
 
 /// A signal as its relay point follows it.

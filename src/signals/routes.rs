@@ -14,7 +14,7 @@ use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::routing::model::Language;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::Role;
 
 /// Body of `POST /api/v1/signals`. Only what the callback needs: no name, no

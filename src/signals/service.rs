@@ -19,7 +19,7 @@ use crate::ids::RelayPointId;
 use crate::resources::routes::{Resource, referrals};
 use crate::routing::model::{Language, Origin, Region, route};
 use crate::routing::service::load_network;
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::Role;
 
 /// How long an `Idempotency-Key` is remembered.

@@ -13,7 +13,7 @@ use super::service::{self, Coverage, SignalStats, SignalsRequest};
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::ids::ProgrammeId;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Response format (`?format=`); `Accept: text/csv` also selects CSV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]

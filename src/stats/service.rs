@@ -15,7 +15,7 @@ use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
 use crate::ids::{ProgrammeId, RelayPointId};
 use crate::retention::rollup::{durations, reported_outcome};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::training::status::programme_statuses;
 use crate::users::model::Role;
 

@@ -16,7 +16,7 @@ use crate::relays::csv_format::{Header, RowError};
 use crate::relays::import::{ImportReport, rows_invalid};
 use crate::relays::model::Text;
 use crate::relays::staff_store;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const REQUIRED: [&str; 3] = ["email", "module", "completed_on"];
 const OPTIONAL: [&str; 1] = ["certificate_ref"];

@@ -21,7 +21,7 @@ use crate::relays::import::ImportReport;
 use crate::relays::model::Text;
 use crate::relays::routes::AsOfQuery;
 use crate::relays::service::{managed_programme, today};
-use crate::startup::AppState;
+use crate::state::AppState;
 use crate::users::model::{Role, UserId};
 
 /// A training module.

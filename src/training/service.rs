@@ -15,7 +15,7 @@ use crate::ids::{ProgrammeId, RelayPointId, UserId};
 use crate::relays::model::Text;
 use crate::relays::service::trim_page;
 use crate::relays::staff_store;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A validated new module.
 pub struct NewModule {

@@ -11,7 +11,7 @@ use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// An account as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -7,7 +7,7 @@ use crate::auth::password::generate_password;
 use crate::auth::store as tokens_store;
 use crate::db::{self, AnyConnection};
 use crate::http::error::{AppError, FieldError};
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A validated request to create an account.
 pub struct NewAccount {

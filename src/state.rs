@@ -1,0 +1,24 @@
+//! The application state every handler and background job shares: settings, the
+//! database, keys, the password hasher, metrics and the mailer. It sits below
+//! the capabilities (they all take it), and `startup.rs` above them builds it.
+
+use std::sync::Arc;
+
+use crate::auth::password::PasswordHasher;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::crypto::MasterKeyRing;
+use crate::db::Db;
+use crate::mail::Mailer;
+use crate::ops::metrics::Metrics;
+
+/// What handlers share. Passed as `web::Data`, never held in a global.
+pub struct AppState {
+    pub settings: Settings,
+    pub db: Db,
+    pub tokens: TokenKeys,
+    pub hasher: PasswordHasher,
+    pub master_keys: Arc<MasterKeyRing>,
+    pub metrics: Metrics,
+    pub mailer: Mailer,
+}
