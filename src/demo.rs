@@ -3,14 +3,14 @@
 //! 0800 30 030, managers, relay staff) and the credentials to sign in with.
 
 use crate::auth::password::generate_password;
+use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, Text, UserId, today};
 use crate::http::error::{AppError, FieldError};
-use crate::ids::{HelplineId, ProgrammeId, RelayPointId, UserId};
-use crate::relays::model::{RawRelayPoint, RelayKind, RelayPointFields, Text};
-use crate::relays::service::{NewProgramme, create_programme, create_relay, today};
+use crate::relays::model::{RawRelayPoint, RelayKind, RelayPointFields};
+use crate::relays::service::{NewProgramme, create_programme, create_relay};
 use crate::state::AppState;
 use crate::training::model::{ModuleKind, ValidityMonths};
 use crate::training::service::{NewCompletion, NewModule, create_module, record_one};
-use crate::users::model::{Email, Role, Scope, StaffLanguage};
+use crate::users::model::{Role, Scope};
 use crate::users::service::{NewAccount, insert_account};
 
 /// The seeded helplines (`migrations/*/..._seed_helplines`).
@@ -172,7 +172,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<Credential>, AppError> {
         },
     )
     .await?;
-    let module_id = crate::ids::TrainingModuleId::parse(&module.id).ok_or(AppError::NotFound)?;
+    let module_id = crate::domain::TrainingModuleId::parse(&module.id).ok_or(AppError::NotFound)?;
     record_one(
         state,
         wal_id,

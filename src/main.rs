@@ -1,12 +1,13 @@
 //! The `saferelay` command: serve (default), migrate, create-admin, remind, purge, openapi.
 
+use crate::domain::{Email, StaffLanguage};
 use std::io::Read;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use saferelay::config::Settings;
 use saferelay::startup::{self, Application};
-use saferelay::users::model::{Email, Role, Scope, StaffLanguage};
+use saferelay::users::model::{Role, Scope};
 use saferelay::users::service::{NewAccount, insert_account};
 
 #[derive(Parser)]
@@ -89,7 +90,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 async fn remind(settings: Settings, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()> {
     let db = startup::connect_and_migrate(&settings).await?;
     let mailer = saferelay::mail::Mailer::from_settings(&settings)?;
-    let today = as_of.unwrap_or_else(saferelay::relays::service::today);
+    let today = as_of.unwrap_or_else(saferelay::domain::today);
     let report = saferelay::training::reminders::run(&db, &mailer, today)
         .await
         .map_err(|e| anyhow::anyhow!("reminder job: {e}"))?;

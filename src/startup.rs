@@ -2,6 +2,7 @@
 //! an empty database, and runs the HTTP server on a given listener (port 0 in
 //! tests, so every test gets the real app on its own port).
 
+use crate::domain::{Email, StaffLanguage};
 use std::net::TcpListener;
 use std::path::Path;
 use std::time::Duration;
@@ -25,10 +26,10 @@ use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::json::BodyLimit;
 use crate::mail::Mailer;
 use crate::ops::metrics::Metrics;
-use crate::users::model::{Email, Role, Scope, StaffLanguage};
+use crate::state::AppState;
+use crate::users::model::{Role, Scope};
 use crate::users::service::{NewAccount, insert_account};
 use crate::users::store as users_store;
-use crate::state::AppState;
 
 /// A built, not yet running, application.
 pub struct Application {

@@ -2,11 +2,11 @@
 //! Every contact reveal, claim, transfer and close writes a row here, in the same
 //! transaction as the action.
 
+use crate::domain::UserId;
 use diesel::prelude::*;
 
 use crate::db::schema::audit_log;
 use crate::db::{self, AnyConnection};
-use crate::ids::UserId;
 
 /// Actions recorded in the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! Asking always answers the same, whether or not the address has an account;
 //! using the token sets the password and ends every session of the account.
 
+use crate::domain::{Email, UserId};
 use chrono::Duration;
 use diesel::prelude::*;
 
@@ -13,7 +14,6 @@ use crate::db::schema::{password_resets, users};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::state::AppState;
-use crate::users::model::{Email, UserId};
 use crate::users::store as users_store;
 
 const VALID_HOURS: i64 = 1;

@@ -1,5 +1,6 @@
 //! Sign-in use cases: login, refresh-token rotation with reuse detection, logout.
 
+use crate::domain::{Email, UserId};
 use chrono::Duration;
 
 use super::store::{self as tokens_store, NewRefreshToken};
@@ -8,7 +9,7 @@ use super::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::state::AppState;
-use crate::users::model::{Email, User, UserId};
+use crate::users::model::User;
 use crate::users::store as users_store;
 
 /// What a successful login or refresh hands back.

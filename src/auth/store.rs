@@ -1,11 +1,11 @@
 //! Diesel queries on `refresh_tokens`.
 
+use crate::domain::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::refresh_tokens;
-use crate::users::model::UserId;
 
 /// A `refresh_tokens` row as read.
 #[derive(Queryable, Selectable)]

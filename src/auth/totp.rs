@@ -3,6 +3,7 @@
 //! once and stored as hashes. Each accepted time step is remembered, so a code
 //! cannot be replayed.
 
+use crate::domain::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use rand::Rng;
@@ -12,7 +13,6 @@ use crate::crypto::{MasterKeyRing, Sealed};
 use crate::db::AnyConnection;
 use crate::db::schema::{recovery_codes, users};
 use crate::http::error::AppError;
-use crate::ids::UserId;
 
 const RECOVERY_CODES: usize = 10;
 

@@ -1,5 +1,6 @@
 //! Endpoints of the second factor: enrol, confirm, and the admin reset.
 
+use crate::domain::UserId;
 use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +12,7 @@ use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::state::AppState;
-use crate::users::model::{Role, UserId};
+use crate::users::model::Role;
 use crate::users::store as users_store;
 
 /// A new TOTP secret to put in an authenticator app.
@@ -129,7 +130,7 @@ pub async fn reset_totp(
             Ok::<_, AppError>(user)
         })
         .await?;
-    if let Ok(to) = crate::users::model::Email::parse(&user.email) {
+    if let Ok(to) = crate::domain::Email::parse(&user.email) {
         let message = crate::mail::account_templates::totp_reset(user.language.parse().unwrap_or_default());
         if let Err(e) = state.mailer.send(&to, message).await {
             tracing::warn!(error = %e, "second-factor reset notice not sent");

@@ -1,5 +1,6 @@
 //! Endpoints for helpline operators and supervisors, under `/api/v1/cases`.
 
+use crate::domain::HelplineId;
 use actix_web::{get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,6 @@ use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
-use crate::ids::HelplineId;
 use crate::routing::hours::Day;
 use crate::signals::model::Contact;
 use crate::state::AppState;

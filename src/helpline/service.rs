@@ -2,6 +2,7 @@
 //! call attempts, transfer and close. Every step is scoped to the caller's
 //! helpline (another helpline's signal is 404) and every sensitive step is audited.
 
+use crate::domain::{HelplineId, UserId};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -12,7 +13,6 @@ use crate::audit::{self, Action};
 use crate::db::{self, AnyConnection};
 use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
-use crate::ids::{HelplineId, UserId};
 use crate::signals::model::{Contact, Reference, SignalStatus};
 use crate::signals::service::{enqueue_deliveries, read_contact};
 use crate::signals::store::Signal;

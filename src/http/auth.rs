@@ -2,6 +2,7 @@
 //! The token proves who the caller is; the account is then re-read so that a
 //! deactivated user or a changed role stops working at once, not at token expiry.
 
+use crate::domain::UserId;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -12,7 +13,7 @@ use actix_web::{FromRequest, HttpRequest, web};
 use super::error::AppError;
 use crate::db::AnyConnection;
 use crate::state::AppState;
-use crate::users::model::{Role, Scope, UserId};
+use crate::users::model::{Role, Scope};
 use crate::users::store as users_store;
 
 /// The signed-in caller with the scope their data access is limited to.

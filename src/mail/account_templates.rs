@@ -2,7 +2,7 @@
 //! password reset link, a reset of the second factor.
 
 use super::Rendered;
-use crate::users::model::StaffLanguage as Lang;
+use crate::domain::StaffLanguage as Lang;
 
 pub fn account_locked(lang: Lang, minutes: i64) -> Rendered {
     let (subject, body) = match lang {

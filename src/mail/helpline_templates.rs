@@ -2,11 +2,11 @@
 //! alerts to supervisors (a delivery that failed for good, an unclaimed signal).
 //! By default none carries contact data: e-mail is not a safe channel for it.
 
+use crate::domain::StaffLanguage as Lang;
 use chrono::{DateTime, Utc};
 
 use super::Rendered;
 use crate::signals::model::Contact;
-use crate::users::model::StaffLanguage as Lang;
 
 /// What a notification says about a signal.
 pub struct Notification<'a> {

@@ -3,13 +3,13 @@
 //! `SAFERELAY_MAIL_DIR`. Addresses and bodies are never logged: bodies may carry
 //! one-time tokens.
 
+use crate::domain::Email;
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, SinglePart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::templates::Rendered;
 use crate::config::Settings;
-use crate::users::model::Email;
 
 /// Why a message could not be sent. The text never holds an address.
 #[derive(Debug, thiserror::Error)]

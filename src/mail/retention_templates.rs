@@ -2,10 +2,10 @@
 //! open signal's contact will be destroyed in 24 hours. Reference, time and link
 //! only: no contact data, ever.
 
+use crate::domain::StaffLanguage as Lang;
 use chrono::{DateTime, Utc};
 
 use super::Rendered;
-use crate::users::model::StaffLanguage as Lang;
 
 pub fn expiry_warning(lang: Lang, reference: &str, expires_at: DateTime<Utc>, link: &str) -> Rendered {
     let at = expires_at.with_timezone(&chrono_tz::Europe::Brussels).format("%Y-%m-%d %H:%M");

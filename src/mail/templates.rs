@@ -1,9 +1,8 @@
 //! One template per message and language (fr, nl, de, en). Plain text only: no
 //! tracking pixels, no remote content. No template takes victim data.
 
+use crate::domain::StaffLanguage as Lang;
 use chrono::{DateTime, NaiveDate, Utc};
-
-use crate::users::model::StaffLanguage as Lang;
 
 /// A message ready to send. `kind` names the template for logs.
 #[derive(Debug, Clone)]

@@ -4,11 +4,11 @@
 
 use super::model::Attempt;
 use super::worker::Context;
+use crate::domain::{Email, StaffLanguage};
 use crate::http::error::AppError;
 use crate::mail::helpline_templates::{self, Notification, helpline_language};
 use crate::mail::{MailError, Rendered};
 use crate::state::AppState;
-use crate::users::model::{Email, StaffLanguage};
 
 /// Link to a case in the API (helplines' tools open it with their token).
 pub fn case_link(state: &AppState, reference: &str) -> String {

@@ -6,11 +6,12 @@
 //! `languages` are separated by `;`. Export adds `id` and `training_status`, which
 //! import ignores, so an exported file can be edited and imported again.
 
+use crate::domain::Region;
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::model::{RawRelayPoint, Region, RelayKind, RelayPointFields};
+use super::model::{RawRelayPoint, RelayKind, RelayPointFields};
 use crate::http::error::FieldError;
 
 /// Columns an import must have.

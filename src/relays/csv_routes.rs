@@ -1,12 +1,13 @@
 //! CSV endpoints of relay points: import (with dry run) and export.
 
+use crate::domain::today;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 
 use super::import::{self, ImportReport};
 use super::routes::AsOfQuery;
-use super::service::{managed_programme, today};
+use super::service::managed_programme;
 use crate::http::auth::AuthUser;
 use crate::http::csv::CsvBody;
 use crate::http::error::{AppError, Problem};

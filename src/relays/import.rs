@@ -3,12 +3,13 @@
 //! keyed by (programme, external id), so importing the same file twice changes
 //! nothing the second time.
 
+use crate::domain::{ProgrammeId, RelayPointId};
 use std::collections::HashMap;
 
 use serde::Serialize;
 
 use super::csv_format::{self, EXPORT_HEADER, EXPORT_ONLY, Header, OPTIONAL, REQUIRED, RowError};
-use super::model::{ProgrammeId, RelayPointFields, RelayPointId};
+use super::model::RelayPointFields;
 use super::store::{self, RelayPointChanges, RelayPointRow, RelayQuery};
 use crate::db::{self, AnyConnection};
 use crate::http::error::{AppError, FieldError};

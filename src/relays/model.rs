@@ -6,36 +6,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::{ProgrammeId, Region, RelayPointId, Text};
 use crate::http::error::FieldError;
-pub use crate::ids::{ProgrammeId, RelayPointId};
-
-/// Belgian region. The German-speaking community is a sub-case of Wallonia (SPEC).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Region {
-    Flanders,
-    Wallonia,
-    Brussels,
-}
-
-impl Region {
-    pub const ALL: [Region; 3] = [Region::Flanders, Region::Wallonia, Region::Brussels];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Region::Flanders => "flanders",
-            Region::Wallonia => "wallonia",
-            Region::Brussels => "brussels",
-        }
-    }
-}
-
-impl FromStr for Region {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        Region::ALL.into_iter().find(|r| r.as_str() == s).ok_or(())
-    }
-}
 
 /// A Belgian postcode: four digits, 1000–9999.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -144,31 +116,6 @@ impl SpokenLanguages {
 
     pub fn to_stored(&self) -> String {
         self.0.join(",")
-    }
-}
-
-/// Free text with a length bound. Leading `=`, `+`, `-`, `@` are refused so that
-/// an exported CSV opened in a spreadsheet cannot run a formula.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text(String);
-
-impl Text {
-    pub fn parse(field: &str, raw: &str, max: usize) -> Result<Self, FieldError> {
-        let s = raw.trim();
-        if s.is_empty() {
-            return Err(FieldError::new(field, "must not be empty"));
-        }
-        if s.chars().count() > max {
-            return Err(FieldError::new(field, format!("must be at most {max} characters")));
-        }
-        if s.starts_with(['=', '+', '-', '@']) || s.chars().any(|c| c.is_control()) {
-            return Err(FieldError::new(field, "must not start with = + - @ or contain control characters"));
-        }
-        Ok(Self(s.to_string()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

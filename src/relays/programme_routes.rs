@@ -1,19 +1,18 @@
 //! Endpoints of programmes: admins create and list them; a manager sees their own.
 
-use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::model::ProgrammeId;
 use super::service::{self, NewProgramme, managed_programme};
 use super::store::Programme;
+use crate::domain::ProgrammeId;
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::state::AppState;
 use crate::users::model::Role;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A programme as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,7 +51,7 @@ impl TryFrom<CreateProgrammeRequest> for NewProgramme {
         {
             errors.push(FieldError::new("code", "must be 2–40 characters of a–z, 0–9 and -"));
         }
-        let name = super::model::Text::parse("name", &r.name, 200).map_err(|e| errors.push(e)).ok();
+        let name = crate::domain::Text::parse("name", &r.name, 200).map_err(|e| errors.push(e)).ok();
         let country = r.country.unwrap_or_else(|| "BE".into()).trim().to_ascii_uppercase();
         if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
             errors.push(FieldError::new("country", "must be a two-letter country code"));

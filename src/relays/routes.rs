@@ -1,12 +1,13 @@
 //! Endpoints of relay points: the programme's managers manage them; relay staff
 //! may read their own relay point.
 
+use crate::domain::{ProgrammeId, Region, RelayPointId};
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::{ProgrammeId, RawRelayPoint, Region, RelayKind, RelayPoint, RelayPointFields, RelayPointId};
+use super::model::{RawRelayPoint, RelayKind, RelayPoint, RelayPointFields};
 use super::service::{self, RelayFilter, RelayPatch, managed_programme, parse_cursor_key};
 use super::store::RelayQuery;
 use crate::http::auth::AuthUser;
@@ -235,7 +236,7 @@ pub async fn get_relay_point(
     } else {
         managed_programme(&auth)?
     };
-    let found = service::get_relay(&state, programme, id, query.as_of.unwrap_or_else(service::today)).await?;
+    let found = service::get_relay(&state, programme, id, query.as_of.unwrap_or_else(crate::domain::today)).await?;
     Ok(web::Json(found.into()))
 }
 

@@ -1,9 +1,10 @@
 //! Use cases of programmes and relay points: who may act where, create, read,
 //! update, and list with filters (training status included).
 
+use crate::domain::{ProgrammeId, Region, RelayPointId, today};
 use chrono::NaiveDate;
 
-use super::model::{ProgrammeId, RawRelayPoint, Region, RelayKind, RelayPoint, RelayPointFields, RelayPointId};
+use super::model::{RawRelayPoint, RelayKind, RelayPoint, RelayPointFields};
 use super::store::{self, Programme, RelayPointChanges, RelayPointRow, RelayQuery};
 use crate::db;
 use crate::http::auth::AuthUser;
@@ -17,12 +18,6 @@ use crate::users::model::Role;
 pub fn managed_programme(auth: &AuthUser) -> Result<ProgrammeId, AppError> {
     auth.require(&[Role::ProgrammeManager])?;
     auth.scope.programme_id.ok_or(AppError::Forbidden)
-}
-
-/// Today in Brussels: the default as-of date of training status (a completion
-/// recorded at 00:30 local time counts from that local day).
-pub fn today() -> NaiveDate {
-    chrono::Utc::now().with_timezone(&chrono_tz::Europe::Brussels).date_naive()
 }
 
 /// A validated new programme.

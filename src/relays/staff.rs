@@ -2,20 +2,19 @@
 //! stored hashed; a re-invite revokes the previous token), acceptance with a chosen
 //! password, listing and deactivation by the programme's managers.
 
-use chrono::Duration;
-
-use super::model::{ProgrammeId, RelayPointId};
 use super::staff_store::{self as store, InvitationRow};
 use super::store as relay_store;
 use crate::auth::password_policy::ChosenPassword;
 use crate::auth::store as tokens_store;
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db;
+use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::http::error::AppError;
 use crate::mail::templates::{self, Invitation};
 use crate::state::AppState;
-use crate::users::model::{Email, Role, StaffLanguage, User, UserId};
+use crate::users::model::{Role, User};
 use crate::users::store::{self as users_store, NewUser};
+use chrono::Duration;
 
 /// How long an invitation token stays valid.
 pub const INVITATION_TTL_HOURS: i64 = 72;

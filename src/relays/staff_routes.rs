@@ -1,22 +1,20 @@
 //! Endpoints for relay staff: invitations (managers), acceptance (the invitee,
 //! unauthenticated: the token is the credential), listing and deactivation.
 
-use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-use super::model::RelayPointId;
 use super::service::managed_programme;
 use super::staff::{self, InviteStaff};
 use crate::auth::password_policy::ChosenPassword;
+use crate::domain::{Email, RelayPointId, StaffLanguage, UserId};
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, encode_cursor};
 use crate::state::AppState;
-use crate::users::model::{Email, StaffLanguage, UserId};
 use crate::users::routes::UserView;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// Body of `POST /api/v1/invitations`.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,12 +1,12 @@
 //! Diesel queries on staff accounts (relay-staff `users` of a programme) and
 //! `staff_invitations`.
 
+use crate::domain::{ProgrammeId, RelayPointId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::{staff_invitations, users};
-use crate::ids::{ProgrammeId, RelayPointId, UserId};
 use crate::users::store::UserRow;
 
 /// A `staff_invitations` row.

@@ -1,6 +1,7 @@
 //! Endpoints of the referral directory: relays query it by region and language;
 //! admins manage it.
 
+use crate::domain::{Language, Region};
 use std::str::FromStr;
 
 use actix_web::{HttpResponse, get, post, put, web};
@@ -12,7 +13,6 @@ use crate::db::{self, AnyConnection};
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
-use crate::routing::model::{Language, Region};
 use crate::state::AppState;
 use crate::text_enum;
 use crate::users::model::Role;

@@ -5,6 +5,7 @@
 //! Each batch is one transaction; a crash between batches loses nothing and the
 //! next run carries on.
 
+use crate::domain::Email;
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
@@ -18,7 +19,6 @@ use crate::http::error::AppError;
 use crate::mail::Mailer;
 use crate::mail::retention_templates::expiry_warning;
 use crate::stats::model::{day_start, minutes_between};
-use crate::users::model::Email;
 
 /// Rows handled per transaction.
 const BATCH: i64 = 200;

@@ -1,45 +1,13 @@
 //! Routing: which helpline calls back, given where the relay is and the language of
 //! the callback. Pure: rules, destinations and "now" come in, a decision comes out.
 
+use crate::domain::{HelplineId, Language, Region};
+use crate::text_enum;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::hours::OpeningHours;
-use crate::ids::HelplineId;
-
-pub use crate::relays::model::Region;
-
-/// Language the person wants to be called back in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Nl,
-    Fr,
-    De,
-    En,
-    Other,
-}
-
-/// Declares `as_str` / `FromStr` for a text-stored enum.
-#[macro_export]
-macro_rules! text_enum {
-    ($t:ty { $($v:ident => $s:literal),* $(,)? }) => {
-        impl $t {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),* }
-            }
-        }
-        impl ::std::str::FromStr for $t {
-            type Err = ();
-            fn from_str(s: &str) -> Result<Self, ()> {
-                match s { $($s => Ok(Self::$v),)* _ => Err(()) }
-            }
-        }
-    };
-}
-
-text_enum!(Language { Nl => "nl", Fr => "fr", De => "de", En => "en", Other => "other" });
 
 /// A regional helpline, or a local service that only takes what rules send it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

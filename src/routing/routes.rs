@@ -1,20 +1,20 @@
 //! Endpoints for helplines (destinations) and routing rules. Admins manage them;
 //! every signed-in role may read helplines (public names, numbers and hours).
 
+use crate::domain::{HelplineId, Language, Region};
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::hours::{DateException, WeeklySlot};
-use super::model::{DestinationKind, Language, Region};
+use super::model::DestinationKind;
 use super::service::{self, Helpline, join_languages, validate_hours};
 use super::store::{HelplineChanges, HelplineRow, RoutingRuleRow};
 use crate::db;
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
-use crate::ids::HelplineId;
 use crate::state::AppState;
 use crate::users::model::Role;
 
@@ -124,7 +124,7 @@ fn check_webhook(url: &Option<String>, secret: &Option<String>, errors: &mut Vec
 
 fn check_email(v: &Option<String>, errors: &mut Vec<FieldError>) {
     if let Some(e) = v
-        && crate::users::model::Email::parse(e).is_err()
+        && crate::domain::Email::parse(e).is_err()
     {
         errors.push(FieldError::new("intake_email", "is not a valid e-mail address"));
     }

@@ -1,16 +1,16 @@
 //! Use cases for destinations and routing rules: conversions between rows and the
 //! pure routing model, and the admin operations.
 
+use crate::domain::{HelplineId, Language, Region};
 use std::str::FromStr;
 
 use chrono_tz::Tz;
 
 use super::hours::{DateException, OpeningHours, WeeklySlot};
-use super::model::{Destination, DestinationKind, Language, Region, RoutingRule};
+use super::model::{Destination, DestinationKind, RoutingRule};
 use super::store::{self, HelplineChanges, HelplineRow, RoutingRuleRow};
 use crate::db::{self, AnyConnection};
 use crate::http::error::{AppError, FieldError};
-use crate::ids::HelplineId;
 
 /// A helpline with its parsed fields, as services and routes see it.
 #[derive(Debug, Clone)]

@@ -1,12 +1,12 @@
 //! Routing and opening-hours tables: DST changes, midnight-spanning hours,
 //! holidays, fallbacks and the no-rule case.
 
+use crate::domain::{HelplineId, Language, Region};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Brussels;
 
 use super::hours::{ClockTime, DateException, Day, OpeningHours, TimeRange, WeeklySlot};
 use super::model::*;
-use crate::ids::HelplineId;
 
 fn t(s: &str) -> ClockTime {
     ClockTime::parse(s).unwrap()

@@ -1,5 +1,6 @@
 //! Relay endpoints: file a signal, follow its status.
 
+use crate::domain::Language;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -13,7 +14,6 @@ use crate::http::auth::{AuthUser, Claims};
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
-use crate::routing::model::Language;
 use crate::state::AppState;
 use crate::users::model::Role;
 

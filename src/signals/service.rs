@@ -1,6 +1,7 @@
 //! Signal intake: idempotent, routed, encrypted, and written with its outbox row in
 //! one transaction — and what relays may see of a signal afterwards.
 
+use crate::domain::{Language, Region, RelayPointId};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -15,9 +16,8 @@ use crate::crypto::MasterKeyRing;
 use crate::db::{self, AnyConnection, Writer};
 use crate::http::auth::{AuthUser, Claims};
 use crate::http::error::{AppError, FieldError};
-use crate::ids::RelayPointId;
 use crate::resources::routes::{Resource, referrals};
-use crate::routing::model::{Language, Origin, Region, route};
+use crate::routing::model::{Origin, route};
 use crate::routing::service::load_network;
 use crate::state::AppState;
 use crate::users::model::Role;
@@ -302,9 +302,9 @@ fn prepare(
         )])
     })?;
     let helpline = helplines.iter().find(|h| h.destination.id == chosen.helpline).ok_or(AppError::NotFound)?;
-    let programme = crate::ids::ProgrammeId::parse(&origin_row.programme_id)
+    let programme = crate::domain::ProgrammeId::parse(&origin_row.programme_id)
         .ok_or_else(|| AppError::internal("corrupt relay_points.programme_id"))?;
-    let today = crate::relays::service::today();
+    let today = crate::domain::today();
     let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?.as_str().to_string();
     let now = db::now();
     let receipt = Receipt {

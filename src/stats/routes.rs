@@ -2,6 +2,7 @@
 //! or one with `?programme_id=`): JSON, or CSV with `Accept: text/csv` or
 //! `?format=csv`.
 
+use crate::domain::ProgrammeId;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDate;
@@ -12,7 +13,6 @@ use super::report::Times;
 use super::service::{self, Coverage, SignalStats, SignalsRequest};
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
-use crate::ids::ProgrammeId;
 use crate::state::AppState;
 
 /// Response format (`?format=`); `Accept: text/csv` also selects CSV.
@@ -127,7 +127,7 @@ pub async fn coverage_stats(
     query: web::Query<CoverageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let as_of = q.as_of.unwrap_or_else(crate::relays::service::today);
+    let as_of = q.as_of.unwrap_or_else(crate::domain::today);
     let coverage = service::coverage(&state, &auth, q.programme_id, as_of).await?;
     if wants_csv(&req, q.format) {
         return Ok(csv_response("coverage.csv", coverage_csv(&coverage)?));

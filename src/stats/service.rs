@@ -1,6 +1,7 @@
 //! Statistics use cases: who may see which programme, which months are final, and
 //! the facts behind them (live signals and rollups alike).
 
+use crate::domain::{ProgrammeId, RelayPointId};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
@@ -13,7 +14,6 @@ use super::store;
 use crate::db;
 use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
-use crate::ids::{ProgrammeId, RelayPointId};
 use crate::retention::rollup::{durations, reported_outcome};
 use crate::state::AppState;
 use crate::training::status::programme_statuses;

@@ -3,18 +3,17 @@
 //! rules as relay points: dry run reports, real run is all-or-nothing, and a row
 //! already recorded (person, module, day) counts as unchanged.
 
+use crate::domain::{CompletionId, ProgrammeId, Text, TrainingModuleId, UserId};
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::model::{CompletionId, TrainingModuleId, ValidityMonths};
+use super::model::ValidityMonths;
 use super::store::{self, CompletionRow};
 use crate::db::{self, AnyConnection};
 use crate::http::error::{AppError, FieldError};
-use crate::ids::{ProgrammeId, UserId};
 use crate::relays::csv_format::{Header, RowError};
 use crate::relays::import::{ImportReport, rows_invalid};
-use crate::relays::model::Text;
 use crate::relays::staff_store;
 use crate::state::AppState;
 
@@ -34,7 +33,7 @@ fn apply(
         modules.insert(m.title.to_lowercase(), (m.id.clone(), m.validity_months));
         modules.insert(m.id.clone(), (m.id, m.validity_months));
     }
-    let today = crate::relays::service::today();
+    let today = crate::domain::today();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
     let header = reader
         .headers()

@@ -12,8 +12,8 @@ use std::str::FromStr;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::domain::TrainingModuleId;
 use crate::http::error::FieldError;
-pub use crate::ids::{CompletionId, TrainingModuleId};
 
 /// Days before expiry in which training counts as `expiring` and staff are reminded.
 pub const EXPIRING_WINDOW_DAYS: i64 = 30;

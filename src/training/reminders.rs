@@ -5,6 +5,7 @@
 //! Runs inside `serve` every `SAFERELAY_REMINDER_INTERVAL_SECS` and on demand with
 //! `saferelay remind`.
 
+use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage};
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
@@ -14,10 +15,8 @@ use super::reminder_store as store;
 use super::status::programme_statuses;
 use crate::db::{self, Db};
 use crate::http::error::AppError;
-use crate::ids::{ProgrammeId, RelayPointId};
 use crate::mail::Mailer;
 use crate::mail::templates::{self, DigestLine};
-use crate::users::model::{Email, StaffLanguage};
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +157,7 @@ pub async fn run_forever(db: Db, mailer: Mailer, interval: std::time::Duration) 
     let mut ticker = tokio::time::interval(interval);
     loop {
         ticker.tick().await;
-        match run(&db, &mailer, crate::relays::service::today()).await {
+        match run(&db, &mailer, crate::domain::today()).await {
             Ok(r) => tracing::info!(
                 reminders = r.reminders_sent,
                 digests = r.digests_sent,

@@ -1,13 +1,14 @@
 //! Endpoints of training: modules and completions (managers), completion import,
 //! and a staff member's own training (`/me/training`).
 
+use crate::domain::{RelayPointId, Text, TrainingModuleId, UserId, today};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::import;
-use super::model::{ModuleKind, ModuleStanding, TrainingModuleId, TrainingStatus, ValidityMonths};
+use super::model::{ModuleKind, ModuleStanding, TrainingStatus, ValidityMonths};
 use super::service::{self, NewCompletion, NewModule};
 use super::store::{CompletionRow, ModuleRow};
 use crate::http::auth::AuthUser;
@@ -15,14 +16,12 @@ use crate::http::csv::CsvBody;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
-use crate::ids::RelayPointId;
 use crate::relays::csv_routes::ImportQuery;
 use crate::relays::import::ImportReport;
-use crate::relays::model::Text;
 use crate::relays::routes::AsOfQuery;
-use crate::relays::service::{managed_programme, today};
+use crate::relays::service::managed_programme;
 use crate::state::AppState;
-use crate::users::model::{Role, UserId};
+use crate::users::model::Role;
 
 /// A training module.
 #[derive(Debug, Serialize, ToSchema)]

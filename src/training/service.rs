@@ -1,18 +1,14 @@
 //! Use cases of training: modules of a programme, completions recorded by managers
 //! (one by one here, in bulk in `import.rs`), and a staff member's own standing.
 
+use crate::domain::{CompletionId, ProgrammeId, RelayPointId, Text, TrainingModuleId, UserId};
 use chrono::NaiveDate;
 
-use super::model::{
-    Completion, CompletionId, ModuleKind, ModuleStanding, TrainingModuleId, TrainingStatus, ValidityMonths,
-    module_standing,
-};
+use super::model::{Completion, ModuleKind, ModuleStanding, TrainingStatus, ValidityMonths, module_standing};
 use super::status::programme_statuses;
 use super::store::{self, CompletionRow, ModuleRow};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
-use crate::ids::{ProgrammeId, RelayPointId, UserId};
-use crate::relays::model::Text;
 use crate::relays::service::trim_page;
 use crate::relays::staff_store;
 use crate::state::AppState;
@@ -76,7 +72,7 @@ pub fn record(
     c: &NewCompletion,
     field_prefix: &str,
 ) -> Result<Option<CompletionRow>, AppError> {
-    if c.completed_on > crate::relays::service::today() {
+    if c.completed_on > crate::domain::today() {
         return Err(AppError::invalid(format!("{field_prefix}completed_on"), "must not be in the future"));
     }
     staff_store::find_staff(conn, programme, c.user)?

@@ -1,6 +1,7 @@
 //! Training status of every relay point of a programme, from the database, through
 //! the pure rules in `model.rs`.
 
+use crate::domain::{ProgrammeId, RelayPointId};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -8,7 +9,6 @@ use chrono::NaiveDate;
 use super::model::{StaffRecord, TrainingStatus, relay_status};
 use super::store;
 use crate::db::AnyConnection;
-use crate::ids::{ProgrammeId, RelayPointId};
 
 /// Statuses by relay point; a relay point absent from the map is `untrained`.
 pub struct Statuses(HashMap<RelayPointId, TrainingStatus>);

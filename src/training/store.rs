@@ -1,13 +1,13 @@
 //! Diesel queries on `training_modules`, `training_completions` and what the
 //! status rules need: a programme's required modules, active staff and completions.
 
+use crate::domain::{ProgrammeId, RelayPointId, TrainingModuleId, UserId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::model::{Completion, TrainingModuleId};
+use super::model::Completion;
 use crate::db::AnyConnection;
 use crate::db::schema::{training_completions, training_modules, users};
-use crate::ids::{ProgrammeId, RelayPointId, UserId};
 
 /// A `training_modules` row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -1,11 +1,9 @@
 //! Domain types for accounts: typed ids, roles, e-mail addresses, languages, and the
 //! scope (programme, relay point, helpline) an account belongs to.
 
-use std::fmt;
 use std::str::FromStr;
 
-use crate::http::error::FieldError;
-pub use crate::ids::{HelplineId, ProgrammeId, RelayPointId, UserId};
+use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use serde::{Deserialize, Serialize};
 
 /// What an account may do; see SPEC.md "Users and what they do".
@@ -43,71 +41,6 @@ impl FromStr for Role {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
         Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or(())
-    }
-}
-
-/// Languages staff are written to in (invitations, reminders).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StaffLanguage {
-    Fr,
-    Nl,
-    De,
-    #[default]
-    En,
-}
-
-impl StaffLanguage {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Fr => "fr",
-            Self::Nl => "nl",
-            Self::De => "de",
-            Self::En => "en",
-        }
-    }
-}
-
-impl FromStr for StaffLanguage {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        [Self::Fr, Self::Nl, Self::De, Self::En].into_iter().find(|l| l.as_str() == s).ok_or(())
-    }
-}
-
-/// A syntactically plausible e-mail address, trimmed and lower-cased.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Email(String);
-
-impl Email {
-    pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        let s = raw.trim().to_lowercase();
-        let bad = || FieldError::new("email", "is not a valid e-mail address");
-        if s.len() > 254 || s.chars().any(char::is_whitespace) {
-            return Err(bad());
-        }
-        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
-        if local.is_empty()
-            || domain.is_empty()
-            || domain.contains('@')
-            || domain.starts_with('.')
-            || domain.ends_with('.')
-        {
-            return Err(bad());
-        }
-        Ok(Self(s))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-// Staff addresses are not victim data, but keeping them out of debug output
-// costs nothing and keeps logs clean.
-impl fmt::Debug for Email {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Email([redacted])")
     }
 }
 

@@ -1,11 +1,12 @@
 //! Admin endpoints for accounts.
 
+use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::{Email, HelplineId, ProgrammeId, RelayPointId, Role, Scope, StaffLanguage, User, UserId};
+use super::model::{Role, Scope, User};
 use super::service::{self, NewAccount};
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};

@@ -1,11 +1,12 @@
 //! Account administration: create (with a one-time password), list, read,
 //! deactivate (which revokes every refresh token of the account).
 
-use super::model::{Email, HelplineId, ProgrammeId, RelayPointId, Role, Scope, StaffLanguage, User, UserId};
+use super::model::{Role, Scope, User};
 use super::store::{self, NewUser};
 use crate::auth::password::generate_password;
 use crate::auth::store as tokens_store;
 use crate::db::{self, AnyConnection};
+use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::http::error::{AppError, FieldError};
 use crate::state::AppState;
 

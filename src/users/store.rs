@@ -1,9 +1,10 @@
 //! Diesel queries on `users`.
 
+use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{Email, HelplineId, ProgrammeId, RelayPointId, Role, Scope, StaffLanguage, User, UserId};
+use super::model::{Role, Scope, User};
 use crate::db::AnyConnection;
 use crate::db::schema::{helplines, programmes, relay_points, users};
 
