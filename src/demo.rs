@@ -2,15 +2,16 @@
 //! pharmacy in Liège, a salon in Ghent, operators and supervisors for 1712 and
 //! 0800 30 030, managers, relay staff) and the credentials to sign in with.
 
-use crate::auth::password::generate_password;
+use crate::crypto::password::generate_password;
+use crate::domain::RelayKind;
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, Text, UserId, today};
+use crate::domain::{Role, Scope};
 use crate::http::error::{AppError, FieldError};
-use crate::relays::model::{RawRelayPoint, RelayKind, RelayPointFields};
+use crate::relays::model::{RawRelayPoint, RelayPointFields};
 use crate::relays::service::{NewProgramme, create_programme, create_relay};
 use crate::state::AppState;
 use crate::training::model::{ModuleKind, ValidityMonths};
 use crate::training::service::{NewCompletion, NewModule, create_module, record_one};
-use crate::users::model::{Role, Scope};
 use crate::users::service::{NewAccount, insert_account};
 
 /// The seeded helplines (`migrations/*/..._seed_helplines`).

@@ -1,13 +1,13 @@
 //! The `saferelay` command: serve (default), migrate, create-admin, remind, purge, openapi.
 
 use crate::domain::{Email, StaffLanguage};
+use crate::domain::{Role, Scope};
 use std::io::Read;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use saferelay::config::Settings;
 use saferelay::startup::{self, Application};
-use saferelay::users::model::{Role, Scope};
 use saferelay::users::service::{NewAccount, insert_account};
 
 #[derive(Parser)]
@@ -136,10 +136,10 @@ async fn create_admin(settings: Settings, email: &str, password_stdin: bool) -> 
         anyhow::ensure!(pw.chars().count() >= 12, "the password must have at least 12 characters");
         pw
     } else {
-        saferelay::auth::password::generate_password()
+        saferelay::crypto::password::generate_password()
     };
     let db = startup::connect_and_migrate(&settings).await?;
-    let hasher = saferelay::auth::password::PasswordHasher::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hasher = saferelay::crypto::password::PasswordHasher::new(1).map_err(|e| anyhow::anyhow!("{e}"))?;
     let hash = hasher.hash(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let account =
         NewAccount::new(email, Role::Admin, Scope::default(), StaffLanguage::En).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -3,6 +3,7 @@
 //! tests, so every test gets the real app on its own port).
 
 use crate::domain::{Email, StaffLanguage};
+use crate::domain::{Role, Scope};
 use std::net::TcpListener;
 use std::path::Path;
 use std::time::Duration;
@@ -14,11 +15,11 @@ use anyhow::Context;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::keys::{load_or_create_key_file, parse_key_list};
-use crate::auth::password::PasswordHasher;
-use crate::auth::tokens::TokenKeys;
 use crate::config::{Environment, Settings};
 use crate::crypto::MasterKeyRing;
+use crate::crypto::keys::{load_or_create_key_file, parse_key_list};
+use crate::crypto::password::PasswordHasher;
+use crate::crypto::tokens::TokenKeys;
 use crate::db::{self, Backend, DatabaseUrl, Db};
 use crate::http::csv::CsvLimit;
 use crate::http::error::AppError;
@@ -27,9 +28,7 @@ use crate::http::json::BodyLimit;
 use crate::mail::Mailer;
 use crate::ops::metrics::Metrics;
 use crate::state::AppState;
-use crate::users::model::{Role, Scope};
-use crate::users::service::{NewAccount, insert_account};
-use crate::users::store as users_store;
+use crate::users::service::{self as users, NewAccount, insert_account};
 
 /// A built, not yet running, application.
 pub struct Application {
@@ -94,10 +93,10 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenKeys, MasterKeyRin
 pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String, String)>> {
     let email = Email::parse(&state.settings.bootstrap_admin_email)
         .map_err(|_| anyhow::anyhow!("invalid bootstrap_admin_email"))?;
-    if state.db.run(|c| users_store::count(c).map_err(AppError::from)).await.map_err(|e| anyhow::anyhow!("{e}"))? > 0 {
+    if state.db.run(users::count).await.map_err(|e| anyhow::anyhow!("{e}"))? > 0 {
         return Ok(None);
     }
-    let password = crate::auth::password::generate_password();
+    let password = crate::crypto::password::generate_password();
     let hash = state.hasher.hash(password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let account = NewAccount::new(email.clone(), Role::Admin, Scope::default(), StaffLanguage::En)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -105,7 +104,7 @@ pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String,
         .db
         .write(move |c| {
             // Another instance may have bootstrapped meanwhile: count again inside the transaction.
-            if users_store::count(c)? > 0 {
+            if users::count(c)? > 0 {
                 return Ok(None);
             }
             insert_account(c, account, &hash).map(Some)

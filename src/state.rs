@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use crate::auth::password::PasswordHasher;
-use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::crypto::MasterKeyRing;
+use crate::crypto::password::PasswordHasher;
+use crate::crypto::tokens::TokenKeys;
 use crate::db::Db;
 use crate::mail::Mailer;
 use crate::ops::metrics::Metrics;

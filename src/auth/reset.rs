@@ -2,65 +2,48 @@
 //! Asking always answers the same, whether or not the address has an account;
 //! using the token sets the password and ends every session of the account.
 
-use crate::domain::{Email, UserId};
 use chrono::Duration;
-use diesel::prelude::*;
 
 use super::password_policy::ChosenPassword;
-use super::store as tokens_store;
+use super::store::{self, NewReset};
 use super::throttle;
-use super::tokens::{hash_refresh_token, new_refresh_token};
-use crate::db::schema::{password_resets, users};
+use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db::{self, AnyConnection};
+use crate::domain::{Email, StaffLanguage};
 use crate::http::error::AppError;
 use crate::state::AppState;
-use crate::users::store as users_store;
+use crate::users::service as users;
 
 const VALID_HOURS: i64 = 1;
 
-#[derive(Insertable)]
-#[diesel(table_name = password_resets)]
-struct NewReset<'a> {
-    id: String,
-    user_id: &'a str,
-    token_hash: &'a str,
-    created_at: chrono::NaiveDateTime,
-    expires_at: chrono::NaiveDateTime,
-}
-
 /// Creates a token for an active account with a password; `None` otherwise.
-fn create(conn: &mut AnyConnection, email: &Email) -> Result<Option<(String, String, String)>, AppError> {
-    let Some(user) = users_store::find_by_email(conn, email)?.filter(|u| u.active && u.password_hash.is_some()) else {
+fn create(conn: &mut AnyConnection, email: &Email) -> Result<Option<(String, Email, StaffLanguage)>, AppError> {
+    let Some(account) = users::credentials(conn, email)?.filter(|a| a.user.active && a.password_hash.is_some()) else {
         return Ok(None);
     };
     let now = db::now();
     // Only the newest link works.
-    diesel::update(
-        password_resets::table.filter(password_resets::user_id.eq(&user.id)).filter(password_resets::used_at.is_null()),
-    )
-    .set(password_resets::used_at.eq(Some(now)))
-    .execute(conn)?;
+    store::use_up_resets(conn, account.user.id, now)?;
     let token = new_refresh_token();
-    diesel::insert_into(password_resets::table)
-        .values(&NewReset {
+    store::insert_reset(
+        conn,
+        &NewReset {
             id: uuid::Uuid::new_v4().to_string(),
-            user_id: &user.id,
-            token_hash: &hash_refresh_token(&token),
+            user_id: account.user.id.to_string(),
+            token_hash: hash_refresh_token(&token),
             created_at: now,
             expires_at: now + Duration::hours(VALID_HOURS),
-        })
-        .execute(conn)?;
-    Ok(Some((token, user.email, user.language)))
+        },
+    )?;
+    Ok(Some((token, account.user.email, account.user.language)))
 }
 
 /// Sends a reset link if the address has an account. The caller answers 202 either way.
 pub async fn request(state: &AppState, email: &str) -> Result<(), AppError> {
     let Ok(email) = Email::parse(email) else { return Ok(()) };
     let Some((token, to, language)) = state.db.write(move |c| create(c, &email)).await? else { return Ok(()) };
-    let message = crate::mail::account_templates::password_reset(language.parse().unwrap_or_default(), &token);
-    if let Ok(to) = Email::parse(&to)
-        && let Err(e) = state.mailer.send(&to, message).await
-    {
+    let message = crate::mail::account_templates::password_reset(language, &token);
+    if let Err(e) = state.mailer.send(&to, message).await {
         tracing::warn!(error = %e, "password reset e-mail not sent");
     }
     Ok(())
@@ -75,26 +58,14 @@ pub async fn accept(state: &AppState, token: &str, password: ChosenPassword) -> 
         .db
         .write(move |c| {
             let now = db::now();
-            let (id, user_id, email): (String, String, String) = password_resets::table
-                .inner_join(users::table)
-                .filter(password_resets::token_hash.eq(&token_hash))
-                .filter(password_resets::used_at.is_null())
-                .filter(password_resets::expires_at.gt(now))
-                .filter(users::active.eq(true))
-                .select((password_resets::id, password_resets::user_id, users::email))
-                .first(c)
-                .optional()?
-                .ok_or(AppError::NotFound)?;
-            let n = diesel::update(password_resets::table.find(&id).filter(password_resets::used_at.is_null()))
-                .set(password_resets::used_at.eq(Some(now)))
-                .execute(c)?;
-            if n != 1 {
+            let (id, user) = store::find_live_reset(c, &token_hash, now)?.ok_or(AppError::NotFound)?;
+            let account = users::account(c, user)?.filter(|u| u.active).ok_or(AppError::NotFound)?;
+            if !store::use_reset(c, &id, now)? {
                 return Err(AppError::NotFound);
             }
-            diesel::update(users::table.find(&user_id)).set(users::password_hash.eq(Some(&hash))).execute(c)?;
-            let user = UserId::parse(&user_id).ok_or_else(|| AppError::internal("corrupt password_resets.user_id"))?;
-            tokens_store::revoke_all_for_user(c, user, now)?;
-            throttle::clear(c, &throttle::account_key(&email))?;
+            users::set_password(c, user, &hash)?;
+            users::end_sessions(c, user, now)?;
+            throttle::clear(c, &throttle::account_key(account.email.as_str()))?;
             Ok(())
         })
         .await

@@ -6,10 +6,10 @@ use utoipa::ToSchema;
 
 use super::password_policy::ChosenPassword;
 use super::service::{self, Session};
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::state::AppState;
+use crate::users::caller::AuthUser;
 use crate::users::routes::UserView;
 use crate::users::service as users_service;
 

@@ -1,16 +1,16 @@
 //! Sign-in use cases: login, refresh-token rotation with reuse detection, logout.
 
-use crate::domain::{Email, UserId};
+use crate::domain::{Email, StaffLanguage, UserId};
 use chrono::Duration;
 
 use super::store::{self as tokens_store, NewRefreshToken};
 use super::throttle;
-use super::tokens::{hash_refresh_token, new_refresh_token};
+use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::state::AppState;
 use crate::users::model::User;
-use crate::users::store as users_store;
+use crate::users::service as users;
 
 /// What a successful login or refresh hands back.
 pub struct Session {
@@ -53,17 +53,17 @@ pub async fn login(
     // A malformed address cannot belong to an account; answer like any failure,
     // after the same amount of work.
     let email = Email::parse(email_raw).ok();
-    let row = match email {
-        Some(email) => state.db.run(move |c| users_store::find_by_email(c, &email).map_err(AppError::from)).await?,
+    let found = match email {
+        Some(email) => state.db.run(move |c| users::credentials(c, &email)).await?,
         None => None,
     };
-    let hash = row.as_ref().filter(|r| r.active).and_then(|r| r.password_hash.clone());
+    let hash = found.as_ref().filter(|f| f.user.active).and_then(|f| f.password_hash.clone());
+    let owner = found.as_ref().map(|f| (f.user.email.clone(), f.user.language));
     if !state.hasher.verify(password, hash).await? {
-        record_failure(state, account, address, row.map(|r| (r.email, r.language))).await?;
+        record_failure(state, account, address, owner).await?;
         return Err(AppError::Unauthorized(BAD_CREDENTIALS));
     }
-    let owner = row.as_ref().map(|r| (r.email.clone(), r.language.clone()));
-    let user = row.ok_or(AppError::Unauthorized(BAD_CREDENTIALS))?.into_user()?;
+    let user = found.ok_or(AppError::Unauthorized(BAD_CREDENTIALS))?.user;
     if user.two_factor {
         if second.totp_code.is_none() && second.recovery_code.is_none() {
             return Err(AppError::SecondFactorRequired);
@@ -113,7 +113,7 @@ async fn record_failure(
     state: &AppState,
     account: String,
     address: String,
-    owner: Option<(String, String)>,
+    owner: Option<(Email, StaffLanguage)>,
 ) -> Result<(), AppError> {
     let s = &state.settings;
     let limits = (s.login_delay_after, s.login_lock_after, s.login_lock_minutes, s.login_address_delay_after);
@@ -128,11 +128,10 @@ async fn record_failure(
             Ok::<_, AppError>(locked && exists && throttle::mark_lock_notified(c, &account, now)?)
         })
         .await?;
-    if notify && let Some((email, language)) = owner {
+    if notify && let Some((to, language)) = owner {
         tracing::warn!("account locked after repeated failed sign-ins");
-        if let Ok(to) = Email::parse(&email) {
-            let message =
-                crate::mail::account_templates::account_locked(language.parse().unwrap_or_default(), limits.2);
+        {
+            let message = crate::mail::account_templates::account_locked(language, limits.2);
             if let Err(e) = state.mailer.send(&to, message).await {
                 tracing::warn!(error = %e, "lock notice not sent");
             }
@@ -196,12 +195,12 @@ pub async fn refresh(state: &AppState, presented: String) -> Result<Session, App
             }
             let user =
                 UserId::parse(&token.user_id).ok_or_else(|| AppError::internal("corrupt refresh_tokens.user_id"))?;
-            let Some(row) = users_store::find_by_id(c, user)?.filter(|u| u.active) else {
+            let Some(account) = users::account(c, user)?.filter(|u| u.active) else {
                 return Ok(Rotation::Refused);
             };
             let next = new_refresh_token();
             store_refresh_token(c, user, &token.family_id, &next, ttl)?;
-            Ok(Rotation::Rotated(row.into_user()?, next))
+            Ok(Rotation::Rotated(account, next))
         })
         .await?;
     match outcome {

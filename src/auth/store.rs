@@ -1,11 +1,11 @@
 //! Diesel queries on `refresh_tokens`.
 
-use crate::domain::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::refresh_tokens;
+use crate::db::schema::{password_resets, refresh_tokens};
+use crate::domain::UserId;
 
 /// A `refresh_tokens` row as read.
 #[derive(Queryable, Selectable)]
@@ -63,12 +63,57 @@ pub fn revoke_family(conn: &mut AnyConnection, family_id: &str, now: NaiveDateTi
     .execute(conn)
 }
 
-pub fn revoke_all_for_user(conn: &mut AnyConnection, user: UserId, now: NaiveDateTime) -> QueryResult<usize> {
+/// A password-reset token to insert (stored as a hash only).
+#[derive(Insertable)]
+#[diesel(table_name = password_resets)]
+pub struct NewReset {
+    pub id: String,
+    pub user_id: String,
+    pub token_hash: String,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+pub fn insert_reset(conn: &mut AnyConnection, reset: &NewReset) -> QueryResult<()> {
+    diesel::insert_into(password_resets::table).values(reset).execute(conn).map(|_| ())
+}
+
+/// Marks every unused reset token of an account used (only the newest link works).
+pub fn use_up_resets(conn: &mut AnyConnection, user: UserId, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user.to_string()))
-            .filter(refresh_tokens::revoked_at.is_null()),
+        password_resets::table
+            .filter(password_resets::user_id.eq(user.to_string()))
+            .filter(password_resets::used_at.is_null()),
     )
-    .set(refresh_tokens::revoked_at.eq(Some(now)))
+    .set(password_resets::used_at.eq(Some(now)))
     .execute(conn)
+}
+
+/// The unused, unexpired reset token with this hash: its id and account.
+pub fn find_live_reset(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Option<(String, UserId)>> {
+    let row: Option<(String, String)> = password_resets::table
+        .filter(password_resets::token_hash.eq(token_hash))
+        .filter(password_resets::used_at.is_null())
+        .filter(password_resets::expires_at.gt(now))
+        .select((password_resets::id, password_resets::user_id))
+        .first(conn)
+        .optional()?;
+    row.map(|(id, user)| {
+        let user = UserId::parse(&user)
+            .ok_or_else(|| diesel::result::Error::DeserializationError("corrupt password_resets.user_id".into()))?;
+        Ok((id, user))
+    })
+    .transpose()
+}
+
+/// Uses a reset token; false when another request used it first.
+pub fn use_reset(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(password_resets::table.find(id).filter(password_resets::used_at.is_null()))
+        .set(password_resets::used_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(n == 1)
 }

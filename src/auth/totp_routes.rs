@@ -1,5 +1,6 @@
 //! Endpoints of the second factor: enrol, confirm, and the admin reset.
 
+use crate::domain::Role;
 use crate::domain::UserId;
 use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
@@ -8,12 +9,11 @@ use utoipa::ToSchema;
 use super::totp;
 use crate::audit::{self, Action};
 use crate::db;
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::state::AppState;
-use crate::users::model::Role;
-use crate::users::store as users_store;
+use crate::users::caller::AuthUser;
+use crate::users::service as users;
 
 /// A new TOTP secret to put in an authenticator app.
 #[derive(Serialize, ToSchema)]
@@ -51,8 +51,8 @@ pub async fn start_totp(state: web::Data<AppState>, auth: AuthUser) -> Result<Ht
     let (secret, email) = state
         .db
         .write(move |c| {
-            let user = users_store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
-            if user.totp_enabled_at.is_some() {
+            let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
+            if user.two_factor {
                 return Err(AppError::Conflict("A second factor is already enrolled; an admin can reset it.".into()));
             }
             let (secret, sealed) = totp::new_secret(&keys, id)?;
@@ -60,7 +60,7 @@ pub async fn start_totp(state: web::Data<AppState>, auth: AuthUser) -> Result<Ht
             Ok((secret, user.email))
         })
         .await?;
-    let t = totp::totp(secret, &email)?;
+    let t = totp::totp(secret, email.as_str())?;
     let enrolment = Enrolment {
         secret: t.secret().to_base32(),
         otpauth_uri: t.to_url().map_err(|e| AppError::internal(format!("otpauth: {e}")))?,
@@ -88,7 +88,7 @@ pub async fn confirm_totp(
     let codes = state
         .db
         .write(move |c| {
-            let user = users_store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+            let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
             let current = totp::load(c, &keys, id)?;
             if current.enabled {
                 return Err(AppError::Conflict("A second factor is already enrolled.".into()));
@@ -96,7 +96,7 @@ pub async fn confirm_totp(
             if current.secret.is_none() {
                 return Err(AppError::Conflict("Start with POST /api/v1/me/totp.".into()));
             }
-            if !totp::check_code(c, id, &current, &code, &user.email)? {
+            if !totp::check_code(c, id, &current, &code, user.email.as_str())? {
                 return Err(AppError::invalid("code", "does not match the authenticator app"));
             }
             totp::enable(c, id, db::now())
@@ -124,17 +124,15 @@ pub async fn reset_totp(
     let user = state
         .db
         .write(move |c| {
-            let user = users_store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+            let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
             totp::clear(c, id)?;
             audit::record(c, Some(actor), Action::SecondFactorReset, None, Some(&id.to_string()))?;
             Ok::<_, AppError>(user)
         })
         .await?;
-    if let Ok(to) = crate::domain::Email::parse(&user.email) {
-        let message = crate::mail::account_templates::totp_reset(user.language.parse().unwrap_or_default());
-        if let Err(e) = state.mailer.send(&to, message).await {
-            tracing::warn!(error = %e, "second-factor reset notice not sent");
-        }
+    let message = crate::mail::account_templates::totp_reset(user.language);
+    if let Err(e) = state.mailer.send(&user.email, message).await {
+        tracing::warn!(error = %e, "second-factor reset notice not sent");
     }
     Ok(HttpResponse::NoContent().finish())
 }

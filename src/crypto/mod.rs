@@ -1,7 +1,14 @@
+//! Cryptography: envelope encryption of contact data (here), Argon2id password
+//! hashing (`password`), signed access tokens (`tokens`) and the key file (`keys`).
+//!
 //! Envelope encryption of contact data. Each signal's contact is sealed with its own
 //! random data key (XChaCha20-Poly1305); the data key is stored wrapped by a master
 //! key named by a key id. Deleting the wrapped key destroys the contact for good,
 //! including in backups, once the master key that wrapped it is retired (rotation).
+
+pub mod keys;
+pub mod password;
+pub mod tokens;
 
 use std::collections::HashMap;
 

@@ -39,3 +39,16 @@ impl fmt::Debug for Email {
         f.write_str("Email([redacted])")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_normalised_and_checked() {
+        assert_eq!(Email::parse("  Ann@Example.BE ").unwrap().as_str(), "ann@example.be");
+        for bad in ["", "ann", "@x.be", "ann@", "a b@x.be", "a@b@c", "a@.be", "a@be."] {
+            assert!(Email::parse(bad).is_err(), "{bad} accepted");
+        }
+    }
+}

@@ -62,3 +62,7 @@ typed_id!(
     /// Id of a recorded training completion.
     CompletionId
 );
+typed_id!(
+    /// Id of a signal (internal: relays and helplines speak of its reference).
+    SignalId
+);

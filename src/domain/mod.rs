@@ -21,16 +21,20 @@ macro_rules! text_enum {
     };
 }
 
+mod account;
 mod email;
 pub mod ids;
 mod language;
 mod region;
+mod relay;
 mod text;
 mod time;
 
+pub use account::{Role, Scope};
 pub use email::Email;
 pub use ids::*;
 pub use language::{Language, StaffLanguage};
 pub use region::Region;
+pub use relay::{RelayKind, TrainingStatus};
 pub use text::Text;
 pub use time::today;

@@ -35,30 +35,6 @@ text_enum!(AttemptResult {
     Other => "other",
 });
 
-/// How a signal was closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    ReferredSupport,
-    ReferredShelter,
-    ReferredPolice,
-    InformationGiven,
-    Declined,
-    Unreachable,
-    Duplicate,
-    Other,
-}
-text_enum!(Outcome {
-    ReferredSupport => "referred_support",
-    ReferredShelter => "referred_shelter",
-    ReferredPolice => "referred_police",
-    InformationGiven => "information_given",
-    Declined => "declined",
-    Unreachable => "unreachable",
-    Duplicate => "duplicate",
-    Other => "other",
-});
-
 /// Whether `at` falls inside one of the person's safe windows (in `tz`). No windows
 /// given means no restriction was stated.
 pub fn inside_safe_windows(windows: &[SafeWindow], tz: Tz, at: DateTime<Utc>) -> bool {

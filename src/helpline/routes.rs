@@ -1,21 +1,22 @@
 //! Endpoints for helpline operators and supervisors, under `/api/v1/cases`.
 
 use crate::domain::HelplineId;
+use crate::domain::Role;
 use actix_web::{get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::{AttemptResult, Outcome};
+use super::model::AttemptResult;
 use super::service::{self, AttemptRecorded, Case};
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::routing::hours::Day;
 use crate::signals::model::Contact;
+use crate::signals::model::Outcome;
 use crate::state::AppState;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// Roles that work cases; checked before a body is parsed.
 const HELPLINE_ROLES: &[Role] = &[Role::HelplineOperator, Role::HelplineSupervisor];

@@ -2,22 +2,22 @@
 //! call attempts, transfer and close. Every step is scoped to the caller's
 //! helpline (another helpline's signal is 404) and every sensitive step is audited.
 
+use crate::domain::Role;
 use crate::domain::{HelplineId, UserId};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::model::{AttemptResult, CLAIM_IDLE_MINUTES, Outcome, claim_holds, inside_safe_windows};
+use super::model::{AttemptResult, CLAIM_IDLE_MINUTES, claim_holds, inside_safe_windows};
 use super::store::{self, CaseRow, NewCallAttempt};
 use crate::audit::{self, Action};
 use crate::db::{self, AnyConnection};
-use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
-use crate::signals::model::{Contact, Reference, SignalStatus};
+use crate::signals::model::{Contact, Outcome, Reference, SignalStatus};
 use crate::signals::service::{enqueue_deliveries, read_contact};
 use crate::signals::store::Signal;
 use crate::state::AppState;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// A signal as its helpline works it. No contact: that takes an audited reveal.
 #[derive(Serialize, ToSchema)]

@@ -1,8 +1,7 @@
 //! HTTP plumbing shared by every capability: problem+json errors, the strict JSON
-//! extractor, the auth extractor, pagination, the fallback for unmatched routes and
+//! and CSV body readers, pagination, the fallback for unmatched routes and
 //! the observing middleware.
 
-pub mod auth;
 pub mod csv;
 pub mod error;
 pub mod fallback;

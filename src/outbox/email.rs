@@ -4,8 +4,7 @@
 
 use super::model::Attempt;
 use super::worker::Context;
-use crate::domain::{Email, StaffLanguage};
-use crate::http::error::AppError;
+use crate::domain::{Email, HelplineId, StaffLanguage};
 use crate::mail::helpline_templates::{self, Notification, helpline_language};
 use crate::mail::{MailError, Rendered};
 use crate::state::AppState;
@@ -43,18 +42,19 @@ pub async fn send(state: &AppState, ctx: &Context) -> Attempt {
 
 /// E-mails every active supervisor of the helpline; failures are logged, not retried.
 pub async fn to_supervisors(state: &AppState, helpline: &str, render: impl Fn(StaffLanguage) -> Rendered) {
-    let h = helpline.to_string();
-    let supervisors =
-        match state.db.run(move |c| Ok::<_, AppError>(crate::users::store::helpline_supervisors(c, &h)?)).await {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read supervisors");
-                return;
-            }
-        };
-    for (email, language) in supervisors {
-        let Ok(to) = Email::parse(&email) else { continue };
-        let message = render(language.parse().unwrap_or_default());
+    let Some(h) = HelplineId::parse(helpline) else {
+        tracing::warn!("could not read supervisors: corrupt helpline id");
+        return;
+    };
+    let supervisors = match state.db.run(move |c| crate::users::service::helpline_supervisors(c, h)).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read supervisors");
+            return;
+        }
+    };
+    for (to, language) in supervisors {
+        let message = render(language);
         if let Err(e) = state.mailer.send(&to, message).await {
             tracing::warn!(error = %e, "supervisor alert not sent");
         }

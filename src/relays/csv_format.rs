@@ -7,11 +7,12 @@
 //! import ignores, so an exported file can be edited and imported again.
 
 use crate::domain::Region;
+use crate::domain::RelayKind;
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::model::{RawRelayPoint, RelayKind, RelayPointFields};
+use super::model::{RawRelayPoint, RelayPointFields};
 use crate::http::error::FieldError;
 
 /// Columns an import must have.

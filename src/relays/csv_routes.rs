@@ -8,10 +8,10 @@ use serde::Deserialize;
 use super::import::{self, ImportReport};
 use super::routes::AsOfQuery;
 use super::service::managed_programme;
-use crate::http::auth::AuthUser;
 use crate::http::csv::CsvBody;
 use crate::http::error::{AppError, Problem};
 use crate::state::AppState;
+use crate::users::caller::AuthUser;
 
 /// `?dry_run=` of CSV imports.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

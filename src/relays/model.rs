@@ -2,11 +2,7 @@
 //! relay kinds, spoken languages, bounded text, and a validated relay point.
 //! Every type is built through `parse`, so holding one means it is valid.
 
-use std::str::FromStr;
-
-use serde::{Deserialize, Serialize};
-
-use crate::domain::{ProgrammeId, Region, RelayPointId, Text};
+use crate::domain::{ProgrammeId, Region, RelayKind, RelayPointId, Text};
 use crate::http::error::FieldError;
 
 /// A Belgian postcode: four digits, 1000–9999.
@@ -47,35 +43,6 @@ impl Postcode {
 impl std::fmt::Display for Postcode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}", self.0)
-    }
-}
-
-/// What kind of business the relay point is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RelayKind {
-    #[default]
-    Pharmacy,
-    Hairdresser,
-    Other,
-}
-
-impl RelayKind {
-    pub const ALL: [RelayKind; 3] = [RelayKind::Pharmacy, RelayKind::Hairdresser, RelayKind::Other];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RelayKind::Pharmacy => "pharmacy",
-            RelayKind::Hairdresser => "hairdresser",
-            RelayKind::Other => "other",
-        }
-    }
-}
-
-impl FromStr for RelayKind {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        RelayKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or(())
     }
 }
 

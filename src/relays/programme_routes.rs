@@ -3,12 +3,12 @@
 use super::service::{self, NewProgramme, managed_programme};
 use super::store::Programme;
 use crate::domain::ProgrammeId;
-use crate::http::auth::AuthUser;
+use crate::domain::Role;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::state::AppState;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

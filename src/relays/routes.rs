@@ -1,22 +1,22 @@
 //! Endpoints of relay points: the programme's managers manage them; relay staff
 //! may read their own relay point.
 
+use crate::domain::Role;
 use crate::domain::{ProgrammeId, Region, RelayPointId};
+use crate::domain::{RelayKind, TrainingStatus};
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::{RawRelayPoint, RelayKind, RelayPoint, RelayPointFields};
+use super::model::{RawRelayPoint, RelayPoint, RelayPointFields};
 use super::service::{self, RelayFilter, RelayPatch, managed_programme, parse_cursor_key};
 use super::store::RelayQuery;
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::state::AppState;
-use crate::training::model::TrainingStatus;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// A relay point with its derived training status.
 #[derive(Debug, Serialize, ToSchema)]

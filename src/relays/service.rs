@@ -1,18 +1,18 @@
 //! Use cases of programmes and relay points: who may act where, create, read,
 //! update, and list with filters (training status included).
 
+use crate::domain::Role;
 use crate::domain::{ProgrammeId, Region, RelayPointId, today};
+use crate::domain::{RelayKind, TrainingStatus};
 use chrono::NaiveDate;
 
-use super::model::{RawRelayPoint, RelayKind, RelayPoint, RelayPointFields};
+use super::model::{RawRelayPoint, RelayPoint, RelayPointFields};
 use super::store::{self, Programme, RelayPointChanges, RelayPointRow, RelayQuery};
 use crate::db;
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError};
 use crate::state::AppState;
-use crate::training::model::TrainingStatus;
 use crate::training::status::programme_statuses;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// The programme a manager acts in; 403 for every other role.
 pub fn managed_programme(auth: &AuthUser) -> Result<ProgrammeId, AppError> {

@@ -5,15 +5,15 @@
 use super::staff_store::{self as store, InvitationRow};
 use super::store as relay_store;
 use crate::auth::password_policy::ChosenPassword;
-use crate::auth::store as tokens_store;
-use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
+use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db;
 use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage, UserId};
+use crate::domain::{Role, Scope};
 use crate::http::error::AppError;
 use crate::mail::templates::{self, Invitation};
 use crate::state::AppState;
-use crate::users::model::{Role, User};
-use crate::users::store::{self as users_store, NewUser};
+use crate::users::model::User;
+use crate::users::service::{self as users, NewAccount};
 use chrono::Duration;
 
 /// How long an invitation token stays valid.
@@ -52,32 +52,18 @@ pub async fn invite(
             let relay = relay_store::find_relay(c, programme, req.relay_point_id)?
                 .ok_or_else(|| AppError::invalid("relay_point_id", "no such relay point"))?;
             let prog = relay_store::find_programme(c, programme)?.ok_or(AppError::NotFound)?;
-            let user_id = match users_store::find_by_email(c, &req.email)? {
+            let user_id = match users::account_by_email(c, &req.email)? {
                 None => {
-                    let id = UserId::new();
-                    // No password until the invitation is accepted, so nobody can sign in.
-                    users_store::insert(
-                        c,
-                        &NewUser {
-                            id: id.to_string(),
-                            email: req.email.as_str(),
-                            password_hash: None,
-                            role: Role::RelayStaff.as_str(),
-                            programme_id: Some(programme.to_string()),
-                            relay_point_id: Some(req.relay_point_id.to_string()),
-                            helpline_id: None,
-                            language: req.language.as_str(),
-                            active: true,
-                            created_at: now,
-                        },
-                    )?;
-                    id
+                    let scope = Scope {
+                        programme_id: Some(programme),
+                        relay_point_id: Some(req.relay_point_id),
+                        helpline_id: None,
+                    };
+                    let account = NewAccount::new(req.email.clone(), Role::RelayStaff, scope, req.language)?;
+                    users::insert_invited(c, account)?.id
                 }
-                Some(row)
-                    if row.role == Role::RelayStaff.as_str() && row.programme_id == Some(programme.to_string()) =>
-                {
-                    let user = row.into_user()?;
-                    store::reassign(c, user.id, req.relay_point_id, req.language.as_str())?;
+                Some(user) if user.role == Role::RelayStaff && user.scope.programme_id == Some(programme) => {
+                    users::reassign_staff(c, user.id, req.relay_point_id, req.language)?;
                     store::revoke_open_invitations(c, user.id, now)?;
                     user.id
                 }
@@ -140,9 +126,7 @@ pub async fn accept(state: &AppState, token: &str, password: ChosenPassword) -> 
                 return Err(NO_INVITATION);
             }
             let user = UserId::parse(&invitation.user_id).ok_or_else(|| AppError::internal("corrupt invitation"))?;
-            store::set_password_and_activate(c, user, &password_hash)?;
-            tokens_store::revoke_all_for_user(c, user, now)?;
-            Ok(users_store::find_by_id(c, user)?.ok_or(AppError::NotFound)?.into_user()?)
+            users::activate_with_password(c, user, &password_hash, now)
         })
         .await
 }
@@ -154,11 +138,10 @@ pub async fn deactivate(state: &AppState, programme: ProgrammeId, id: UserId) ->
         .db
         .write(move |c| {
             let now = db::now();
-            store::find_staff(c, programme, id)?.ok_or(AppError::NotFound)?;
-            users_store::deactivate(c, id, now)?;
-            tokens_store::revoke_all_for_user(c, id, now)?;
+            users::staff_member(c, programme, id)?.ok_or(AppError::NotFound)?;
+            users::deactivate_account(c, id, now)?;
             store::revoke_open_invitations(c, id, now)?;
-            Ok(store::find_staff(c, programme, id)?.ok_or(AppError::NotFound)?.into_user()?)
+            users::staff_member(c, programme, id)?.ok_or(AppError::NotFound)
         })
         .await
 }
@@ -171,11 +154,8 @@ pub async fn list(
     after: Option<String>,
     limit: i64,
 ) -> Result<(Vec<User>, Option<String>), AppError> {
-    let rows = state
-        .db
-        .run(move |c| store::list_staff(c, programme, relay, after.as_deref(), limit + 1).map_err(AppError::from))
-        .await?;
-    let mut users = rows.into_iter().map(|r| r.into_user()).collect::<Result<Vec<_>, _>>()?;
+    let rows = state.db.run(move |c| users::list_staff(c, programme, relay, after.as_deref(), limit + 1)).await?;
+    let mut users = rows;
     let more = super::service::trim_page(&mut users, limit);
     Ok((users.clone(), more.then(|| users.last().map(|u| u.email.as_str().to_string())).flatten()))
 }

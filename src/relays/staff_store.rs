@@ -1,13 +1,12 @@
-//! Diesel queries on staff accounts (relay-staff `users` of a programme) and
-//! `staff_invitations`.
+//! Diesel queries on `staff_invitations`. The staff accounts themselves are
+//! `users` rows, reached through `crate::users::service`.
 
-use crate::domain::{ProgrammeId, RelayPointId, UserId};
+use crate::domain::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{staff_invitations, users};
-use crate::users::store::UserRow;
+use crate::db::schema::staff_invitations;
 
 /// A `staff_invitations` row.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -68,68 +67,4 @@ pub fn mark_accepted(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> 
     .set(staff_invitations::accepted_at.eq(Some(now)))
     .execute(conn)?;
     Ok(n == 1)
-}
-
-/// Sets the password of an accepted invitee and (re)activates the account.
-pub fn set_password_and_activate(conn: &mut AnyConnection, user: UserId, hash: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(user.to_string()))
-        .set((
-            users::password_hash.eq(Some(hash)),
-            users::active.eq(true),
-            users::deactivated_at.eq(None::<NaiveDateTime>),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
-/// Moves a staff member to a relay point and records their language.
-pub fn reassign(conn: &mut AnyConnection, user: UserId, relay: RelayPointId, language: &str) -> QueryResult<()> {
-    diesel::update(users::table.find(user.to_string()))
-        .set((users::relay_point_id.eq(Some(relay.to_string())), users::language.eq(language)))
-        .execute(conn)
-        .map(|_| ())
-}
-
-/// A relay-staff account, only if it belongs to `programme`.
-pub fn find_staff(conn: &mut AnyConnection, programme: ProgrammeId, id: UserId) -> QueryResult<Option<UserRow>> {
-    users::table
-        .find(id.to_string())
-        .filter(users::programme_id.eq(programme.to_string()))
-        .filter(users::role.eq("relay_staff"))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()
-}
-
-/// Staff of a programme (optionally of one relay point) ordered by e-mail.
-pub fn list_staff(
-    conn: &mut AnyConnection,
-    programme: ProgrammeId,
-    relay: Option<RelayPointId>,
-    after: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<UserRow>> {
-    let mut q = users::table
-        .filter(users::programme_id.eq(programme.to_string()))
-        .filter(users::role.eq("relay_staff"))
-        .select(UserRow::as_select())
-        .order(users::email.asc())
-        .limit(limit)
-        .into_boxed();
-    if let Some(relay) = relay {
-        q = q.filter(users::relay_point_id.eq(relay.to_string()));
-    }
-    if let Some(after) = after {
-        q = q.filter(users::email.gt(after.to_string()));
-    }
-    q.load(conn)
-}
-
-/// Relay-staff accounts of a programme by e-mail (completion imports name people by e-mail).
-pub fn staff_ids_by_email(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryResult<Vec<(String, String)>> {
-    users::table
-        .filter(users::programme_id.eq(programme.to_string()))
-        .filter(users::role.eq("relay_staff"))
-        .select((users::email, users::id))
-        .load(conn)
 }

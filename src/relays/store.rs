@@ -1,11 +1,12 @@
 //! Diesel queries on `programmes` and `relay_points`. Every relay-point query takes
 //! the programme it must lie in, so scope cannot be forgotten by a caller.
 
+use crate::domain::RelayKind;
 use crate::domain::{ProgrammeId, Region, RelayPointId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{Postcode, RawRelayPoint, RelayKind, RelayPoint, RelayPointFields};
+use super::model::{Postcode, RawRelayPoint, RelayPoint, RelayPointFields};
 use crate::db::AnyConnection;
 use crate::db::schema::{programmes, relay_points};
 

@@ -1,6 +1,7 @@
 //! Endpoints of the referral directory: relays query it by region and language;
 //! admins manage it.
 
+use crate::domain::Role;
 use crate::domain::{Language, Region};
 use std::str::FromStr;
 
@@ -10,12 +11,11 @@ use utoipa::ToSchema;
 
 use super::store::{self, ResourceRow};
 use crate::db::{self, AnyConnection};
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::state::AppState;
 use crate::text_enum;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// What kind of help a resource offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

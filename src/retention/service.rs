@@ -5,7 +5,7 @@
 //! Each batch is one transaction; a crash between batches loses nothing and the
 //! next run carries on.
 
-use crate::domain::Email;
+use crate::domain::HelplineId;
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
@@ -141,16 +141,17 @@ async fn warn_supervisors(
                 if !store::claim_warning(c, &id, now)? {
                     return Ok::<_, AppError>(None);
                 }
-                Ok(Some(crate::users::store::helpline_supervisors(c, &helpline)?))
+                let helpline =
+                    HelplineId::parse(&helpline).ok_or_else(|| AppError::internal("corrupt signals.helpline_id"))?;
+                Ok(Some(crate::users::service::helpline_supervisors(c, helpline)?))
             })
             .await?;
         let Some(supervisors) = claimed else { continue };
         let link = format!("{}/api/v1/cases/{}", policy.public_url.trim_end_matches('/'), s.reference);
         let expires_at = (s.created_at + life).and_utc();
         let (mut sent, mut failed) = (0, 0);
-        for (email, language) in supervisors {
-            let Ok(to) = Email::parse(&email) else { continue };
-            let message = expiry_warning(language.parse().unwrap_or_default(), &s.reference, expires_at, &link);
+        for (to, language) in supervisors {
+            let message = expiry_warning(language, &s.reference, expires_at, &link);
             match mailer.send(&to, message).await {
                 Ok(()) => sent += 1,
                 Err(_) => failed += 1,

@@ -1,6 +1,7 @@
 //! Endpoints for helplines (destinations) and routing rules. Admins manage them;
 //! every signed-in role may read helplines (public names, numbers and hours).
 
+use crate::domain::Role;
 use crate::domain::{HelplineId, Language, Region};
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
@@ -12,11 +13,10 @@ use super::model::DestinationKind;
 use super::service::{self, Helpline, join_languages, validate_hours};
 use super::store::{HelplineChanges, HelplineRow, RoutingRuleRow};
 use crate::db;
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::state::AppState;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// A helpline or local service.
 #[derive(Serialize, ToSchema)]

@@ -155,6 +155,30 @@ text_enum!(SignalStatus {
     Expired => "expired",
 });
 
+/// How a signal was closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    ReferredSupport,
+    ReferredShelter,
+    ReferredPolice,
+    InformationGiven,
+    Declined,
+    Unreachable,
+    Duplicate,
+    Other,
+}
+text_enum!(Outcome {
+    ReferredSupport => "referred_support",
+    ReferredShelter => "referred_shelter",
+    ReferredPolice => "referred_police",
+    InformationGiven => "information_given",
+    Declined => "declined",
+    Unreachable => "unreachable",
+    Duplicate => "duplicate",
+    Other => "other",
+});
+
 /// Alphabet of references: no 0/O, 1/I, so a reference read over the phone or
 /// copied by hand is not misread.
 const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";

@@ -1,15 +1,15 @@
 //! What relays may see of their signals: status only, never contact or outcome.
 
+use crate::domain::Role;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::{Reference, SignalStatus, Urgency};
 use super::store::{self, SignalWithHelpline};
-use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
 use crate::state::AppState;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// A signal as its relay point follows it.
 #[derive(Serialize, ToSchema)]

@@ -1,6 +1,7 @@
 //! Relay endpoints: file a signal, follow its status.
 
 use crate::domain::Language;
+use crate::domain::Role;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -10,12 +11,11 @@ use utoipa::ToSchema;
 use super::model::{Contact, SafeWindow, SignalStatus, Urgency};
 use super::relay_view::{self, RelaySignalView};
 use super::service::{self, Receipt, Submission};
-use crate::http::auth::{AuthUser, Claims};
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::state::AppState;
-use crate::users::model::Role;
+use crate::users::caller::{AuthUser, Claims};
 
 /// Body of `POST /api/v1/signals`. Only what the callback needs: no name, no
 /// address, no story.

@@ -1,6 +1,7 @@
 //! Signal intake: idempotent, routed, encrypted, and written with its outbox row in
 //! one transaction — and what relays may see of a signal afterwards.
 
+use crate::domain::Role;
 use crate::domain::{Language, Region, RelayPointId};
 use std::str::FromStr;
 use std::sync::Arc;
@@ -14,13 +15,12 @@ use super::model::{Contact, Reference, SignalStatus, Urgency};
 use super::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact};
 use crate::crypto::MasterKeyRing;
 use crate::db::{self, AnyConnection, Writer};
-use crate::http::auth::{AuthUser, Claims};
 use crate::http::error::{AppError, FieldError};
 use crate::resources::routes::{Resource, referrals};
 use crate::routing::model::{Origin, route};
 use crate::routing::service::load_network;
 use crate::state::AppState;
-use crate::users::model::Role;
+use crate::users::caller::{AuthUser, Claims};
 
 /// How long an `Idempotency-Key` is remembered.
 pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use super::model::{Cell, Dimension, Month};
 use super::report::Times;
 use super::service::{self, Coverage, SignalStats, SignalsRequest};
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::state::AppState;
+use crate::users::caller::AuthUser;
 
 /// Response format (`?format=`); `Accept: text/csv` also selects CSV.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]

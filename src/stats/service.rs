@@ -1,6 +1,7 @@
 //! Statistics use cases: who may see which programme, which months are final, and
 //! the facts behind them (live signals and rollups alike).
 
+use crate::domain::Role;
 use crate::domain::{ProgrammeId, RelayPointId};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -12,12 +13,11 @@ use super::model::{Dimension, Histogram, Month, last_final_month, training_group
 use super::report::{Fact, MonthFigures, month_figures};
 use super::store;
 use crate::db;
-use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
 use crate::retention::rollup::{durations, reported_outcome};
 use crate::state::AppState;
 use crate::training::status::programme_statuses;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// Longest span of months one request may ask for.
 pub const MAX_MONTHS: i64 = 120;

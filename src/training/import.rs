@@ -14,8 +14,8 @@ use crate::db::{self, AnyConnection};
 use crate::http::error::{AppError, FieldError};
 use crate::relays::csv_format::{Header, RowError};
 use crate::relays::import::{ImportReport, rows_invalid};
-use crate::relays::staff_store;
 use crate::state::AppState;
+use crate::users::service as users;
 
 const REQUIRED: [&str; 3] = ["email", "module", "completed_on"];
 const OPTIONAL: [&str; 1] = ["certificate_ref"];
@@ -27,7 +27,7 @@ fn apply(
     text: &str,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    let staff: HashMap<String, String> = staff_store::staff_ids_by_email(conn, programme)?.into_iter().collect();
+    let staff: HashMap<String, String> = users::staff_ids_by_email(conn, programme)?.into_iter().collect();
     let mut modules: HashMap<String, (String, i32)> = HashMap::new();
     for m in store::list_modules(conn, programme, None, None)? {
         modules.insert(m.title.to_lowercase(), (m.id.clone(), m.validity_months));

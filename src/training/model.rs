@@ -12,48 +12,11 @@ use std::str::FromStr;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::TrainingModuleId;
+use crate::domain::{TrainingModuleId, TrainingStatus};
 use crate::http::error::FieldError;
 
 /// Days before expiry in which training counts as `expiring` and staff are reminded.
 pub const EXPIRING_WINDOW_DAYS: i64 = 30;
-
-/// A relay point's derived training status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum TrainingStatus {
-    /// At least one active staff member holds valid completions of all required
-    /// modules, and that lasts more than 30 days.
-    Trained,
-    /// As trained, but every qualified staff member's training lapses within 30 days.
-    Expiring,
-    /// Nobody is qualified now, but an active staff member has completed every
-    /// required module at some time: the training lapsed and needs renewing.
-    Lapsed,
-    /// No active staff member ever completed all required modules (or the programme
-    /// requires none yet, so nobody can be called trained).
-    Untrained,
-}
-
-impl TrainingStatus {
-    pub const ALL: [TrainingStatus; 4] = [Self::Trained, Self::Expiring, Self::Lapsed, Self::Untrained];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Trained => "trained",
-            Self::Expiring => "expiring",
-            Self::Lapsed => "lapsed",
-            Self::Untrained => "untrained",
-        }
-    }
-}
-
-impl FromStr for TrainingStatus {
-    type Err = ();
-    fn from_str(s: &str) -> Result<Self, ()> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s).ok_or(())
-    }
-}
 
 /// How a module is taught.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -5,12 +5,13 @@
 //! Runs inside `serve` every `SAFERELAY_REMINDER_INTERVAL_SECS` and on demand with
 //! `saferelay remind`.
 
+use crate::domain::TrainingStatus;
 use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage};
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::model::{EXPIRING_WINDOW_DAYS, TrainingStatus};
+use super::model::EXPIRING_WINDOW_DAYS;
 use super::reminder_store as store;
 use super::status::programme_statuses;
 use crate::db::{self, Db};

@@ -1,6 +1,8 @@
 //! Endpoints of training: modules and completions (managers), completion import,
 //! and a staff member's own training (`/me/training`).
 
+use crate::domain::Role;
+use crate::domain::TrainingStatus;
 use crate::domain::{RelayPointId, Text, TrainingModuleId, UserId, today};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -8,10 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::import;
-use super::model::{ModuleKind, ModuleStanding, TrainingStatus, ValidityMonths};
+use super::model::{ModuleKind, ModuleStanding, ValidityMonths};
 use super::service::{self, NewCompletion, NewModule};
 use super::store::{CompletionRow, ModuleRow};
-use crate::http::auth::AuthUser;
 use crate::http::csv::CsvBody;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
@@ -21,7 +22,7 @@ use crate::relays::import::ImportReport;
 use crate::relays::routes::AsOfQuery;
 use crate::relays::service::managed_programme;
 use crate::state::AppState;
-use crate::users::model::Role;
+use crate::users::caller::AuthUser;
 
 /// A training module.
 #[derive(Debug, Serialize, ToSchema)]

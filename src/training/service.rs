@@ -1,17 +1,18 @@
 //! Use cases of training: modules of a programme, completions recorded by managers
 //! (one by one here, in bulk in `import.rs`), and a staff member's own standing.
 
+use crate::domain::TrainingStatus;
 use crate::domain::{CompletionId, ProgrammeId, RelayPointId, Text, TrainingModuleId, UserId};
 use chrono::NaiveDate;
 
-use super::model::{Completion, ModuleKind, ModuleStanding, TrainingStatus, ValidityMonths, module_standing};
+use super::model::{Completion, ModuleKind, ModuleStanding, ValidityMonths, module_standing};
 use super::status::programme_statuses;
 use super::store::{self, CompletionRow, ModuleRow};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::relays::service::trim_page;
-use crate::relays::staff_store;
 use crate::state::AppState;
+use crate::users::service as users;
 
 /// A validated new module.
 pub struct NewModule {
@@ -75,7 +76,7 @@ pub fn record(
     if c.completed_on > crate::domain::today() {
         return Err(AppError::invalid(format!("{field_prefix}completed_on"), "must not be in the future"));
     }
-    staff_store::find_staff(conn, programme, c.user)?
+    users::staff_member(conn, programme, c.user)?
         .ok_or_else(|| AppError::invalid(format!("{field_prefix}user_id"), "no such staff member"))?;
     let module = store::find_module(conn, programme, c.module)?
         .ok_or_else(|| AppError::invalid(format!("{field_prefix}module_id"), "no such training module"))?;

@@ -1,12 +1,13 @@
 //! Training status of every relay point of a programme, from the database, through
 //! the pure rules in `model.rs`.
 
+use crate::domain::TrainingStatus;
 use crate::domain::{ProgrammeId, RelayPointId};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::model::{StaffRecord, TrainingStatus, relay_status};
+use super::model::{StaffRecord, relay_status};
 use super::store;
 use crate::db::AnyConnection;
 

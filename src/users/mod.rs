@@ -1,5 +1,7 @@
-//! Accounts: roles, the scope each account belongs to, and their administration.
+//! Accounts: who may sign in, in which role and scope, and their administration;
+//! `caller` is the signed-in account every handler extracts (`AuthUser`).
 
+pub mod caller;
 pub mod model;
 pub mod routes;
 pub mod service;

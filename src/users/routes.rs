@@ -1,18 +1,19 @@
 //! Admin endpoints for accounts.
 
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
+use crate::domain::{Role, Scope};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::{Role, Scope, User};
+use super::model::User;
 use super::service::{self, NewAccount};
-use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::state::AppState;
+use crate::users::caller::AuthUser;
 
 /// An account as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,12 +1,12 @@
 //! Account administration: create (with a one-time password), list, read,
 //! deactivate (which revokes every refresh token of the account).
 
-use super::model::{Role, Scope, User};
+use super::model::User;
 use super::store::{self, NewUser};
-use crate::auth::password::generate_password;
-use crate::auth::store as tokens_store;
+use crate::crypto::password::generate_password;
 use crate::db::{self, AnyConnection};
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
+use crate::domain::{Role, Scope};
 use crate::http::error::{AppError, FieldError};
 use crate::state::AppState;
 
@@ -55,7 +55,17 @@ pub async fn create(state: &AppState, account: NewAccount) -> Result<(User, Stri
 }
 
 /// Inserts an account after checking that its scope exists (422 otherwise).
-pub fn insert_account(conn: &mut AnyConnection, mut account: NewAccount, hash: &str) -> Result<User, AppError> {
+pub fn insert_account(conn: &mut AnyConnection, account: NewAccount, hash: &str) -> Result<User, AppError> {
+    insert_with(conn, account, Some(hash))
+}
+
+/// Inserts an invited account: no password until the invitation is accepted, so
+/// nobody can sign in with it.
+pub fn insert_invited(conn: &mut AnyConnection, account: NewAccount) -> Result<User, AppError> {
+    insert_with(conn, account, None)
+}
+
+fn insert_with(conn: &mut AnyConnection, mut account: NewAccount, hash: Option<&str>) -> Result<User, AppError> {
     if let Some(id) = account.scope.programme_id
         && !store::programme_exists(conn, id)?
     {
@@ -85,7 +95,7 @@ pub fn insert_account(conn: &mut AnyConnection, mut account: NewAccount, hash: &
         &NewUser {
             id: id.to_string(),
             email: account.email.as_str(),
-            password_hash: Some(hash),
+            password_hash: hash,
             role: account.role.as_str(),
             programme_id: account.scope.programme_id.map(|p| p.to_string()),
             relay_point_id: account.scope.relay_point_id.map(|r: RelayPointId| r.to_string()),
@@ -132,10 +142,116 @@ pub async fn deactivate(state: &AppState, actor: UserId, id: UserId) -> Result<U
             let now = db::now();
             let row = store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
             if row.active {
-                store::deactivate(c, id, now)?;
-                tokens_store::revoke_all_for_user(c, id, now)?;
+                deactivate_account(c, id, now)?;
             }
             Ok(store::find_by_id(c, id)?.ok_or(AppError::NotFound)?.into_user()?)
         })
         .await
+}
+
+// Connection-level use cases that other capabilities call inside their own
+// transaction: they reach accounts only through these.
+
+/// An account with its password hash, for sign-in and reset (the hash goes no
+/// further than `auth`).
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: Option<String>,
+}
+
+/// An account as it is now.
+pub fn account(c: &mut AnyConnection, id: UserId) -> Result<Option<User>, AppError> {
+    Ok(store::find_by_id(c, id)?.map(|r| r.into_user()).transpose()?)
+}
+
+/// An account and its password hash, by e-mail.
+pub fn credentials(c: &mut AnyConnection, email: &Email) -> Result<Option<Credentials>, AppError> {
+    let Some(row) = store::find_by_email(c, email)? else { return Ok(None) };
+    let password_hash = row.password_hash.clone();
+    Ok(Some(Credentials { user: row.into_user()?, password_hash }))
+}
+
+/// How many accounts exist (the first start creates an admin when none does).
+pub fn count(c: &mut AnyConnection) -> Result<i64, AppError> {
+    Ok(store::count(c)?)
+}
+
+/// Ends every session of an account (its refresh tokens stop working).
+pub fn end_sessions(c: &mut AnyConnection, id: UserId, now: chrono::NaiveDateTime) -> Result<(), AppError> {
+    store::end_sessions(c, id, now)?;
+    Ok(())
+}
+
+/// Marks an account inactive and ends its sessions; false when it was not active.
+pub fn deactivate_account(c: &mut AnyConnection, id: UserId, now: chrono::NaiveDateTime) -> Result<bool, AppError> {
+    let changed = store::deactivate(c, id, now)?;
+    store::end_sessions(c, id, now)?;
+    Ok(changed)
+}
+
+/// Active supervisors of a helpline, with the language to write to them in.
+pub fn helpline_supervisors(
+    c: &mut AnyConnection,
+    helpline: HelplineId,
+) -> Result<Vec<(Email, StaffLanguage)>, AppError> {
+    let rows = store::helpline_supervisors(c, &helpline.to_string())?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(email, language)| Some((Email::parse(&email).ok()?, language.parse().unwrap_or_default())))
+        .collect())
+}
+
+/// Sets an account's password hash.
+pub fn set_password(c: &mut AnyConnection, id: UserId, hash: &str) -> Result<(), AppError> {
+    store::set_password(c, id, hash)?;
+    Ok(())
+}
+
+/// An account by e-mail.
+pub fn account_by_email(c: &mut AnyConnection, email: &Email) -> Result<Option<User>, AppError> {
+    Ok(store::find_by_email(c, email)?.map(|r| r.into_user()).transpose()?)
+}
+
+/// A relay-staff account of `programme` (`None` for anyone else).
+pub fn staff_member(c: &mut AnyConnection, programme: ProgrammeId, id: UserId) -> Result<Option<User>, AppError> {
+    Ok(store::find_staff(c, programme, id)?)
+}
+
+/// One page of a programme's relay staff (optionally of one relay point), by e-mail.
+pub fn list_staff(
+    c: &mut AnyConnection,
+    programme: ProgrammeId,
+    relay: Option<RelayPointId>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<User>, AppError> {
+    Ok(store::list_staff(c, programme, relay, after, limit)?)
+}
+
+/// Relay-staff account ids of a programme by e-mail.
+pub fn staff_ids_by_email(c: &mut AnyConnection, programme: ProgrammeId) -> Result<Vec<(String, String)>, AppError> {
+    Ok(store::staff_ids_by_email(c, programme)?)
+}
+
+/// Moves a staff member to another relay point and records their language.
+pub fn reassign_staff(
+    c: &mut AnyConnection,
+    id: UserId,
+    relay: RelayPointId,
+    language: StaffLanguage,
+) -> Result<(), AppError> {
+    Ok(store::reassign_staff(c, id, relay, language)?)
+}
+
+/// Sets the password an invitee chose, (re)activates the account and ends any
+/// earlier session of it.
+pub fn activate_with_password(
+    c: &mut AnyConnection,
+    id: UserId,
+    hash: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<User, AppError> {
+    store::set_password_and_activate(c, id, hash)?;
+    store::end_sessions(c, id, now)?;
+    account(c, id)?.ok_or(AppError::NotFound)
 }

@@ -1,12 +1,13 @@
 //! Diesel queries on `users`.
 
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
+use crate::domain::{Role, Scope};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{Role, Scope, User};
+use super::model::User;
 use crate::db::AnyConnection;
-use crate::db::schema::{helplines, programmes, relay_points, users};
+use crate::db::schema::{helplines, programmes, refresh_tokens, relay_points, users};
 
 /// A `users` row as read.
 #[derive(Queryable, Selectable)]
@@ -125,5 +126,93 @@ pub fn helpline_supervisors(conn: &mut AnyConnection, helpline: &str) -> QueryRe
         .filter(users::role.eq("helpline_supervisor"))
         .filter(users::active.eq(true))
         .select((users::email, users::language))
+        .load(conn)
+}
+
+/// Ends every session of an account: its refresh tokens stop working (deactivation,
+/// password reset).
+pub fn end_sessions(conn: &mut AnyConnection, user: UserId, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user.to_string()))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(Some(now)))
+    .execute(conn)
+}
+
+pub fn set_password(conn: &mut AnyConnection, id: UserId, hash: &str) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.to_string())).set(users::password_hash.eq(Some(hash))).execute(conn)
+}
+
+// Relay-staff accounts of a programme (invited and managed by its managers).
+
+/// Sets the password of an accepted invitee and (re)activates the account.
+pub fn set_password_and_activate(conn: &mut AnyConnection, user: UserId, hash: &str) -> QueryResult<()> {
+    diesel::update(users::table.find(user.to_string()))
+        .set((
+            users::password_hash.eq(Some(hash)),
+            users::active.eq(true),
+            users::deactivated_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Moves a staff member to a relay point and records their language.
+pub fn reassign_staff(
+    conn: &mut AnyConnection,
+    user: UserId,
+    relay: RelayPointId,
+    language: StaffLanguage,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user.to_string()))
+        .set((users::relay_point_id.eq(Some(relay.to_string())), users::language.eq(language.as_str())))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A relay-staff account, only if it belongs to `programme`.
+pub fn find_staff(conn: &mut AnyConnection, programme: ProgrammeId, id: UserId) -> QueryResult<Option<User>> {
+    let row = users::table
+        .find(id.to_string())
+        .filter(users::programme_id.eq(programme.to_string()))
+        .filter(users::role.eq("relay_staff"))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?;
+    row.map(UserRow::into_user).transpose()
+}
+
+/// Staff of a programme (optionally of one relay point) ordered by e-mail.
+pub fn list_staff(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    relay: Option<RelayPointId>,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<User>> {
+    let mut q = users::table
+        .filter(users::programme_id.eq(programme.to_string()))
+        .filter(users::role.eq("relay_staff"))
+        .select(UserRow::as_select())
+        .order(users::email.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(relay) = relay {
+        q = q.filter(users::relay_point_id.eq(relay.to_string()));
+    }
+    if let Some(after) = after {
+        q = q.filter(users::email.gt(after.to_string()));
+    }
+    q.load::<UserRow>(conn)?.into_iter().map(UserRow::into_user).collect()
+}
+
+/// Relay-staff accounts of a programme by e-mail (completion imports name people by e-mail).
+pub fn staff_ids_by_email(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryResult<Vec<(String, String)>> {
+    users::table
+        .filter(users::programme_id.eq(programme.to_string()))
+        .filter(users::role.eq("relay_staff"))
+        .select((users::email, users::id))
         .load(conn)
 }

@@ -1,6 +1,7 @@
 //! Access tokens (short-lived HS256 JWTs, algorithm pinned on decode, key chosen by
 //! `kid`) and refresh tokens (opaque random strings, stored only as SHA-256 hashes).
 
+use crate::domain::Role;
 use crate::domain::UserId;
 use std::collections::HashMap;
 
@@ -12,7 +13,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::keys::SigningKey;
-use crate::users::model::Role;
 
 /// Claims of an access token.
 #[derive(Debug, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //! deactivated user or a changed role stops working at once, not at token expiry.
 
 use crate::domain::UserId;
+use crate::domain::{Role, Scope};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -10,10 +11,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
-use super::error::AppError;
 use crate::db::AnyConnection;
+use crate::http::error::AppError;
 use crate::state::AppState;
-use crate::users::model::{Role, Scope};
 use crate::users::store as users_store;
 
 /// The signed-in caller with the scope their data access is limited to.
