@@ -1,7 +1,7 @@
 //! The `saferelay` command: serve (default), migrate, create-admin, remind, purge, openapi.
 
-use crate::domain::{Email, StaffLanguage};
-use crate::domain::{Role, Scope};
+use saferelay::domain::{Email, StaffLanguage};
+use saferelay::domain::{Role, Scope};
 use std::io::Read;
 
 use anyhow::Context;

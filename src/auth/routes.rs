@@ -10,7 +10,7 @@ use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
-use crate::users::routes::UserView;
+use crate::users::model::UserView;
 use crate::users::service as users_service;
 
 /// Body of `POST /api/v1/auth/login`.

@@ -3,24 +3,14 @@
 use crate::domain::today;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use serde::Deserialize;
 
 use super::import::{self, ImportReport};
-use super::routes::AsOfQuery;
 use super::service::managed_programme;
 use crate::http::csv::CsvBody;
 use crate::http::error::{AppError, Problem};
+use crate::http::query::{AsOfQuery, ImportQuery};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
-
-/// `?dry_run=` of CSV imports.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct ImportQuery {
-    /// Validate and report only; write nothing (default `false`).
-    pub dry_run: Option<bool>,
-}
 
 /// Import relay points from CSV into the manager's programme. Header:
 /// `external_id,kind,name,address,postcode,municipality,region,languages,active`.

@@ -15,6 +15,7 @@ use super::store::RelayQuery;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::query::AsOfQuery;
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 
@@ -127,15 +128,6 @@ pub struct RelayListQuery {
     pub as_of: Option<NaiveDate>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
-}
-
-/// `?as_of=` on single reads.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AsOfQuery {
-    /// Date the training status is computed for (default today, UTC).
-    pub as_of: Option<NaiveDate>,
 }
 
 fn relay_id(raw: &str) -> Result<RelayPointId, AppError> {

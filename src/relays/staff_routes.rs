@@ -10,7 +10,7 @@ use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, encode_cursor};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
-use crate::users::routes::UserView;
+use crate::users::model::UserView;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

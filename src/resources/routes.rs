@@ -3,92 +3,19 @@
 
 use crate::domain::Role;
 use crate::domain::{Language, Region};
-use std::str::FromStr;
 
 use actix_web::{HttpResponse, get, post, put, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::store::{self, ResourceRow};
-use crate::db::{self, AnyConnection};
+use super::model::{Resource, ResourceKind};
+use super::service;
+use super::store::ResourceRow;
+use crate::db;
 use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::state::AppState;
-use crate::text_enum;
 use crate::users::caller::AuthUser;
-
-/// What kind of help a resource offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceKind {
-    Emergency,
-    Helpline,
-    Shelter,
-    CawCpas,
-    PoliceVictimSupport,
-    SexualAssaultCentre,
-    LegalAid,
-    Other,
-}
-text_enum!(ResourceKind {
-    Emergency => "emergency",
-    Helpline => "helpline",
-    Shelter => "shelter",
-    CawCpas => "caw_cpas",
-    PoliceVictimSupport => "police_victim_support",
-    SexualAssaultCentre => "sexual_assault_centre",
-    LegalAid => "legal_aid",
-    Other => "other",
-});
-
-/// A referral resource.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Resource {
-    pub id: String,
-    pub kind: ResourceKind,
-    pub name: String,
-    pub regions: Vec<Region>,
-    pub languages: Vec<Language>,
-    pub phone: Option<String>,
-    pub website: Option<String>,
-    /// Free text, e.g. `Mon-Fri 09:00-17:00` or `24/7`.
-    pub opening_hours: Option<String>,
-    pub active: bool,
-}
-
-fn codes<T: FromStr>(text: &str) -> Vec<T> {
-    text.split(',').filter_map(|c| T::from_str(c.trim()).ok()).collect()
-}
-
-impl From<ResourceRow> for Resource {
-    fn from(r: ResourceRow) -> Self {
-        Self {
-            kind: ResourceKind::from_str(&r.kind).unwrap_or(ResourceKind::Other),
-            regions: codes(&r.regions),
-            languages: codes(&r.languages),
-            id: r.id,
-            name: r.name,
-            phone: r.phone,
-            website: r.website,
-            opening_hours: r.opening_hours,
-            active: r.active,
-        }
-    }
-}
-
-/// Active resources serving `region` in `language` (any language when the caller
-/// speaks one no resource lists, so a relay always gets a list to hand over).
-pub fn referrals(
-    conn: &mut AnyConnection,
-    region: Option<Region>,
-    language: Option<Language>,
-) -> Result<Vec<Resource>, AppError> {
-    let all: Vec<Resource> = store::all_active(conn)?.into_iter().map(Resource::from).collect();
-    let in_region: Vec<Resource> = all.into_iter().filter(|r| region.is_none_or(|g| r.regions.contains(&g))).collect();
-    let Some(lang) = language else { return Ok(in_region) };
-    let spoken: Vec<Resource> = in_region.iter().filter(|r| r.languages.contains(&lang)).cloned().collect();
-    Ok(if spoken.is_empty() { in_region } else { spoken })
-}
 
 /// Filters of `GET /api/v1/resources`.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -177,7 +104,7 @@ pub async fn list_resources(
     filter: web::Query<ResourceFilter>,
 ) -> Result<web::Json<Vec<Resource>>, AppError> {
     let ResourceFilter { region, language, kind } = filter.into_inner();
-    let found = state.db.run(move |c| referrals(c, region, language)).await?;
+    let found = state.db.run(move |c| service::referrals(c, region, language)).await?;
     Ok(web::Json(found.into_iter().filter(|r| kind.is_none_or(|k| r.kind == k)).collect()))
 }
 
@@ -197,9 +124,7 @@ pub async fn create_resource(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let row = body.into_inner()?.into_row(uuid::Uuid::new_v4().to_string())?;
-    let created = row.clone();
-    state.db.write(move |c| store::insert(c, &row).map_err(AppError::from)).await?;
-    Ok(HttpResponse::Created().json(Resource::from(created)))
+    Ok(HttpResponse::Created().json(service::create(&state, row).await?))
 }
 
 /// Replace a resource (admin); `active: false` retires it.
@@ -221,16 +146,7 @@ pub async fn replace_resource(
     auth.require(&[Role::Admin])?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?.to_string();
     let row = body.into_inner()?.into_row(id)?;
-    let updated = state
-        .db
-        .write(move |c| {
-            if store::replace(c, &row)? == 0 {
-                return Err(AppError::NotFound);
-            }
-            store::find(c, &row.id)?.ok_or(AppError::NotFound)
-        })
-        .await?;
-    Ok(web::Json(updated.into()))
+    Ok(web::Json(service::replace(&state, row).await?))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

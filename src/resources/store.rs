@@ -3,6 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use std::str::FromStr;
+
+use super::model::{Resource, ResourceKind};
 use crate::db::AnyConnection;
 use crate::db::schema::resources;
 
@@ -54,4 +57,24 @@ pub fn replace(conn: &mut AnyConnection, row: &ResourceRow) -> QueryResult<usize
             resources::updated_at.eq(row.updated_at),
         ))
         .execute(conn)
+}
+
+fn codes<T: FromStr>(text: &str) -> Vec<T> {
+    text.split(',').filter_map(|c| T::from_str(c.trim()).ok()).collect()
+}
+
+impl From<ResourceRow> for Resource {
+    fn from(r: ResourceRow) -> Self {
+        Self {
+            kind: ResourceKind::from_str(&r.kind).unwrap_or(ResourceKind::Other),
+            regions: codes(&r.regions),
+            languages: codes(&r.languages),
+            id: r.id,
+            name: r.name,
+            phone: r.phone,
+            website: r.website,
+            opening_hours: r.opening_hours,
+            active: r.active,
+        }
+    }
 }

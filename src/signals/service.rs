@@ -16,7 +16,8 @@ use super::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact}
 use crate::crypto::MasterKeyRing;
 use crate::db::{self, AnyConnection, Writer};
 use crate::http::error::{AppError, FieldError};
-use crate::resources::routes::{Resource, referrals};
+use crate::resources::model::Resource;
+use crate::resources::service::referrals;
 use crate::routing::model::{Origin, route};
 use crate::routing::service::load_network;
 use crate::state::AppState;

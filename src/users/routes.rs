@@ -3,52 +3,16 @@
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::User;
+use super::model::UserView;
 use super::service::{self, NewAccount};
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
-
-/// An account as the API shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UserView {
-    pub id: UserId,
-    pub email: String,
-    pub role: Role,
-    pub programme_id: Option<ProgrammeId>,
-    pub relay_point_id: Option<RelayPointId>,
-    pub helpline_id: Option<HelplineId>,
-    pub language: StaffLanguage,
-    pub active: bool,
-    /// A second factor (TOTP) is enrolled.
-    pub two_factor: bool,
-    pub created_at: DateTime<Utc>,
-    pub deactivated_at: Option<DateTime<Utc>>,
-}
-
-impl From<User> for UserView {
-    fn from(u: User) -> Self {
-        Self {
-            id: u.id,
-            email: u.email.as_str().to_string(),
-            role: u.role,
-            programme_id: u.scope.programme_id,
-            relay_point_id: u.scope.relay_point_id,
-            helpline_id: u.scope.helpline_id,
-            language: u.language,
-            active: u.active,
-            two_factor: u.two_factor,
-            created_at: u.created_at.and_utc(),
-            deactivated_at: u.deactivated_at.map(|t| t.and_utc()),
-        }
-    }
-}
 
 /// Body of `POST /api/v1/users`.
 #[derive(Debug, Deserialize, ToSchema)]
