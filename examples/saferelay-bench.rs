@@ -28,8 +28,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{Text, Timestamp};
 use futures_util::StreamExt;
 use saferelay::db::{AnyConnection, Backend, DatabaseUrl};
+use saferelay::domain::{HelplineId, Language, Region, RelayKind, RelayPointId, SignalId, TrainingStatus, UserId};
 use saferelay::signals::model::Reference;
-use saferelay::signals::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact};
+use saferelay::signals::model::{Signal, SignalStatus, Urgency};
+use saferelay::signals::store::{self, IdempotencyRecord, NewOutboxRow, SignalContact};
 
 #[derive(Parser)]
 struct Cli {
@@ -155,25 +157,31 @@ fn ceiling(db: &str, clients: usize, secs: f64) {
                 let (mut c, _) = connect(&db);
                 while Instant::now() < deadline {
                     let t = now();
-                    let id = uuid::Uuid::new_v4().to_string();
+                    let signal_id = SignalId::new();
+                    let id = signal_id.to_string();
                     let sealed = keys.seal(contact, id.as_bytes()).expect("seal");
                     let signal = Signal {
-                        id: id.clone(),
-                        reference: Reference::generate().as_str().to_string(),
-                        relay_point_id: relay.clone(),
-                        submitted_by: user.clone(),
-                        helpline_id: EVC.into(),
-                        urgency: "standard".into(),
-                        priority: 10,
-                        language: "fr".into(),
-                        status: "received".into(),
-                        region: "wallonia".into(),
-                        relay_kind: "pharmacy".into(),
-                        relay_training_status: "trained".into(),
+                        id: signal_id,
+                        reference: Reference::generate(),
+                        relay_point_id: RelayPointId::parse(&relay).expect("relay id"),
+                        submitted_by: UserId::parse(&user).expect("user id"),
+                        helpline_id: HelplineId::parse(EVC).expect("helpline id"),
+                        urgency: Urgency::Standard,
+                        language: Language::Fr,
+                        status: SignalStatus::Received,
+                        region: Region::Wallonia,
+                        relay_kind: RelayKind::Pharmacy,
+                        relay_training_status: TrainingStatus::Trained,
                         expected_callback_at: t,
                         created_at: t,
                         updated_at: t,
-                        ..Signal::default()
+                        forwarded_at: None,
+                        claimed_by: None,
+                        claim_activity_at: None,
+                        first_attempt_at: None,
+                        closed_at: None,
+                        outcome: None,
+                        escalated_at: None,
                     };
                     let contact_row = SignalContact {
                         signal_id: id.clone(),
@@ -200,8 +208,8 @@ fn ceiling(db: &str, clients: usize, secs: f64) {
                             c,
                             &NewOutboxRow {
                                 id: uuid::Uuid::new_v4().to_string(),
-                                signal_id: &signal.id,
-                                helpline_id: &signal.helpline_id,
+                                signal_id: &id,
+                                helpline_id: EVC,
                                 channel: "email",
                                 event: "signal.received",
                                 priority: 10,
@@ -475,7 +483,7 @@ fn queue(base: &str, token: &str, n: usize, query: &str) {
 
 fn explain(db: &str) {
     let (mut c, backend) = connect(db);
-    // The query `helpline::store::queue` builds (first page, open and closed listings).
+    // The query `signals::store::queue` builds (the helpline queue) (first page, open and closed listings).
     for closed in ["IS NULL", "IS NOT NULL"] {
         let q = format!(
             "SELECT signals.id, relay_points.municipality FROM signals INNER JOIN relay_points \

@@ -8,18 +8,19 @@ use actix_web::web;
 use chrono::Utc;
 
 use super::model::claim_holds;
-use super::store::{escalation_candidates, mark_escalated};
 use crate::db;
 use crate::http::error::AppError;
 use crate::mail::helpline_templates;
 use crate::outbox::email::{case_link, to_supervisors};
 use crate::routing::hours::open_minutes;
 use crate::routing::service::Helpline;
+use crate::signals::model::Urgency;
+use crate::signals::service::{escalation_candidates, mark_escalated};
 use crate::state::AppState;
 
 /// Opening-time minutes after which an unclaimed signal escalates.
-pub fn threshold_minutes(urgency: &str) -> i64 {
-    if urgency == "immediate_danger" { 15 } else { 240 }
+pub fn threshold_minutes(urgency: Urgency) -> i64 {
+    if urgency == Urgency::ImmediateDanger { 15 } else { 240 }
 }
 
 /// One pass: returns the references escalated.
@@ -35,24 +36,24 @@ pub async fn run_once(state: &AppState) -> Result<Vec<String>, AppError> {
         .await?;
     let mut escalated = Vec::new();
     for s in signals.into_iter().filter(|s| s.claimed_by.is_none() || !claim_holds(s.claim_activity_at, now)) {
-        let Some(h): Option<&Helpline> = helplines.iter().find(|h| h.row.id == s.helpline_id) else { continue };
-        let limit = threshold_minutes(&s.urgency);
+        let Some(h): Option<&Helpline> = helplines.iter().find(|h| h.destination.id == s.helpline_id) else { continue };
+        let limit = threshold_minutes(s.urgency);
         let d = &h.destination;
         if open_minutes(&d.hours, d.time_zone, s.created_at.and_utc(), Utc::now(), limit) < limit {
             continue;
         }
-        let id = s.id.clone();
-        if !state.db.write(move |c| Ok::<_, AppError>(mark_escalated(c, &id, now)?)).await? {
+        let id = s.id;
+        if !state.db.write(move |c| Ok::<_, AppError>(mark_escalated(c, id, now)?)).await? {
             continue;
         }
-        let link = case_link(state, &s.reference);
-        let urgent = s.urgency == "immediate_danger";
+        let link = case_link(state, s.reference.as_str());
+        let urgent = s.urgency == Urgency::ImmediateDanger;
         tracing::warn!(helpline = %h.row.code, urgent, "unclaimed signal escalated to supervisors");
-        to_supervisors(state, &s.helpline_id, |lang| {
-            helpline_templates::escalation(lang, &s.reference, urgent, limit, &link)
+        to_supervisors(state, s.helpline_id, |lang| {
+            helpline_templates::escalation(lang, s.reference.as_str(), urgent, limit, &link)
         })
         .await;
-        escalated.push(s.reference);
+        escalated.push(s.reference.as_str().to_string());
     }
     Ok(escalated)
 }

@@ -9,13 +9,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::{AttemptResult, CLAIM_IDLE_MINUTES, claim_holds, inside_safe_windows};
-use super::store::{self, CaseRow, NewCallAttempt};
+use super::store::{self, NewCallAttempt};
 use crate::audit::{self, Action};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
+use crate::signals::model::Signal;
 use crate::signals::model::{Contact, Outcome, Reference, SignalStatus};
-use crate::signals::service::{enqueue_deliveries, read_contact};
-use crate::signals::store::Signal;
+use crate::signals::service::{self as signals, CaseRow, enqueue_deliveries, read_contact};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 
@@ -47,7 +47,7 @@ fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Resu
     let live = s.claimed_by.is_some() && claim_holds(s.claim_activity_at, now);
     let utc = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc());
     Ok(Case {
-        status: match s.status.parse::<SignalStatus>().map_err(|_| AppError::internal("corrupt signals.status"))? {
+        status: match s.status {
             SignalStatus::InProgress if !live => {
                 if s.forwarded_at.is_some() {
                     SignalStatus::Forwarded
@@ -58,42 +58,42 @@ fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Resu
             other => other,
         },
         claimed: live,
-        claimed_by_me: live && s.claimed_by.as_deref() == Some(&me.to_string()),
+        claimed_by_me: live && s.claimed_by == Some(me),
         claim_expires_at: if live {
             utc(s.claim_activity_at.map(|a| a + Duration::minutes(CLAIM_IDLE_MINUTES)))
         } else {
             None
         },
-        reference: s.reference,
-        urgency: s.urgency,
-        language: s.language,
-        region: s.region,
+        reference: s.reference.as_str().to_string(),
+        urgency: s.urgency.as_str().to_string(),
+        language: s.language.as_str().to_string(),
+        region: s.region.as_str().to_string(),
         municipality,
-        relay_kind: s.relay_kind,
-        relay_training_status: s.relay_training_status,
+        relay_kind: s.relay_kind.as_str().to_string(),
+        relay_training_status: s.relay_training_status.as_str().to_string(),
         created_at: s.created_at.and_utc(),
         expected_callback_at: s.expected_callback_at.and_utc(),
         forwarded_at: utc(s.forwarded_at),
         first_attempt_at: utc(s.first_attempt_at),
         closed_at: utc(s.closed_at),
-        outcome: s.outcome,
+        outcome: s.outcome.map(|o| o.as_str().to_string()),
     })
 }
 
 /// The caller's helpline, for helpline roles only.
-fn helpline_of(auth: &AuthUser) -> Result<String, AppError> {
+fn helpline_of(auth: &AuthUser) -> Result<HelplineId, AppError> {
     auth.require(&[Role::HelplineOperator, Role::HelplineSupervisor])?;
-    auth.scope.helpline_id.map(|h| h.to_string()).ok_or(AppError::Forbidden)
+    auth.scope.helpline_id.ok_or(AppError::Forbidden)
 }
 
-fn find(c: &mut AnyConnection, helpline: &str, reference: &Reference) -> Result<CaseRow, AppError> {
-    store::find_case(c, helpline, reference.as_str())?.ok_or(AppError::NotFound)
+fn find(c: &mut AnyConnection, helpline: HelplineId, reference: &Reference) -> Result<CaseRow, AppError> {
+    signals::find_case(c, helpline, reference)?.ok_or(AppError::NotFound)
 }
 
 /// The open signal, claimed by `me` with a live claim — what every work step needs.
 fn claimed_by(
     c: &mut AnyConnection,
-    helpline: &str,
+    helpline: HelplineId,
     reference: &Reference,
     me: UserId,
     now: NaiveDateTime,
@@ -102,7 +102,7 @@ fn claimed_by(
     if s.closed_at.is_some() {
         return Err(AppError::Conflict("This signal is closed.".into()));
     }
-    if s.claimed_by.as_deref() != Some(&me.to_string()) || !claim_holds(s.claim_activity_at, now) {
+    if s.claimed_by != Some(me) || !claim_holds(s.claim_activity_at, now) {
         return Err(AppError::Conflict("Claim the signal first (POST …/claim).".into()));
     }
     Ok(s)
@@ -115,7 +115,7 @@ fn parse_ref(raw: &str) -> Result<Reference, AppError> {
 /// Runs a step in one write transaction and answers with the case afterwards.
 async fn step<F>(state: &AppState, auth: &AuthUser, reference: &str, f: F) -> Result<Case, AppError>
 where
-    F: FnOnce(&mut AnyConnection, &str, &Reference, NaiveDateTime) -> Result<(), AppError> + Send + 'static,
+    F: FnOnce(&mut AnyConnection, HelplineId, &Reference, NaiveDateTime) -> Result<(), AppError> + Send + 'static,
 {
     let helpline = helpline_of(auth)?;
     let reference = parse_ref(reference)?;
@@ -124,8 +124,8 @@ where
         .db
         .write(move |c| {
             let now = db::now();
-            f(c, &helpline, &reference, now)?;
-            case_view(find(c, &helpline, &reference)?, me, now)
+            f(c, helpline, &reference, now)?;
+            case_view(find(c, helpline, &reference)?, me, now)
         })
         .await
 }
@@ -151,13 +151,18 @@ pub async fn queue(
         })
         .transpose()?;
     let me = auth.id;
-    let rows = state.db.run(move |c| Ok::<_, AppError>(store::queue(c, &helpline, open, after, limit + 1)?)).await?;
+    let rows = state.db.run(move |c| Ok::<_, AppError>(signals::queue(c, helpline, open, after, limit + 1)?)).await?;
     let now = db::now();
     let more = rows.len() as i64 > limit;
     let mut next = None;
     let mut cases = Vec::new();
     for row in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
-        next = Some(format!("{}|{}|{}", row.0.priority, row.0.created_at.format("%Y-%m-%dT%H:%M:%S%.f"), row.0.id));
+        next = Some(format!(
+            "{}|{}|{}",
+            row.0.urgency.priority(),
+            row.0.created_at.format("%Y-%m-%dT%H:%M:%S%.f"),
+            row.0.id
+        ));
         cases.push(case_view(row, me, now)?);
     }
     Ok((cases, if more { next } else { None }))
@@ -167,7 +172,7 @@ pub async fn get(state: &AppState, auth: &AuthUser, reference: &str) -> Result<C
     let helpline = helpline_of(auth)?;
     let reference = parse_ref(reference)?;
     let me = auth.id;
-    state.db.run(move |c| case_view(find(c, &helpline, &reference)?, me, db::now())).await
+    state.db.run(move |c| case_view(find(c, helpline, &reference)?, me, db::now())).await
 }
 
 pub async fn claim(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {
@@ -177,10 +182,10 @@ pub async fn claim(state: &AppState, auth: &AuthUser, reference: &str) -> Result
         if s.closed_at.is_some() {
             return Err(AppError::Conflict("This signal is closed.".into()));
         }
-        if !store::claim(c, &s.id, &me.to_string(), now, now - Duration::minutes(CLAIM_IDLE_MINUTES))? {
+        if !signals::claim(c, s.id, me, now, now - Duration::minutes(CLAIM_IDLE_MINUTES))? {
             return Err(AppError::Conflict("A colleague is working on this signal.".into()));
         }
-        Ok(audit::record(c, Some(me), Action::SignalClaimed, Some(&s.id), None)?)
+        Ok(audit::record(c, Some(me), Action::SignalClaimed, Some(&s.id.to_string()), None)?)
     })
     .await
 }
@@ -190,12 +195,12 @@ pub async fn release(state: &AppState, auth: &AuthUser, reference: &str) -> Resu
     let (me, supervisor) = (auth.id, auth.role == Role::HelplineSupervisor);
     step(state, auth, reference, move |c, helpline, reference, now| {
         let (s, _) = find(c, helpline, reference)?;
-        let mine = s.claimed_by.as_deref() == Some(&me.to_string());
+        let mine = s.claimed_by == Some(me);
         if s.closed_at.is_some() || s.claimed_by.is_none() || !(mine || supervisor) {
             return Err(AppError::Conflict("You do not hold a claim on this open signal.".into()));
         }
-        store::release(c, &s, now)?;
-        Ok(audit::record(c, Some(me), Action::SignalReleased, Some(&s.id), None)?)
+        signals::release(c, &s, now)?;
+        Ok(audit::record(c, Some(me), Action::SignalReleased, Some(&s.id.to_string()), None)?)
     })
     .await
 }
@@ -210,11 +215,11 @@ pub async fn reveal(state: &AppState, auth: &AuthUser, reference: &str) -> Resul
         .db
         .write(move |c| {
             let now = db::now();
-            let s = claimed_by(c, &helpline, &reference, me, now)?;
-            let contact = read_contact(&keys, c, &s.id)?
+            let s = claimed_by(c, helpline, &reference, me, now)?;
+            let contact = read_contact(&keys, c, s.id)?
                 .ok_or_else(|| AppError::Conflict("The contact no longer exists.".into()))?;
-            store::touch(c, &s.id, now)?;
-            audit::record(c, Some(me), Action::ContactRevealed, Some(&s.id), None)?;
+            signals::touch(c, s.id, now)?;
+            audit::record(c, Some(me), Action::ContactRevealed, Some(&s.id.to_string()), None)?;
             Ok(contact)
         })
         .await
@@ -248,22 +253,23 @@ pub async fn record_attempt(
         .db
         .write(move |c| {
             let now = db::now();
-            let s = claimed_by(c, &helpline, &reference, me, now)?;
-            let windows = read_contact(&keys, c, &s.id)?.map(|k| k.safe_windows).unwrap_or_default();
+            let s = claimed_by(c, helpline, &reference, me, now)?;
+            let windows = read_contact(&keys, c, s.id)?.map(|k| k.safe_windows).unwrap_or_default();
             let outside =
                 next_attempt_at.is_some_and(|t| !inside_safe_windows(&windows, chrono_tz::Europe::Brussels, t));
             store::insert_attempt(
                 c,
                 &NewCallAttempt {
                     id: uuid::Uuid::new_v4().to_string(),
-                    signal_id: &s.id,
-                    operator_id: &me.to_string(),
+                    signal_id: s.id.to_string(),
+                    operator_id: me.to_string(),
                     result: result.as_str(),
                     next_attempt_at: next_attempt_at.map(|t| db::truncate_micros(t.naive_utc())),
                     outside_safe_windows: outside,
                     created_at: now,
                 },
             )?;
+            signals::note_attempt(c, s.id, now)?;
             let warnings = if outside {
                 vec![
                     "The next attempt is outside the person's safe call windows: calling then may put them at risk."
@@ -288,23 +294,23 @@ pub async fn transfer(state: &AppState, auth: &AuthUser, reference: &str, to: He
         .db
         .write(move |c| {
             let now = db::now();
-            let (s, _) = find(c, &helpline_before, &reference)?;
+            let (s, _) = find(c, helpline_before, &reference)?;
             if s.closed_at.is_some() {
                 return Err(AppError::Conflict("This signal is closed.".into()));
             }
-            let target = crate::routing::store::find_helpline(c, &to.to_string())?
-                .filter(|h| h.active)
+            let target = crate::routing::service::find_helpline(c, to)?
+                .filter(|h| h.row.active)
                 .ok_or_else(|| AppError::invalid("helpline_id", "no such active helpline"))?;
-            if target.id == s.helpline_id {
+            if to == s.helpline_id {
                 return Err(AppError::invalid("helpline_id", "the signal is already with this helpline"));
             }
-            store::cancel_pending_deliveries(c, &s.id, now)?;
-            store::transfer(c, &s.id, &target.id, now)?;
-            let moved = Signal { helpline_id: target.id.clone(), ..s.clone() };
-            enqueue_deliveries(c, &moved, &target.channels(), now)?;
-            audit::record(c, Some(me), Action::SignalTransferred, Some(&s.id), Some(&target.id))?;
+            signals::cancel_pending_deliveries(c, s.id, now)?;
+            signals::transfer(c, s.id, to, now)?;
+            let moved = Signal { helpline_id: to, ..s.clone() };
+            enqueue_deliveries(c, &moved, &target.row.channels(), now)?;
+            audit::record(c, Some(me), Action::SignalTransferred, Some(&s.id.to_string()), Some(&to.to_string()))?;
             // The caller's helpline no longer sees it: answer with the case as moved.
-            case_view(store::find_case(c, &target.id, reference.as_str())?.ok_or(AppError::NotFound)?, me, now)
+            case_view(find(c, to, &reference)?, me, now)
         })
         .await
 }
@@ -314,10 +320,10 @@ pub async fn close(state: &AppState, auth: &AuthUser, reference: &str, outcome: 
     let me = auth.id;
     step(state, auth, reference, move |c, helpline, reference, now| {
         let s = claimed_by(c, helpline, reference, me, now)?;
-        store::close(c, &s.id, outcome.as_str(), now)?;
-        store::destroy_contact(c, &s.id)?;
-        store::cancel_pending_deliveries(c, &s.id, now)?;
-        Ok(audit::record(c, Some(me), Action::SignalClosed, Some(&s.id), None)?)
+        signals::close(c, s.id, outcome, now)?;
+        signals::destroy_contact(c, s.id)?;
+        signals::cancel_pending_deliveries(c, s.id, now)?;
+        Ok(audit::record(c, Some(me), Action::SignalClosed, Some(&s.id.to_string()), None)?)
     })
     .await
 }

@@ -3,6 +3,7 @@
 //! the observing middleware.
 
 pub mod csv;
+pub mod csv_import;
 pub mod error;
 pub mod fallback;
 pub mod json;

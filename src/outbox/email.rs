@@ -2,11 +2,12 @@
 //! unless the helpline asked for it), and the alert to supervisors when a delivery
 //! is dead-lettered.
 
+use super::delivery::Context;
 use super::model::Attempt;
-use super::worker::Context;
 use crate::domain::{Email, HelplineId, StaffLanguage};
 use crate::mail::helpline_templates::{self, Notification, helpline_language};
 use crate::mail::{MailError, Rendered};
+use crate::signals::model::Urgency;
 use crate::state::AppState;
 
 /// Link to a case in the API (helplines' tools open it with their token).
@@ -15,22 +16,22 @@ pub fn case_link(state: &AppState, reference: &str) -> String {
 }
 
 pub async fn send(state: &AppState, ctx: &Context) -> Attempt {
-    let Some(to) = ctx.helpline.intake_email.as_deref().and_then(|e| Email::parse(e).ok()) else {
+    let Some(to) = ctx.helpline.row.intake_email.as_deref().and_then(|e| Email::parse(e).ok()) else {
         return Attempt::Permanent("no valid intake address".into());
     };
     let s = &ctx.signal;
-    let link = case_link(state, &s.reference);
+    let link = case_link(state, s.reference.as_str());
     let message = helpline_templates::signal_notification(
-        helpline_language(&ctx.helpline.languages),
+        helpline_language(&ctx.helpline.row.languages),
         &Notification {
-            reference: &s.reference,
-            urgent: s.urgency == "immediate_danger",
-            language: &s.language,
+            reference: s.reference.as_str(),
+            urgent: s.urgency == Urgency::ImmediateDanger,
+            language: s.language.as_str(),
             municipality: &ctx.municipality,
-            relay_kind: &s.relay_kind,
+            relay_kind: s.relay_kind.as_str(),
             created_at: s.created_at.and_utc(),
             link: &link,
-            contact: if ctx.helpline.email_includes_contact { ctx.contact.as_ref() } else { None },
+            contact: if ctx.helpline.row.email_includes_contact { ctx.contact.as_ref() } else { None },
         },
     );
     match state.mailer.send(&to, message).await {
@@ -41,12 +42,8 @@ pub async fn send(state: &AppState, ctx: &Context) -> Attempt {
 }
 
 /// E-mails every active supervisor of the helpline; failures are logged, not retried.
-pub async fn to_supervisors(state: &AppState, helpline: &str, render: impl Fn(StaffLanguage) -> Rendered) {
-    let Some(h) = HelplineId::parse(helpline) else {
-        tracing::warn!("could not read supervisors: corrupt helpline id");
-        return;
-    };
-    let supervisors = match state.db.run(move |c| crate::users::service::helpline_supervisors(c, h)).await {
+pub async fn to_supervisors(state: &AppState, helpline: HelplineId, render: impl Fn(StaffLanguage) -> Rendered) {
+    let supervisors = match state.db.run(move |c| crate::users::service::helpline_supervisors(c, helpline)).await {
         Ok(s) => s,
         Err(e) => {
             tracing::warn!(error = %e, "could not read supervisors");
@@ -62,9 +59,9 @@ pub async fn to_supervisors(state: &AppState, helpline: &str, render: impl Fn(St
 }
 
 pub async fn alert_dead_letter(state: &AppState, ctx: &Context) {
-    let link = case_link(state, &ctx.signal.reference);
-    let (reference, channel) = (ctx.signal.reference.clone(), ctx.row.channel.clone());
-    to_supervisors(state, &ctx.helpline.id, |lang| {
+    let link = case_link(state, ctx.signal.reference.as_str());
+    let (reference, channel) = (ctx.signal.reference.as_str().to_string(), ctx.row.channel.clone());
+    to_supervisors(state, ctx.signal.helpline_id, |lang| {
         helpline_templates::delivery_failed(lang, &reference, &channel, &link)
     })
     .await;

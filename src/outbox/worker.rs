@@ -9,28 +9,16 @@ use std::time::Duration;
 use actix_web::web;
 use chrono::NaiveDateTime;
 
+use super::delivery::{Context, load};
 use super::model::{Attempt, backoff};
 use super::store::{self, NewDeliveryAttempt, OutboxRow};
 use super::webhook::{self, Payload};
 use crate::db;
 use crate::http::error::AppError;
-use crate::routing::store::{HelplineRow, find_helpline};
-use crate::signals::model::Contact;
-use crate::signals::service::read_contact;
-use crate::signals::store::Signal;
 use crate::state::AppState;
 
 /// Rows taken per round.
 const BATCH: i64 = 20;
-
-/// What a delivery needs, read in one go.
-pub struct Context {
-    pub row: OutboxRow,
-    pub signal: Signal,
-    pub helpline: HelplineRow,
-    pub municipality: String,
-    pub contact: Option<Contact>,
-}
 
 /// Runs until `stop` turns true; checks for work every poll interval when idle.
 pub async fn run(state: web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
@@ -76,38 +64,24 @@ pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, App
     Ok(n)
 }
 
-async fn load(state: &AppState, row: OutboxRow) -> Result<Context, AppError> {
-    let keys = state.master_keys.clone();
-    state
-        .db
-        .run(move |c| {
-            let signal = crate::signals::store::find_by_id(c, &row.signal_id)?.ok_or(AppError::NotFound)?;
-            let helpline = find_helpline(c, &row.helpline_id)?.ok_or(AppError::NotFound)?;
-            let municipality = store::municipality(c, &row.signal_id)?;
-            let contact = read_contact(&keys, c, &row.signal_id)?;
-            Ok(Context { row, signal, helpline, municipality, contact })
-        })
-        .await
-}
-
 async fn send(state: &AppState, http: &reqwest::Client, ctx: &Context) -> Attempt {
     match ctx.row.channel.as_str() {
         "webhook" => {
-            let (Some(url), Some(secret)) = (&ctx.helpline.webhook_url, &ctx.helpline.webhook_secret) else {
+            let (Some(url), Some(secret)) = (&ctx.helpline.row.webhook_url, &ctx.helpline.row.webhook_secret) else {
                 return Attempt::Permanent("webhook not configured".into());
             };
             let s = &ctx.signal;
             let payload = Payload {
                 delivery_id: &ctx.row.id,
                 event: &ctx.row.event,
-                reference: &s.reference,
-                urgency: &s.urgency,
-                language: &s.language,
-                region: &s.region,
+                reference: s.reference.as_str(),
+                urgency: s.urgency.as_str(),
+                language: s.language.as_str(),
+                region: s.region.as_str(),
                 municipality: &ctx.municipality,
-                relay_kind: &s.relay_kind,
-                relay_training_status: &s.relay_training_status,
-                helpline_code: &ctx.helpline.code,
+                relay_kind: s.relay_kind.as_str(),
+                relay_training_status: s.relay_training_status.as_str(),
+                helpline_code: &ctx.helpline.row.code,
                 created_at: s.created_at.and_utc(),
                 expected_callback_at: s.expected_callback_at.and_utc(),
                 contact: ctx.contact.as_ref(),
@@ -156,9 +130,9 @@ async fn deliver(state: &AppState, http: &reqwest::Client, row: OutboxRow) -> Re
             Ok::<_, AppError>(())
         })
         .await?;
-    tracing::info!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.code, outcome, attempts, "delivery attempt");
+    tracing::info!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.row.code, outcome, attempts, "delivery attempt");
     if status == "dead" {
-        tracing::warn!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.code, "delivery dead-lettered");
+        tracing::warn!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.row.code, "delivery dead-lettered");
         super::email::alert_dead_letter(state, &ctx).await;
     }
     Ok(())

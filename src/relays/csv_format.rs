@@ -8,11 +8,9 @@
 
 use crate::domain::Region;
 use crate::domain::RelayKind;
-use std::collections::HashMap;
-
-use serde::Serialize;
 
 use super::model::{RawRelayPoint, RelayPointFields};
+use crate::http::csv_import::Header;
 use crate::http::error::FieldError;
 
 /// Columns an import must have.
@@ -21,59 +19,6 @@ pub const REQUIRED: [&str; 7] = ["external_id", "kind", "name", "address", "post
 pub const OPTIONAL: [&str; 2] = ["region", "active"];
 /// Columns of an export that an import ignores.
 pub const EXPORT_ONLY: [&str; 2] = ["id", "training_status"];
-
-/// One problem with one row (or the header, row 1) of an uploaded file.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct RowError {
-    /// Line number in the file as a spreadsheet shows it: the header is row 1.
-    pub row: u64,
-    /// Column name, or `row` when the row as a whole is wrong.
-    pub field: String,
-    pub message: String,
-}
-
-impl RowError {
-    pub fn new(row: u64, e: FieldError) -> Self {
-        Self { row, field: e.field, message: e.message }
-    }
-}
-
-/// Maps column names to positions and checks the header against the format.
-pub struct Header(HashMap<String, usize>);
-
-impl Header {
-    pub fn parse(
-        record: &csv::StringRecord,
-        required: &[&str],
-        optional: &[&str],
-        ignored: &[&str],
-    ) -> Result<Self, Vec<RowError>> {
-        let mut map = HashMap::new();
-        let mut errors = Vec::new();
-        for (i, name) in record.iter().enumerate() {
-            let name = name.trim().to_ascii_lowercase();
-            if !(required.contains(&name.as_str())
-                || optional.contains(&name.as_str())
-                || ignored.contains(&name.as_str()))
-            {
-                errors.push(RowError::new(1, FieldError::new(name.clone(), "unknown column")));
-            } else if map.insert(name.clone(), i).is_some() {
-                errors.push(RowError::new(1, FieldError::new(name, "column appears twice")));
-            }
-        }
-        for name in required {
-            if !map.contains_key(*name) {
-                errors.push(RowError::new(1, FieldError::new(*name, "required column is missing")));
-            }
-        }
-        if errors.is_empty() { Ok(Self(map)) } else { Err(errors) }
-    }
-
-    /// The trimmed cell of `column` (empty when the column is absent).
-    pub fn get<'r>(&self, record: &'r csv::StringRecord, column: &str) -> &'r str {
-        self.0.get(column).and_then(|i| record.get(*i)).map_or("", str::trim)
-    }
-}
 
 /// Parses `true/false`, `yes/no`, `1/0` (blank: `default`).
 pub fn parse_bool(field: &str, raw: &str, default: bool) -> Result<bool, FieldError> {

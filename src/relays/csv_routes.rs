@@ -4,13 +4,13 @@ use crate::domain::today;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 
-use super::import::{self, ImportReport};
-use super::service::managed_programme;
+use super::import;
 use crate::http::csv::CsvBody;
+use crate::http::csv_import::ImportReport;
 use crate::http::error::{AppError, Problem};
 use crate::http::query::{AsOfQuery, ImportQuery};
 use crate::state::AppState;
-use crate::users::caller::AuthUser;
+use crate::users::caller::{AuthUser, managed_programme};
 
 /// Import relay points from CSV into the manager's programme. Header:
 /// `external_id,kind,name,address,postcode,municipality,region,languages,active`.

@@ -6,31 +6,17 @@
 use crate::domain::{ProgrammeId, RelayPointId};
 use std::collections::HashMap;
 
-use serde::Serialize;
-
-use super::csv_format::{self, EXPORT_HEADER, EXPORT_ONLY, Header, OPTIONAL, REQUIRED, RowError};
+use super::csv_format::{self, EXPORT_HEADER, EXPORT_ONLY, OPTIONAL, REQUIRED};
 use super::model::RelayPointFields;
 use super::store::{self, RelayPointChanges, RelayPointRow, RelayQuery};
 use crate::db::{self, AnyConnection};
+use crate::http::csv_import::{Header, ImportReport, RowError, rows_invalid};
 use crate::http::error::{AppError, FieldError};
 use crate::state::AppState;
 use crate::training::status::programme_statuses;
 
 /// Most data rows one file may hold.
 pub const MAX_ROWS: usize = 100_000;
-
-/// What an import did (or, in a dry run, would do).
-#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
-pub struct ImportReport {
-    pub dry_run: bool,
-    /// Data rows read.
-    pub rows: usize,
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    /// Every problem found; a real run with any error writes nothing.
-    pub errors: Vec<RowError>,
-}
 
 /// Reads a whole file into validated rows, or every problem in it.
 pub fn parse_relays(text: &str) -> Result<Vec<(u64, RelayPointFields)>, Vec<RowError>> {
@@ -160,13 +146,6 @@ pub async fn import_relays(
     } else {
         state.db.write(move |c| apply(c, programme, rows, false)).await
     }
-}
-
-/// The 422 of a real run over a file with errors.
-pub fn rows_invalid(errors: Vec<RowError>) -> AppError {
-    AppError::Validation(
-        errors.into_iter().map(|e| FieldError::new(format!("rows[{}].{}", e.row, e.field), e.message)).collect(),
-    )
 }
 
 /// Every relay point of `programme` with its training status on `as_of`, as CSV.

@@ -1,6 +1,6 @@
 //! Endpoints of programmes: admins create and list them; a manager sees their own.
 
-use super::service::{self, NewProgramme, managed_programme};
+use super::service::{self, NewProgramme};
 use super::store::Programme;
 use crate::domain::ProgrammeId;
 use crate::domain::Role;
@@ -8,7 +8,7 @@ use crate::http::error::{AppError, FieldError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::state::AppState;
-use crate::users::caller::AuthUser;
+use crate::users::caller::{AuthUser, managed_programme};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -10,14 +10,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{RawRelayPoint, RelayPoint, RelayPointFields};
-use super::service::{self, RelayFilter, RelayPatch, managed_programme, parse_cursor_key};
+use super::service::{self, RelayFilter, RelayPatch, parse_cursor_key};
 use super::store::RelayQuery;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::http::query::AsOfQuery;
 use crate::state::AppState;
-use crate::users::caller::AuthUser;
+use crate::users::caller::{AuthUser, managed_programme};
 
 /// A relay point with its derived training status.
 #[derive(Debug, Serialize, ToSchema)]

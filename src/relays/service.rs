@@ -1,7 +1,6 @@
 //! Use cases of programmes and relay points: who may act where, create, read,
 //! update, and list with filters (training status included).
 
-use crate::domain::Role;
 use crate::domain::{ProgrammeId, Region, RelayPointId, today};
 use crate::domain::{RelayKind, TrainingStatus};
 use chrono::NaiveDate;
@@ -12,13 +11,6 @@ use crate::db;
 use crate::http::error::{AppError, FieldError};
 use crate::state::AppState;
 use crate::training::status::programme_statuses;
-use crate::users::caller::AuthUser;
-
-/// The programme a manager acts in; 403 for every other role.
-pub fn managed_programme(auth: &AuthUser) -> Result<ProgrammeId, AppError> {
-    auth.require(&[Role::ProgrammeManager])?;
-    auth.scope.programme_id.ok_or(AppError::Forbidden)
-}
 
 /// A validated new programme.
 pub struct NewProgramme {

@@ -1,7 +1,6 @@
 //! Endpoints for relay staff: invitations (managers), acceptance (the invitee,
 //! unauthenticated: the token is the credential), listing and deactivation.
 
-use super::service::managed_programme;
 use super::staff::{self, InviteStaff};
 use crate::auth::password_policy::ChosenPassword;
 use crate::domain::{Email, RelayPointId, StaffLanguage, UserId};
@@ -9,7 +8,7 @@ use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, encode_cursor};
 use crate::state::AppState;
-use crate::users::caller::AuthUser;
+use crate::users::caller::{AuthUser, managed_programme};
 use crate::users::model::UserView;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};

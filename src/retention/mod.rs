@@ -5,7 +5,6 @@
 //! aggregates. Idempotency records, audit rows and deliveries have their own
 //! retention. Runs inside `serve` and on demand with `saferelay purge`.
 
-pub mod rollup;
 pub mod service;
 pub mod store;
 

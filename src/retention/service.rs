@@ -9,16 +9,16 @@ use crate::domain::HelplineId;
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
-use super::rollup;
 use super::store::{self, Minimised};
 use crate::audit::{self, Action};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::helpline::store::{cancel_pending_deliveries, destroy_contact};
 use crate::http::error::AppError;
 use crate::mail::Mailer;
 use crate::mail::retention_templates::expiry_warning;
+use crate::signals::service::{cancel_pending_deliveries, destroy_contact};
 use crate::stats::model::{day_start, minutes_between};
+use crate::stats::service as stats;
 
 /// Rows handled per transaction.
 const BATCH: i64 = 200;
@@ -67,7 +67,7 @@ pub struct Report {
 pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) -> Result<Report, AppError> {
     let contacts_destroyed = batches(db, "destroy_closed_contacts", |c| {
         let ids = store::closed_with_contact(c, BATCH)?;
-        ids.iter().try_fold(0, |n, id| Ok::<_, AppError>(n + destroy_contact(c, id)?))
+        ids.into_iter().try_fold(0, |n, id| Ok::<_, AppError>(n + destroy_contact(c, id)?))
     })
     .await?;
     let mut r = Report { contacts_destroyed, ..Report::default() };
@@ -76,10 +76,10 @@ pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) 
     r.expired = batches(db, "expire", move |c| {
         let mut n = 0;
         for id in store::open_filed_before(c, expire_before, BATCH)? {
-            if store::expire(c, &id, now)? {
-                destroy_contact(c, &id)?;
-                cancel_pending_deliveries(c, &id, now)?;
-                audit::record(c, None, Action::SignalExpired, Some(&id), None)?;
+            if store::expire(c, id, now)? {
+                destroy_contact(c, id)?;
+                cancel_pending_deliveries(c, id, now)?;
+                audit::record(c, None, Action::SignalExpired, Some(&id.to_string()), None)?;
                 n += 1;
             }
         }
@@ -101,8 +101,13 @@ pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) 
         Ok(n)
     })
     .await?;
-    let cutoff = rollup::cutoff(now, policy.rollup_after_months);
-    r.rolled_up = batches(db, "roll_up", move |c| rollup::roll_up_batch(c, cutoff, BATCH, now)).await?;
+    let cutoff = stats::rollup_cutoff(now, policy.rollup_after_months);
+    r.rolled_up = batches(db, "roll_up", move |c| {
+        let ids = stats::roll_up(c, cutoff, BATCH, now)?;
+        store::delete_signals(c, &ids)?;
+        Ok(ids.len())
+    })
+    .await?;
     purge(db, policy, now, &mut r).await?;
     Ok(r)
 }

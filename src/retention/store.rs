@@ -5,21 +5,32 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::domain::SignalId;
+
 use crate::db::AnyConnection;
 use crate::db::schema::{
-    audit_log, call_attempts, delivery_attempts, idempotency_keys, outbox, relay_points, signal_contacts,
-    signal_rollups, signals,
+    audit_log, call_attempts, delivery_attempts, idempotency_keys, outbox, signal_contacts, signals,
 };
 
 /// Ids of closed signals that still hold a contact (close destroys it; this is
 /// the safety net for anything that slipped through).
-pub fn closed_with_contact(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<String>> {
-    signals::table
-        .inner_join(signal_contacts::table)
-        .filter(signals::closed_at.is_not_null())
-        .select(signals::id)
-        .limit(limit)
-        .load(conn)
+pub fn closed_with_contact(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<SignalId>> {
+    signal_ids(
+        signals::table
+            .inner_join(signal_contacts::table)
+            .filter(signals::closed_at.is_not_null())
+            .select(signals::id)
+            .limit(limit)
+            .load(conn)?,
+    )
+}
+
+fn signal_ids(ids: Vec<String>) -> QueryResult<Vec<SignalId>> {
+    ids.iter()
+        .map(|id| {
+            SignalId::parse(id).ok_or_else(|| diesel::result::Error::DeserializationError("corrupt signals.id".into()))
+        })
+        .collect()
 }
 
 /// An open signal nearing or past its contact's maximum life.
@@ -63,19 +74,21 @@ pub fn release_warning(conn: &mut AnyConnection, id: &str) -> QueryResult<usize>
 }
 
 /// Open signals filed at or before `before`: their contact has reached its maximum life.
-pub fn open_filed_before(conn: &mut AnyConnection, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<String>> {
-    signals::table
-        .filter(signals::closed_at.is_null())
-        .filter(signals::created_at.le(before))
-        .select(signals::id)
-        .order(signals::created_at.asc())
-        .limit(limit)
-        .load(conn)
+pub fn open_filed_before(conn: &mut AnyConnection, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<SignalId>> {
+    signal_ids(
+        signals::table
+            .filter(signals::closed_at.is_null())
+            .filter(signals::created_at.le(before))
+            .select(signals::id)
+            .order(signals::created_at.asc())
+            .limit(limit)
+            .load(conn)?,
+    )
 }
 
 /// Marks an open signal `expired`: closed now, no outcome, no claim.
-pub fn expire(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(signals::table.find(id).filter(signals::closed_at.is_null()))
+pub fn expire(conn: &mut AnyConnection, id: SignalId, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
         .set((
             signals::status.eq("expired"),
             signals::closed_at.eq(Some(now)),
@@ -135,119 +148,6 @@ pub fn minimise(conn: &mut AnyConnection, id: &str, m: &Minimised) -> QueryResul
             signals::minutes_to_first_attempt.eq(m.minutes_to_first_attempt),
             signals::minutes_to_close.eq(m.minutes_to_close),
             signals::minimised.eq(true),
-        ))
-        .execute(conn)
-}
-
-/// A closed signal as the rollup reads it.
-#[derive(Queryable, Debug, Clone)]
-pub struct RollupInput {
-    pub id: String,
-    pub programme_id: String,
-    pub created_at: NaiveDateTime,
-    pub region: String,
-    pub relay_kind: String,
-    pub helpline_id: String,
-    pub urgency: String,
-    pub status: String,
-    pub outcome: Option<String>,
-    pub language: String,
-    pub relay_training_status: String,
-    pub first_attempt_at: Option<NaiveDateTime>,
-    pub closed_at: Option<NaiveDateTime>,
-    pub minutes_to_first_attempt: Option<i32>,
-    pub minutes_to_close: Option<i32>,
-}
-
-/// Closed signals filed before `before`, oldest first.
-pub fn rollup_inputs(conn: &mut AnyConnection, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<RollupInput>> {
-    signals::table
-        .inner_join(relay_points::table)
-        .filter(signals::created_at.lt(before))
-        .filter(signals::closed_at.is_not_null())
-        .select((
-            signals::id,
-            relay_points::programme_id,
-            signals::created_at,
-            signals::region,
-            signals::relay_kind,
-            signals::helpline_id,
-            signals::urgency,
-            signals::status,
-            signals::outcome,
-            signals::language,
-            signals::relay_training_status,
-            signals::first_attempt_at,
-            signals::closed_at,
-            signals::minutes_to_first_attempt,
-            signals::minutes_to_close,
-        ))
-        .order((signals::created_at.asc(), signals::id.asc()))
-        .limit(limit)
-        .load(conn)
-}
-
-/// Serialises rollup batches across instances on PostgreSQL (a transaction-level
-/// advisory lock): two batches merging into the same aggregate row at once could
-/// otherwise overwrite each other's counts. SQLite's write transactions are
-/// already exclusive (`BEGIN IMMEDIATE`).
-pub fn lock_rollups(conn: &mut AnyConnection) -> QueryResult<()> {
-    match conn {
-        AnyConnection::Postgresql(c) => {
-            diesel::sql_query("SELECT pg_advisory_xact_lock(1921300020)").execute(c).map(|_| ())
-        }
-        AnyConnection::Sqlite(_) => Ok(()),
-    }
-}
-
-/// A `signal_rollups` row.
-#[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
-#[diesel(table_name = signal_rollups)]
-pub struct RollupRow {
-    pub id: String,
-    pub month: String,
-    pub programme_id: String,
-    pub region: String,
-    pub relay_kind: String,
-    pub helpline_id: String,
-    pub urgency: String,
-    pub outcome: String,
-    pub language: String,
-    pub relay_training_status: String,
-    pub signals: i32,
-    pub first_attempt_minutes: String,
-    pub close_minutes: String,
-    pub updated_at: NaiveDateTime,
-}
-
-/// The existing aggregate with the same dimensions as `key`, if any.
-pub fn find_rollup(conn: &mut AnyConnection, key: &RollupRow) -> QueryResult<Option<RollupRow>> {
-    signal_rollups::table
-        .filter(signal_rollups::month.eq(&key.month))
-        .filter(signal_rollups::programme_id.eq(&key.programme_id))
-        .filter(signal_rollups::region.eq(&key.region))
-        .filter(signal_rollups::relay_kind.eq(&key.relay_kind))
-        .filter(signal_rollups::helpline_id.eq(&key.helpline_id))
-        .filter(signal_rollups::urgency.eq(&key.urgency))
-        .filter(signal_rollups::outcome.eq(&key.outcome))
-        .filter(signal_rollups::language.eq(&key.language))
-        .filter(signal_rollups::relay_training_status.eq(&key.relay_training_status))
-        .select(RollupRow::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn insert_rollup(conn: &mut AnyConnection, row: &RollupRow) -> QueryResult<usize> {
-    diesel::insert_into(signal_rollups::table).values(row).execute(conn)
-}
-
-pub fn update_rollup(conn: &mut AnyConnection, row: &RollupRow) -> QueryResult<usize> {
-    diesel::update(signal_rollups::table.find(&row.id))
-        .set((
-            signal_rollups::signals.eq(row.signals),
-            signal_rollups::first_attempt_minutes.eq(&row.first_attempt_minutes),
-            signal_rollups::close_minutes.eq(&row.close_minutes),
-            signal_rollups::updated_at.eq(row.updated_at),
         ))
         .execute(conn)
 }

@@ -79,7 +79,12 @@ pub fn load_network(conn: &mut AnyConnection) -> Result<(Vec<RoutingRule>, Vec<H
 }
 
 pub fn get_helpline(conn: &mut AnyConnection, id: HelplineId) -> Result<Helpline, AppError> {
-    store::find_helpline(conn, &id.to_string())?.ok_or(AppError::NotFound)?.try_into()
+    find_helpline(conn, id)?.ok_or(AppError::NotFound)
+}
+
+/// A helpline by id, or `None`.
+pub fn find_helpline(conn: &mut AnyConnection, id: HelplineId) -> Result<Option<Helpline>, AppError> {
+    store::find_helpline(conn, &id.to_string())?.map(Helpline::try_from).transpose()
 }
 
 /// Checks opening hours an admin sends.

@@ -6,6 +6,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDateTime;
+
+use crate::domain::{HelplineId, Language, Region, RelayKind, RelayPointId, SignalId, TrainingStatus, UserId};
 use crate::http::error::FieldError;
 use crate::routing::hours::{ClockTime, Day};
 use crate::text_enum;
@@ -229,6 +232,35 @@ impl Reference {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// A signal as the services see it: everything but its contact, which is sealed
+/// apart and read only through an audited reveal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signal {
+    pub id: SignalId,
+    pub reference: Reference,
+    pub relay_point_id: RelayPointId,
+    pub submitted_by: UserId,
+    pub helpline_id: HelplineId,
+    /// Also sets the queue and delivery order ([`Urgency::priority`]).
+    pub urgency: Urgency,
+    pub language: Language,
+    pub status: SignalStatus,
+    pub region: Region,
+    pub relay_kind: RelayKind,
+    /// The relay point's training status when the signal was filed.
+    pub relay_training_status: TrainingStatus,
+    pub expected_callback_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub forwarded_at: Option<NaiveDateTime>,
+    pub claimed_by: Option<UserId>,
+    pub claim_activity_at: Option<NaiveDateTime>,
+    pub first_attempt_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub outcome: Option<Outcome>,
+    pub escalated_at: Option<NaiveDateTime>,
 }
 
 #[cfg(test)]

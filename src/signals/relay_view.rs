@@ -1,6 +1,6 @@
 //! What relays may see of their signals: status only, never contact or outcome.
 
-use crate::domain::Role;
+use crate::domain::{RelayPointId, Role};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -24,12 +24,11 @@ pub struct RelaySignalView {
 
 impl TryFrom<SignalWithHelpline> for RelaySignalView {
     type Error = AppError;
-    fn try_from((s, name, public_phone): SignalWithHelpline) -> Result<Self, AppError> {
-        let corrupt = || AppError::internal("corrupt signals row");
+    fn try_from((s, (name, public_phone)): SignalWithHelpline) -> Result<Self, AppError> {
         Ok(Self {
-            status: s.status.parse().map_err(|_| corrupt())?,
-            urgency: s.urgency.parse().map_err(|_| corrupt())?,
-            reference: s.reference,
+            status: s.status,
+            urgency: s.urgency,
+            reference: s.reference.as_str().to_string(),
             helpline: super::service::HelplineSummary { name, public_phone },
             created_at: s.created_at.and_utc(),
             updated_at: s.updated_at.and_utc(),
@@ -37,9 +36,9 @@ impl TryFrom<SignalWithHelpline> for RelaySignalView {
     }
 }
 
-fn relay_of(auth: &AuthUser) -> Result<String, AppError> {
+fn relay_of(auth: &AuthUser) -> Result<RelayPointId, AppError> {
     auth.require(&[Role::RelayStaff])?;
-    auth.scope.relay_point_id.map(|r| r.to_string()).ok_or(AppError::Forbidden)
+    auth.scope.relay_point_id.ok_or(AppError::Forbidden)
 }
 
 /// One signal of the caller's relay point; any other reference is 404.
@@ -48,7 +47,7 @@ pub async fn get(state: &AppState, auth: &AuthUser, reference: &str) -> Result<R
     let reference = Reference::parse(reference).ok_or(AppError::NotFound)?;
     let row = state
         .db
-        .run(move |c| Ok::<_, AppError>(store::find_for_relay(c, &relay, reference.as_str())?))
+        .run(move |c| Ok::<_, AppError>(store::find_for_relay(c, relay, &reference)?))
         .await?
         .ok_or(AppError::NotFound)?;
     row.try_into()
@@ -72,12 +71,8 @@ pub async fn list(
             Ok::<_, AppError>((at, id.to_string()))
         })
         .transpose()?;
-    let rows = state
-        .db
-        .run(move |c| {
-            Ok::<_, AppError>(store::list_for_relay(c, &relay, status.map(SignalStatus::as_str), before, limit + 1)?)
-        })
-        .await?;
+    let rows =
+        state.db.run(move |c| Ok::<_, AppError>(store::list_for_relay(c, relay, status, before, limit + 1)?)).await?;
     let more = rows.len() as i64 > limit;
     let mut next = None;
     let mut items = Vec::new();

@@ -2,7 +2,7 @@
 //! one transaction — and what relays may see of a signal afterwards.
 
 use crate::domain::Role;
-use crate::domain::{Language, Region, RelayPointId};
+use crate::domain::{Language, Region, RelayKind, RelayPointId, SignalId, UserId};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -11,8 +11,9 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::model::Signal;
 use super::model::{Contact, Reference, SignalStatus, Urgency};
-use super::store::{self, IdempotencyRecord, NewOutboxRow, Signal, SignalContact};
+use super::store::{self, IdempotencyRecord, NewOutboxRow, SignalContact};
 use crate::crypto::MasterKeyRing;
 use crate::db::{self, AnyConnection, Writer};
 use crate::http::error::{AppError, FieldError};
@@ -22,6 +23,14 @@ use crate::routing::model::{Origin, route};
 use crate::routing::service::load_network;
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, Claims};
+
+// What other capabilities do to signals inside their own transactions: the
+// helpline's queue and work on a case, escalation, delivery cancellation and the
+// destruction of a contact.
+pub use super::store::{
+    CaseRow, cancel_pending_deliveries, claim, close, destroy_contact, escalation_candidates, find_by_id, find_case,
+    mark_escalated, note_attempt, queue, release, touch, transfer,
+};
 
 /// How long an `Idempotency-Key` is remembered.
 pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
@@ -115,14 +124,15 @@ pub fn enqueue_deliveries(
     channels: &[&str],
     at: chrono::NaiveDateTime,
 ) -> Result<(), AppError> {
-    let priority = signal.priority;
+    let priority = signal.urgency.priority();
+    let (signal_id, helpline_id) = (signal.id.to_string(), signal.helpline_id.to_string());
     for channel in channels {
         store::insert_outbox(
             c,
             &NewOutboxRow {
                 id: uuid::Uuid::new_v4().to_string(),
-                signal_id: &signal.id,
-                helpline_id: &signal.helpline_id,
+                signal_id: &signal_id,
+                helpline_id: &helpline_id,
                 channel,
                 event: "signal.received",
                 priority,
@@ -195,21 +205,18 @@ fn file(
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
     let Submission { contact, language, urgency } = sub;
-    let (receipt, signal, channels) = prepare(c, relay, language, urgency)?;
+    let (receipt, signal, channels) = prepare(c, relay, auth.id, language, urgency)?;
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
 
     for _attempt in 0..3 {
-        let mut signal = signal.clone();
-        signal.id = uuid::Uuid::new_v4().to_string();
-        signal.reference = Reference::generate().as_str().to_string();
-        signal.submitted_by = user.clone();
+        let signal = Signal { id: SignalId::new(), reference: Reference::generate(), ..signal.clone() };
         let sealed = limits
             .keys
-            .seal(&plaintext, signal.id.as_bytes())
+            .seal(&plaintext, signal.id.to_string().as_bytes())
             .map_err(|e| AppError::internal(format!("sealing: {e}")))?;
         let mut receipt = receipt.clone();
-        receipt.reference = signal.reference.clone();
+        receipt.reference = signal.reference.as_str().to_string();
         let response = serde_json::to_string(&receipt).map_err(|e| AppError::internal(format!("receipt: {e}")))?;
         let record = IdempotencyRecord {
             user_id: user.clone(),
@@ -221,7 +228,7 @@ fn file(
             expires_at: now + Duration::hours(IDEMPOTENCY_TTL_HOURS),
         };
         let contact_row = SignalContact {
-            signal_id: signal.id.clone(),
+            signal_id: signal.id.to_string(),
             key_id: sealed.key_id,
             wrapped_key: sealed.wrapped_key,
             ciphertext: sealed.ciphertext,
@@ -287,6 +294,7 @@ type Prepared = (Receipt, Signal, Vec<&'static str>);
 fn prepare(
     c: &mut AnyConnection,
     relay: RelayPointId,
+    submitted_by: UserId,
     language: Language,
     urgency: Urgency,
 ) -> Result<Prepared, AppError> {
@@ -306,7 +314,7 @@ fn prepare(
     let programme = crate::domain::ProgrammeId::parse(&origin_row.programme_id)
         .ok_or_else(|| AppError::internal("corrupt relay_points.programme_id"))?;
     let today = crate::domain::today();
-    let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?.as_str().to_string();
+    let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?;
     let now = db::now();
     let receipt = Receipt {
         reference: String::new(),
@@ -316,26 +324,33 @@ fn prepare(
         helpline_open_now: chosen.open_now,
         expected_callback_from: chosen.callback_from.map(|t| db::truncate_micros(t.naive_utc()).and_utc()),
         guidance: guidance(urgency, language),
-        relay_training_status: training_status.clone(),
+        relay_training_status: training_status.as_str().to_string(),
         referrals: referrals(c, Some(region), Some(language))?,
     };
     let signal = Signal {
-        id: String::new(),
-        reference: String::new(),
-        relay_point_id: relay.to_string(),
-        submitted_by: String::new(),
-        helpline_id: chosen.helpline.to_string(),
-        urgency: urgency.as_str().into(),
-        priority: urgency.priority(),
-        language: language.as_str().into(),
-        status: SignalStatus::Received.as_str().into(),
-        region: region.as_str().into(),
-        relay_kind: origin_row.kind,
+        // Id and reference are drawn afresh for each write attempt.
+        id: SignalId::new(),
+        reference: Reference::generate(),
+        relay_point_id: relay,
+        submitted_by,
+        helpline_id: chosen.helpline,
+        urgency,
+        language,
+        status: SignalStatus::Received,
+        region,
+        relay_kind: RelayKind::from_str(&origin_row.kind)
+            .map_err(|_| AppError::internal("corrupt relay_points.kind"))?,
         relay_training_status: training_status,
         expected_callback_at: chosen.callback_from.map_or(now, |t| db::truncate_micros(t.naive_utc())),
         created_at: now,
         updated_at: now,
-        ..Signal::default()
+        forwarded_at: None,
+        claimed_by: None,
+        claim_activity_at: None,
+        first_attempt_at: None,
+        closed_at: None,
+        outcome: None,
+        escalated_at: None,
     };
     Ok((receipt, signal, helpline.row.channels()))
 }
@@ -344,9 +359,10 @@ fn prepare(
 pub fn read_contact(
     keys: &crate::crypto::MasterKeyRing,
     c: &mut AnyConnection,
-    signal_id: &str,
+    signal_id: SignalId,
 ) -> Result<Option<Contact>, AppError> {
     let Some(row) = store::find_contact(c, signal_id)? else { return Ok(None) };
+    let signal_id = signal_id.to_string();
     let sealed = crate::crypto::Sealed { key_id: row.key_id, wrapped_key: row.wrapped_key, ciphertext: row.ciphertext };
     let plain =
         keys.open(&sealed, signal_id.as_bytes()).map_err(|e| AppError::internal(format!("opening contact: {e}")))?;

@@ -6,6 +6,7 @@
 
 pub mod model;
 pub mod report;
+pub mod rollup;
 pub mod routes;
 pub mod service;
 pub mod store;

@@ -11,10 +11,12 @@ use utoipa::ToSchema;
 
 use super::model::{Dimension, Histogram, Month, last_final_month, training_group};
 use super::report::{Fact, MonthFigures, month_figures};
+use super::rollup::{durations, reported_outcome};
+// Retention rolls old signals up into the monthly aggregates through these.
+pub use super::rollup::{cutoff as rollup_cutoff, roll_up_batch as roll_up};
 use super::store;
 use crate::db;
 use crate::http::error::AppError;
-use crate::retention::rollup::{durations, reported_outcome};
 use crate::state::AppState;
 use crate::training::status::programme_statuses;
 use crate::users::caller::AuthUser;

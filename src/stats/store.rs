@@ -8,11 +8,12 @@ use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::{helplines, programmes, relay_points, signal_rollups, signals};
-use crate::retention::store::RollupRow;
 
-/// A live signal as statistics see it.
+/// A signal as statistics see it (live, or about to be rolled up): its
+/// dimensions and durations, nothing that could identify anyone.
 #[derive(Queryable, Debug, Clone)]
-pub struct LiveSignal {
+pub struct SignalFacts {
+    pub id: String,
     pub programme_id: String,
     pub created_at: NaiveDateTime,
     pub region: String,
@@ -35,12 +36,13 @@ pub fn live_signals(
     programme: Option<&str>,
     from: NaiveDateTime,
     to: NaiveDateTime,
-) -> QueryResult<Vec<LiveSignal>> {
+) -> QueryResult<Vec<SignalFacts>> {
     let mut q = signals::table
         .inner_join(relay_points::table)
         .filter(signals::created_at.ge(from))
         .filter(signals::created_at.lt(to))
         .select((
+            signals::id,
             relay_points::programme_id,
             signals::created_at,
             signals::region,
@@ -97,4 +99,97 @@ pub fn active_relay_points(conn: &mut AnyConnection, programme: &str) -> QueryRe
         .filter(relay_points::active.eq(true))
         .select((relay_points::id, relay_points::region, relay_points::kind))
         .load(conn)
+}
+
+/// Closed signals filed before `before`, oldest first.
+pub fn rollup_inputs(conn: &mut AnyConnection, before: NaiveDateTime, limit: i64) -> QueryResult<Vec<SignalFacts>> {
+    signals::table
+        .inner_join(relay_points::table)
+        .filter(signals::created_at.lt(before))
+        .filter(signals::closed_at.is_not_null())
+        .select((
+            signals::id,
+            relay_points::programme_id,
+            signals::created_at,
+            signals::region,
+            signals::relay_kind,
+            signals::helpline_id,
+            signals::urgency,
+            signals::status,
+            signals::outcome,
+            signals::language,
+            signals::relay_training_status,
+            signals::first_attempt_at,
+            signals::closed_at,
+            signals::minutes_to_first_attempt,
+            signals::minutes_to_close,
+        ))
+        .order((signals::created_at.asc(), signals::id.asc()))
+        .limit(limit)
+        .load(conn)
+}
+
+/// Serialises rollup batches across instances on PostgreSQL (a transaction-level
+/// advisory lock): two batches merging into the same aggregate row at once could
+/// otherwise overwrite each other's counts. SQLite's write transactions are
+/// already exclusive (`BEGIN IMMEDIATE`).
+pub fn lock_rollups(conn: &mut AnyConnection) -> QueryResult<()> {
+    match conn {
+        AnyConnection::Postgresql(c) => {
+            diesel::sql_query("SELECT pg_advisory_xact_lock(1921300020)").execute(c).map(|_| ())
+        }
+        AnyConnection::Sqlite(_) => Ok(()),
+    }
+}
+
+/// A `signal_rollups` row.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = signal_rollups)]
+pub struct RollupRow {
+    pub id: String,
+    pub month: String,
+    pub programme_id: String,
+    pub region: String,
+    pub relay_kind: String,
+    pub helpline_id: String,
+    pub urgency: String,
+    pub outcome: String,
+    pub language: String,
+    pub relay_training_status: String,
+    pub signals: i32,
+    pub first_attempt_minutes: String,
+    pub close_minutes: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The existing aggregate with the same dimensions as `key`, if any.
+pub fn find_rollup(conn: &mut AnyConnection, key: &RollupRow) -> QueryResult<Option<RollupRow>> {
+    signal_rollups::table
+        .filter(signal_rollups::month.eq(&key.month))
+        .filter(signal_rollups::programme_id.eq(&key.programme_id))
+        .filter(signal_rollups::region.eq(&key.region))
+        .filter(signal_rollups::relay_kind.eq(&key.relay_kind))
+        .filter(signal_rollups::helpline_id.eq(&key.helpline_id))
+        .filter(signal_rollups::urgency.eq(&key.urgency))
+        .filter(signal_rollups::outcome.eq(&key.outcome))
+        .filter(signal_rollups::language.eq(&key.language))
+        .filter(signal_rollups::relay_training_status.eq(&key.relay_training_status))
+        .select(RollupRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert_rollup(conn: &mut AnyConnection, row: &RollupRow) -> QueryResult<usize> {
+    diesel::insert_into(signal_rollups::table).values(row).execute(conn)
+}
+
+pub fn update_rollup(conn: &mut AnyConnection, row: &RollupRow) -> QueryResult<usize> {
+    diesel::update(signal_rollups::table.find(&row.id))
+        .set((
+            signal_rollups::signals.eq(row.signals),
+            signal_rollups::first_attempt_minutes.eq(&row.first_attempt_minutes),
+            signal_rollups::close_minutes.eq(&row.close_minutes),
+            signal_rollups::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)
 }

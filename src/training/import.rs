@@ -11,9 +11,8 @@ use chrono::NaiveDate;
 use super::model::ValidityMonths;
 use super::store::{self, CompletionRow};
 use crate::db::{self, AnyConnection};
+use crate::http::csv_import::{Header, ImportReport, RowError, rows_invalid};
 use crate::http::error::{AppError, FieldError};
-use crate::relays::csv_format::{Header, RowError};
-use crate::relays::import::{ImportReport, rows_invalid};
 use crate::state::AppState;
 use crate::users::service as users;
 

@@ -14,15 +14,14 @@ use super::model::{ModuleKind, ModuleStanding, ValidityMonths};
 use super::service::{self, NewCompletion, NewModule};
 use super::store::{CompletionRow, ModuleRow};
 use crate::http::csv::CsvBody;
+use crate::http::csv_import::ImportReport;
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
 use crate::http::query::AsOfQuery;
 use crate::http::query::ImportQuery;
-use crate::relays::import::ImportReport;
-use crate::relays::service::managed_programme;
 use crate::state::AppState;
-use crate::users::caller::AuthUser;
+use crate::users::caller::{AuthUser, managed_programme};
 
 /// A training module.
 #[derive(Debug, Serialize, ToSchema)]

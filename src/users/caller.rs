@@ -2,7 +2,7 @@
 //! The token proves who the caller is; the account is then re-read so that a
 //! deactivated user or a changed role stops working at once, not at token expiry.
 
-use crate::domain::UserId;
+use crate::domain::{ProgrammeId, UserId};
 use crate::domain::{Role, Scope};
 use std::future::Future;
 use std::pin::Pin;
@@ -29,6 +29,12 @@ impl AuthUser {
     pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
         if roles.contains(&self.role) { Ok(()) } else { Err(AppError::Forbidden) }
     }
+}
+
+/// The programme a manager acts in; 403 for every other role.
+pub fn managed_programme(auth: &AuthUser) -> Result<ProgrammeId, AppError> {
+    auth.require(&[Role::ProgrammeManager])?;
+    auth.scope.programme_id.ok_or(AppError::Forbidden)
 }
 
 const INVALID: &str = "The access token is missing, invalid or expired.";

@@ -1,6 +1,6 @@
 //! Rollup: closed signals older than `SAFERELAY_ROLLUP_AFTER_MONTHS` whole calendar
-//! months become anonymous monthly aggregates (`signal_rollups`), and the signals
-//! and every row pointing at them are deleted, in one transaction per batch.
+//! months become anonymous monthly aggregates (`signal_rollups`). Retention then
+//! deletes the signals and every row pointing at them, in the same transaction.
 //!
 //! An aggregate keeps, per combination of the statistics dimensions, the number of
 //! signals and two per-minute histograms (time to first attempt, time to close).
@@ -11,10 +11,10 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
-use super::store::{self, RollupInput, RollupRow};
+use super::model::{EXPIRED, Histogram, Month, minutes_between};
+use super::store::{self, RollupRow, SignalFacts};
 use crate::db::AnyConnection;
 use crate::http::error::AppError;
-use crate::stats::model::{EXPIRED, Histogram, Month, minutes_between};
 
 /// Signals filed before this instant are rolled up: the start of the Brussels
 /// month `months` before the current one.
@@ -51,17 +51,18 @@ struct Acc {
     close: Histogram,
 }
 
-/// Rolls up one batch; returns how many signals went.
+/// Rolls up one batch of closed signals filed before `before` into the monthly
+/// aggregates; returns their ids, for retention to delete in the same transaction.
 pub fn roll_up_batch(
     c: &mut AnyConnection,
     before: NaiveDateTime,
     limit: i64,
     now: NaiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<Vec<String>, AppError> {
     store::lock_rollups(c)?;
     let inputs = store::rollup_inputs(c, before, limit)?;
     if inputs.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     let mut groups: BTreeMap<Key, Acc> = BTreeMap::new();
     for s in &inputs {
@@ -116,12 +117,10 @@ pub fn roll_up_batch(
             None => store::insert_rollup(c, &row)?,
         };
     }
-    let ids: Vec<String> = inputs.into_iter().map(|s| s.id).collect();
-    store::delete_signals(c, &ids)?;
-    Ok(ids.len())
+    Ok(inputs.into_iter().map(|s| s.id).collect())
 }
 
-fn key(s: &RollupInput) -> Key {
+fn key(s: &SignalFacts) -> Key {
     (
         Month::of(s.created_at).to_string(),
         s.programme_id.clone(),
