@@ -8,7 +8,7 @@ use crate::http::error::FieldError;
 pub use crate::ids::{HelplineId, ProgrammeId, RelayPointId, UserId};
 use serde::{Deserialize, Serialize};
 
-/// What an account may do; see SPEC.md "Users and what they do".
+/// What an account may do; each role acts only within its scope (programme, relay point or helpline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
