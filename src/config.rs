@@ -21,6 +21,8 @@ pub enum Environment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
+    /// Human-readable when standard output is a terminal, JSON otherwise.
+    Auto,
     Json,
     Pretty,
 }
@@ -118,7 +120,8 @@ pub struct Settings {
     /// `SAFERELAY_BOOTSTRAP_ADMIN_EMAIL`: account created on first start against an
     /// empty database. Default `admin@saferelay.local`.
     pub bootstrap_admin_email: String,
-    /// `SAFERELAY_LOG_FORMAT`: `json` (default) or `pretty`.
+    /// `SAFERELAY_LOG_FORMAT`: `auto` (default: `pretty` on a terminal, `json`
+    /// otherwise), `json` or `pretty`.
     pub log_format: LogFormat,
     /// `SAFERELAY_LOG_LEVEL`: tracing filter. Default `info`.
     pub log_level: String,
@@ -200,7 +203,7 @@ impl Default for Settings {
             refresh_token_ttl_days: 30,
             hash_concurrency: 1,
             bootstrap_admin_email: "admin@saferelay.local".into(),
-            log_format: LogFormat::Json,
+            log_format: LogFormat::Auto,
             log_level: "info".into(),
             max_csv_bytes: 16 * 1024 * 1024,
             smtp_url: None,

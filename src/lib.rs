@@ -1,4 +1,4 @@
-//! SafeRelay: the backend of a Mask-19 relay scheme. See README.md and SPEC.md.
+//! SafeRelay: the backend of a Mask-19 relay scheme. See README.md and docs/ARCHITECTURE.md.
 
 pub mod audit;
 pub mod auth;

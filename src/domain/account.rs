@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{HelplineId, ProgrammeId, RelayPointId};
 
-/// What an account may do.
+/// What an account may do; each role acts only within its scope (programme, relay point or helpline).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

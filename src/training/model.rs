@@ -1,5 +1,5 @@
 //! Training rules, free of I/O: module kinds, validity, expiry dates, and the
-//! derived training status of a relay point (SPEC.md "Relay network and training"),
+//! derived training status of a relay point (docs/ARCHITECTURE.md, "Relay network and training"),
 //! as a pure function of the required modules, the staff's completions and a date.
 //!
 //! Date semantics, used everywhere: a completion is valid from `completed_on` up to

@@ -14,6 +14,7 @@ mod auth;
 mod authz;
 mod cases;
 mod cli;
+mod docs;
 mod errors;
 mod escalation;
 mod faults;
