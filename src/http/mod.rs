@@ -9,3 +9,4 @@ pub mod fallback;
 pub mod json;
 pub mod middleware;
 pub mod pagination;
+pub mod responses;

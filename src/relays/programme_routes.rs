@@ -9,9 +9,10 @@ use super::model::ProgrammeId;
 use super::service::{self, NewProgramme, managed_programme};
 use super::store::Programme;
 use crate::http::auth::AuthUser;
-use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::model::Role;
 
@@ -70,13 +71,7 @@ impl TryFrom<CreateProgrammeRequest> for NewProgramme {
     request_body = CreateProgrammeRequest,
     responses(
         (status = 201, body = ProgrammeView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -97,10 +92,7 @@ pub async fn create_programme(
     params(PageQuery),
     responses(
         (status = 200, body = Page<ProgrammeView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = []))
 )]
@@ -124,9 +116,7 @@ pub async fn list_programmes(
     params(("id" = String, Path, description = "Programme id")),
     responses(
         (status = 200, body = ProgrammeView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, NotFound,
     ),
     security(("bearer" = []))
 )]

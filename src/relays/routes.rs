@@ -10,9 +10,10 @@ use super::model::{ProgrammeId, RawRelayPoint, Region, RelayKind, RelayPoint, Re
 use super::service::{self, RelayFilter, RelayPatch, managed_programme, parse_cursor_key};
 use super::store::RelayQuery;
 use crate::http::auth::AuthUser;
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::training::model::TrainingStatus;
 use crate::users::model::Role;
@@ -147,13 +148,7 @@ fn relay_id(raw: &str) -> Result<RelayPointId, AppError> {
     request_body = CreateRelayPointRequest,
     responses(
         (status = 201, body = RelayPointView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -175,10 +170,7 @@ pub async fn create_relay_point(
     params(RelayListQuery),
     responses(
         (status = 200, body = Page<RelayPointView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = []))
 )]
@@ -211,10 +203,7 @@ pub async fn list_relay_points(
     params(("id" = String, Path, description = "Relay point id"), AsOfQuery),
     responses(
         (status = 200, body = RelayPointView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, NotFound,
     ),
     security(("bearer" = []))
 )]
@@ -246,14 +235,7 @@ pub async fn get_relay_point(
     request_body = UpdateRelayPointRequest,
     responses(
         (status = 200, body = RelayPointView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, NotFound, Conflict,
     ),
     security(("bearer" = []))
 )]

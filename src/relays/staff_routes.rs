@@ -11,9 +11,10 @@ use super::service::managed_programme;
 use super::staff::{self, InviteStaff};
 use crate::auth::password_policy::ChosenPassword;
 use crate::http::auth::AuthUser;
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, encode_cursor};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::model::{Email, StaffLanguage, UserId};
 use crate::users::routes::UserView;
@@ -71,13 +72,7 @@ pub struct StaffQuery {
     request_body = InviteRequest,
     responses(
         (status = 201, body = InvitationView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -105,11 +100,7 @@ pub async fn invite_staff(
     request_body = AcceptInvitationRequest,
     responses(
         (status = 200, body = UserView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, NotFound,
     )
 )]
 #[post("/invitations/{token}/accept")]
@@ -128,10 +119,7 @@ pub async fn accept_invitation(
     params(StaffQuery),
     responses(
         (status = 200, body = Page<UserView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = []))
 )]
@@ -158,9 +146,7 @@ pub async fn list_staff(
     params(("id" = String, Path, description = "User id of the staff member")),
     responses(
         (status = 200, body = UserView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, NotFound,
     ),
     security(("bearer" = []))
 )]

@@ -10,8 +10,9 @@ use utoipa::ToSchema;
 use super::store::{self, ResourceRow};
 use crate::db::{self, AnyConnection};
 use crate::http::auth::AuthUser;
-use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, NotFound};
 use crate::routing::model::{Language, Region};
 use crate::state::AppState;
 use crate::text_enum;
@@ -167,8 +168,7 @@ impl ResourceRequest {
 /// Referral resources by region, language and kind.
 #[utoipa::path(tag = "resources", params(ResourceFilter), responses(
     (status = 200, body = Vec<Resource>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, BadQuery,
 ), security(("bearer" = [])))]
 #[get("/resources")]
 pub async fn list_resources(
@@ -184,10 +184,7 @@ pub async fn list_resources(
 /// Add a resource (admin).
 #[utoipa::path(tag = "resources", request_body = ResourceRequest, responses(
     (status = 201, body = Resource),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors,
 ), security(("bearer" = [])))]
 #[post("/resources")]
 pub async fn create_resource(
@@ -205,11 +202,7 @@ pub async fn create_resource(
 /// Replace a resource (admin); `active: false` retires it.
 #[utoipa::path(tag = "resources", params(("id" = String, Path)), request_body = ResourceRequest, responses(
     (status = 200, body = Resource),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors, NotFound,
 ), security(("bearer" = [])))]
 #[put("/resources/{id}")]
 pub async fn replace_resource(

@@ -12,9 +12,10 @@ use super::service::{self, NewCompletion, NewModule};
 use super::store::{CompletionRow, ModuleRow};
 use crate::http::auth::AuthUser;
 use crate::http::csv::CsvBody;
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, Unprocessable};
 use crate::ids::RelayPointId;
 use crate::relays::csv_routes::ImportQuery;
 use crate::relays::import::ImportReport;
@@ -156,13 +157,7 @@ pub struct MyTrainingView {
 #[utoipa::path(tag = "training", request_body = CreateModuleRequest,
     responses(
         (status = 201, body = ModuleView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = [])))]
 #[post("/training-modules")]
@@ -180,10 +175,7 @@ pub async fn create_training_module(
 #[utoipa::path(tag = "training", params(PageQuery),
     responses(
         (status = 200, body = Page<ModuleView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = [])))]
 #[get("/training-modules")]
@@ -205,13 +197,7 @@ pub async fn list_training_modules(
 #[utoipa::path(tag = "training", request_body = RecordCompletionRequest,
     responses(
         (status = 201, body = CompletionView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = [])))]
 #[post("/completions")]
@@ -229,10 +215,7 @@ pub async fn record_completion(
 #[utoipa::path(tag = "training", params(CompletionQuery),
     responses(
         (status = 200, body = Page<CompletionView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = [])))]
 #[get("/completions")]
@@ -255,12 +238,7 @@ pub async fn list_completions(
 #[utoipa::path(tag = "training", params(ImportQuery), request_body(content = String, content_type = "text/csv"),
     responses(
         (status = 200, body = ImportReport),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors,
     ),
     security(("bearer" = [])))]
 #[post("/completions/import")]
@@ -281,9 +259,7 @@ pub async fn import_completions(
 #[utoipa::path(tag = "training", params(AsOfQuery),
     responses(
         (status = 200, body = MyTrainingView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery,
     ),
     security(("bearer" = [])))]
 #[get("/me/training")]
