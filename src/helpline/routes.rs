@@ -10,7 +10,7 @@ use super::service::{self, AttemptRecorded, Case};
 use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::ids::HelplineId;
 use crate::routing::hours::Day;
@@ -110,8 +110,7 @@ pub async fn list_cases(
     let f = filter.into_inner();
     let page = PageQuery { limit: f.limit, cursor: f.cursor };
     let open = f.state.unwrap_or(CaseState::Open) == CaseState::Open;
-    let (items, next) = service::queue(&state, &auth, open, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page { items, next_cursor: next.as_deref().map(encode_cursor) }))
+    Ok(web::Json(service::queue(&state, &auth, open, page.after()?, page.limit()?).await?))
 }
 
 /// One case of the caller's helpline.

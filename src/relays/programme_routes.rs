@@ -11,7 +11,7 @@ use super::store::Programme;
 use crate::http::auth::AuthUser;
 use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::model::Role;
@@ -103,11 +103,8 @@ pub async fn list_programmes(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<ProgrammeView>>, AppError> {
     let only = if auth.role == Role::Admin { None } else { Some(managed_programme(&auth)?) };
-    let (items, next) = service::list_programmes(&state, only, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let programmes = service::list_programmes(&state, only, page.after()?, page.limit()?).await?;
+    Ok(web::Json(programmes.map(Into::into)))
 }
 
 /// Read a programme (admin, or its manager).

@@ -12,7 +12,7 @@ use super::store::RelayQuery;
 use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::training::model::TrainingStatus;
@@ -183,18 +183,15 @@ pub async fn list_relay_points(
     let programme = managed_programme(&auth)?;
     let q = query.into_inner();
     let page = PageQuery { limit: q.limit, cursor: q.cursor };
-    let after = page.after()?.as_deref().map(parse_cursor_key).transpose()?;
+    let after = page.after()?.as_ref().map(parse_cursor_key).transpose()?;
     let text = q.q.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
     let filter = RelayFilter {
         query: RelayQuery { region: q.region, kind: q.kind, text, after, limit: None },
         status: q.training_status,
         as_of: q.as_of,
     };
-    let (items, next) = service::list_relays(&state, programme, filter, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let relays = service::list_relays(&state, programme, filter, page.limit()?).await?;
+    Ok(web::Json(relays.map(Into::into)))
 }
 
 /// Read a relay point: its programme's managers, or its own staff.

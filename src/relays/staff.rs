@@ -12,6 +12,7 @@ use crate::auth::store as tokens_store;
 use crate::auth::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db;
 use crate::http::error::AppError;
+use crate::http::pagination::{Cursor, Page, fetch_limit};
 use crate::mail::templates::{self, Invitation};
 use crate::state::AppState;
 use crate::users::model::{Email, Role, StaffLanguage, User, UserId};
@@ -164,19 +165,21 @@ pub async fn deactivate(state: &AppState, programme: ProgrammeId, id: UserId) ->
         .await
 }
 
-/// One page of a programme's staff and the next cursor key (an e-mail).
+/// One page of a programme's staff, by e-mail.
 pub async fn list(
     state: &AppState,
     programme: ProgrammeId,
     relay: Option<RelayPointId>,
-    after: Option<String>,
+    after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<User>, Option<String>), AppError> {
+) -> Result<Page<User>, AppError> {
     let rows = state
         .db
-        .run(move |c| store::list_staff(c, programme, relay, after.as_deref(), limit + 1).map_err(AppError::from))
+        .run(move |c| {
+            store::list_staff(c, programme, relay, after.as_ref().map(Cursor::key), fetch_limit(limit))
+                .map_err(AppError::from)
+        })
         .await?;
-    let mut users = rows.into_iter().map(|r| r.into_user()).collect::<Result<Vec<_>, _>>()?;
-    let more = super::service::trim_page(&mut users, limit);
-    Ok((users.clone(), more.then(|| users.last().map(|u| u.email.as_str().to_string())).flatten()))
+    let users = rows.into_iter().map(|r| r.into_user()).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(users, limit, |u| Cursor::new(u.email.as_str())))
 }

@@ -13,7 +13,7 @@ use crate::auth::password_policy::ChosenPassword;
 use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, encode_cursor};
+use crate::http::pagination::Page;
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::model::{Email, StaffLanguage, UserId};
@@ -132,11 +132,8 @@ pub async fn list_staff(
     let programme = managed_programme(&auth)?;
     let q = query.into_inner();
     let page = crate::http::pagination::PageQuery { limit: q.limit, cursor: q.cursor };
-    let (users, next) = staff::list(&state, programme, q.relay_point_id, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: users.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let users = staff::list(&state, programme, q.relay_point_id, page.after()?, page.limit()?).await?;
+    Ok(web::Json(users.map(Into::into)))
 }
 
 /// Deactivate a staff member of the manager's programme; sessions and open

@@ -12,7 +12,7 @@ use super::service::{self, Receipt, Submission};
 use crate::http::auth::{AuthUser, Claims};
 use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, NotFound, TooManyRequests, Unavailable, Unprocessable};
 use crate::routing::model::Language;
 use crate::state::AppState;
@@ -157,8 +157,7 @@ pub async fn list_signals(
 ) -> Result<web::Json<Page<RelaySignalView>>, AppError> {
     let f = filter.into_inner();
     let page = PageQuery { limit: f.limit, cursor: f.cursor };
-    let (items, next) = relay_view::list(&state, &auth, f.status, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page { items, next_cursor: next.as_deref().map(encode_cursor) }))
+    Ok(web::Json(relay_view::list(&state, &auth, f.status, page.after()?, page.limit()?).await?))
 }
 
 /// One signal of the caller's relay point, by reference: status only.

@@ -14,7 +14,7 @@ use crate::http::auth::AuthUser;
 use crate::http::csv::CsvBody;
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, Unprocessable};
 use crate::ids::RelayPointId;
 use crate::relays::csv_routes::ImportQuery;
@@ -186,11 +186,8 @@ pub async fn list_training_modules(
 ) -> Result<web::Json<Page<ModuleView>>, AppError> {
     auth.require(&[Role::ProgrammeManager, Role::RelayStaff])?;
     let programme = auth.scope.programme_id.ok_or(AppError::Forbidden)?;
-    let (items, next) = service::list_modules(&state, programme, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let modules = service::list_modules(&state, programme, page.after()?, page.limit()?).await?;
+    Ok(web::Json(modules.map(Into::into)))
 }
 
 /// Record one completion for a staff member of the manager's programme.
@@ -227,11 +224,8 @@ pub async fn list_completions(
     let programme = managed_programme(&auth)?;
     let q = query.into_inner();
     let page = PageQuery { limit: q.limit, cursor: q.cursor };
-    let (items, next) = service::list_completions(&state, programme, q.user_id, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let completions = service::list_completions(&state, programme, q.user_id, page.after()?, page.limit()?).await?;
+    Ok(web::Json(completions.map(Into::into)))
 }
 
 /// Import completions from CSV (`email,module,completed_on,certificate_ref`).

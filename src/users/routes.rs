@@ -10,7 +10,7 @@ use super::service::{self, NewAccount};
 use crate::http::auth::AuthUser;
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 
@@ -135,11 +135,8 @@ pub async fn list_users(
     auth.require(&[Role::Admin])?;
     let filter = filter.into_inner();
     let page = PageQuery { limit: filter.limit, cursor: filter.cursor };
-    let (users, next) = service::list(&state, filter.role, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: users.into_iter().map(UserView::from).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let users = service::list(&state, filter.role, page.after()?, page.limit()?).await?;
+    Ok(web::Json(users.map(UserView::from)))
 }
 
 /// Read one account (admin).
