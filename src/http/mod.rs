@@ -3,6 +3,7 @@
 //! the observing middleware.
 
 pub mod auth;
+pub mod body;
 pub mod csv;
 pub mod error;
 pub mod fallback;
