@@ -8,6 +8,7 @@ use super::password_policy::ChosenPassword;
 use super::service::{self, Session};
 use crate::http::error::{AppError, Problem};
 use crate::http::json::StrictJson;
+use crate::http::responses::{BodyErrors, NotFound, TooManyRequests, Unauthorized};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 use crate::users::model::UserView;
@@ -63,12 +64,7 @@ impl From<Session> for TokenResponse {
     request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, Unauthorized, TooManyRequests,
         (status = 503, body = Problem, content_type = "application/problem+json",
             description = "The password-hashing queue is full (or the database is unavailable); retry after Retry-After"),
     )
@@ -98,10 +94,7 @@ pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
     request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, Unauthorized,
     )
 )]
 #[post("/auth/refresh")]
@@ -118,9 +111,7 @@ pub async fn refresh(
     request_body = RefreshRequest,
     responses(
         (status = 204, description = "Signed out"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors,
     )
 )]
 #[post("/auth/logout")]
@@ -134,7 +125,7 @@ pub async fn logout(state: web::Data<AppState>, body: StrictJson<RefreshRequest>
     tag = "auth",
     responses(
         (status = 200, body = UserView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthorized,
     ),
     security(("bearer" = []))
 )]
@@ -164,9 +155,7 @@ pub struct ResetAccept {
     request_body = ResetRequest,
     responses(
         (status = 202, description = "If the address has an account, a reset code is on its way"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors,
     )
 )]
 #[post("/password-resets")]
@@ -186,10 +175,7 @@ pub async fn request_password_reset(
     request_body = ResetAccept,
     responses(
         (status = 204, description = "Password changed; sign in again"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, NotFound,
     )
 )]
 #[post("/password-resets/{token}/accept")]

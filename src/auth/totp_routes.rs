@@ -9,8 +9,9 @@ use utoipa::ToSchema;
 use super::totp;
 use crate::audit::{self, Action};
 use crate::db;
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
+use crate::http::responses::{AuthErrors, BodyErrors, Conflict, NotFound, Unauthorized};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 use crate::users::service as users;
@@ -42,8 +43,7 @@ pub struct RecoveryCodes {
 /// Start enrolling a second factor (a new secret replaces an unconfirmed one).
 #[utoipa::path(tag = "auth", responses(
     (status = 201, body = Enrolment),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
+    Unauthorized, Conflict,
 ), security(("bearer" = [])))]
 #[post("/me/totp")]
 pub async fn start_totp(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, AppError> {
@@ -72,10 +72,7 @@ pub async fn start_totp(state: web::Data<AppState>, auth: AuthUser) -> Result<Ht
 /// Confirm enrolment with a first code; answers the recovery codes (shown once).
 #[utoipa::path(tag = "auth", request_body = ConfirmRequest, responses(
     (status = 200, body = RecoveryCodes),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, Unauthorized, Conflict,
 ), security(("bearer" = [])))]
 #[post("/me/totp/confirm")]
 pub async fn confirm_totp(
@@ -108,9 +105,7 @@ pub async fn confirm_totp(
 /// Remove someone's second factor (admin): audited, and the person is told by e-mail.
 #[utoipa::path(tag = "users", params(("id" = String, Path)), responses(
     (status = 204, description = "Second factor removed; the person enrols again"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, NotFound,
 ), security(("bearer" = [])))]
 #[post("/users/{id}/totp/reset")]
 pub async fn reset_totp(

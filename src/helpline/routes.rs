@@ -9,9 +9,10 @@ use utoipa::ToSchema;
 
 use super::model::AttemptResult;
 use super::service::{self, AttemptRecorded, Case};
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::routing::hours::Day;
 use crate::signals::model::Contact;
 use crate::signals::model::Outcome;
@@ -99,10 +100,7 @@ pub struct CloseRequest {
 /// The helpline's queue: urgent first, then oldest (`state=closed` for closed ones).
 #[utoipa::path(tag = "cases", params(CaseFilter), responses(
     (status = 200, body = Page<Case>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, BadQuery, Unprocessable,
 ), security(("bearer" = [])))]
 #[get("/cases")]
 pub async fn list_cases(
@@ -113,16 +111,13 @@ pub async fn list_cases(
     let f = filter.into_inner();
     let page = PageQuery { limit: f.limit, cursor: f.cursor };
     let open = f.state.unwrap_or(CaseState::Open) == CaseState::Open;
-    let (items, next) = service::queue(&state, &auth, open, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page { items, next_cursor: next.as_deref().map(encode_cursor) }))
+    Ok(web::Json(service::queue(&state, &auth, open, page.after()?, page.limit()?).await?))
 }
 
 /// One case of the caller's helpline.
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
     (status = 200, body = Case),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, NotFound,
 ), security(("bearer" = [])))]
 #[get("/cases/{reference}")]
 pub async fn get_case(
@@ -136,10 +131,7 @@ pub async fn get_case(
 /// Claim a case (a claim lapses after 30 minutes without activity).
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
     (status = 200, body = Case),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, NotFound, Conflict,
 ), security(("bearer" = [])))]
 #[post("/cases/{reference}/claim")]
 pub async fn claim_case(
@@ -153,10 +145,7 @@ pub async fn claim_case(
 /// Release a claim (the holder, or a supervisor).
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
     (status = 200, body = Case),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, NotFound, Conflict,
 ), security(("bearer" = [])))]
 #[post("/cases/{reference}/release")]
 pub async fn release_case(
@@ -170,10 +159,7 @@ pub async fn release_case(
 /// Reveal the contact to the claim holder. Every reveal is written to the audit log.
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
     (status = 200, body = ContactView),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, NotFound, Conflict,
 ), security(("bearer" = [])))]
 #[post("/cases/{reference}/reveal")]
 pub async fn reveal_contact(
@@ -187,12 +173,7 @@ pub async fn reveal_contact(
 /// Record a call attempt.
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = AttemptRequest, responses(
     (status = 201, body = AttemptRecorded),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors, NotFound, Conflict,
 ), security(("bearer" = [])))]
 #[post("/cases/{reference}/attempts")]
 pub async fn record_attempt(
@@ -210,12 +191,7 @@ pub async fn record_attempt(
 /// Transfer a case to another helpline (supervisors).
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = TransferRequest, responses(
     (status = 200, body = Case),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors, NotFound, Conflict,
 ), security(("bearer" = [])))]
 #[post("/cases/{reference}/transfer")]
 pub async fn transfer_case(
@@ -231,12 +207,7 @@ pub async fn transfer_case(
 /// Close a case with its outcome. The contact is destroyed at once.
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = CloseRequest, responses(
     (status = 200, body = Case),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors, NotFound, Conflict,
 ), security(("bearer" = [])))]
 #[post("/cases/{reference}/close")]
 pub async fn close_case(

@@ -13,6 +13,7 @@ use super::store::{self, NewCallAttempt};
 use crate::audit::{self, Action};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
+use crate::http::pagination::{self, Cursor, Page, fetch_limit};
 use crate::signals::model::Signal;
 use crate::signals::model::{Contact, Outcome, Reference, SignalStatus};
 use crate::signals::service::{self as signals, CaseRow, enqueue_deliveries, read_contact};
@@ -134,38 +135,28 @@ pub async fn queue(
     state: &AppState,
     auth: &AuthUser,
     open: bool,
-    after: Option<String>,
+    after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<Case>, Option<String>), AppError> {
+) -> Result<Page<Case>, AppError> {
     let helpline = helpline_of(auth)?;
-    let bad = || AppError::invalid("cursor", "is not a cursor this API issued");
     let after = after
         .map(|c| {
-            let mut parts = c.splitn(3, '|');
-            let p = parts.next().and_then(|p| p.parse::<i32>().ok()).ok_or_else(bad)?;
-            let at = parts
-                .next()
-                .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f").ok())
-                .ok_or_else(bad)?;
-            Ok::<_, AppError>((p, at, parts.next().ok_or_else(bad)?.to_string()))
+            let [p, at, id] = c.parts('|')?;
+            let p = p.parse::<i32>().map_err(|_| pagination::invalid())?;
+            Ok::<_, AppError>((p, Cursor::parse_time(at)?, id.to_string()))
         })
         .transpose()?;
     let me = auth.id;
-    let rows = state.db.run(move |c| Ok::<_, AppError>(signals::queue(c, helpline, open, after, limit + 1)?)).await?;
+    let rows =
+        state.db.run(move |c| Ok::<_, AppError>(signals::queue(c, helpline, open, after, fetch_limit(limit))?)).await?;
     let now = db::now();
-    let more = rows.len() as i64 > limit;
-    let mut next = None;
-    let mut cases = Vec::new();
-    for row in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
-        next = Some(format!(
-            "{}|{}|{}",
-            row.0.urgency.priority(),
-            row.0.created_at.format("%Y-%m-%dT%H:%M:%S%.f"),
-            row.0.id
-        ));
-        cases.push(case_view(row, me, now)?);
-    }
-    Ok((cases, if more { next } else { None }))
+    let key = |row: &CaseRow| {
+        Cursor::from_parts(
+            &[&row.0.urgency.priority().to_string(), &Cursor::time_part(row.0.created_at), &row.0.id.to_string()],
+            '|',
+        )
+    };
+    Page::from_rows(rows, limit, key).try_map(|row| case_view(row, me, now))
 }
 
 pub async fn get(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {

@@ -6,10 +6,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
-use futures_util::StreamExt;
+use actix_web::{FromRequest, HttpRequest};
 
+use super::body::{BodyKind, PendingBody};
 use super::error::AppError;
 
 /// Largest accepted CSV body, in bytes (set from `Settings::max_csv_bytes`).
@@ -26,8 +25,11 @@ impl CsvBody {
     }
 }
 
+/// The `code` of a body that cannot be read or is not UTF-8.
+const CODE: &str = "malformed_csv";
+
 fn unreadable(detail: &str) -> AppError {
-    AppError::BadRequest { code: "malformed_csv", detail: detail.into(), errors: vec![] }
+    AppError::BadRequest { code: CODE, detail: detail.into(), errors: vec![] }
 }
 
 impl FromRequest for CsvBody {
@@ -36,43 +38,14 @@ impl FromRequest for CsvBody {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<CsvLimit>().map_or(16 * 1024 * 1024, |l| l.0);
-        let is_csv = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-            .is_some_and(|essence| essence == "text/csv");
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move { Ok(CsvBody(read(is_csv, declared_len, limit, &mut payload).await)) })
+        let kind = BodyKind { accepts: |essence| essence == "text/csv", expected: "text/csv", unreadable_code: CODE };
+        let body = PendingBody::take(req, payload, kind, limit);
+        Box::pin(async move { Ok(CsvBody(body.read().await.and_then(|body| text(&body)))) })
     }
 }
 
-async fn read(
-    is_csv: bool,
-    declared_len: Option<usize>,
-    limit: usize,
-    payload: &mut Payload,
-) -> Result<String, AppError> {
-    if !is_csv {
-        return Err(AppError::UnsupportedMediaType { expected: "text/csv" });
-    }
-    if declared_len.is_some_and(|n| n > limit) {
-        return Err(AppError::PayloadTooLarge { limit });
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| unreadable("The request body could not be read."))?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
+fn text(body: &[u8]) -> Result<String, AppError> {
     // Spreadsheets often save with a byte-order mark; it is not part of the header.
-    let bytes = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&body);
+    let bytes = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
     String::from_utf8(bytes.to_vec()).map_err(|_| unreadable("The CSV file must be UTF-8."))
 }

@@ -7,11 +7,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::dev::Payload;
-use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, web};
-use futures_util::StreamExt;
+use actix_web::{FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
+use super::body::{BodyKind, PendingBody};
 use super::error::{AppError, FieldError};
 
 /// Largest accepted request body, in bytes (set from `Settings::max_body_bytes`).
@@ -35,49 +34,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for StrictJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<BodyLimit>().map_or(64 * 1024, |l| l.0);
-        let content_type_ok = is_json(req);
-        let declared_len = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
-        Box::pin(async move { Ok(StrictJson(read(content_type_ok, declared_len, limit, &mut payload).await)) })
+        let kind = BodyKind { accepts: is_json, expected: "application/json", unreadable_code: "malformed_body" };
+        let body = PendingBody::take(req, payload, kind, limit);
+        Box::pin(async move { Ok(StrictJson(body.read().await.and_then(|body| parse(&body)))) })
     }
 }
 
-async fn read<T: DeserializeOwned>(
-    content_type_ok: bool,
-    declared_len: Option<usize>,
-    limit: usize,
-    payload: &mut Payload,
-) -> Result<T, AppError> {
-    if !content_type_ok {
-        return Err(AppError::UnsupportedMediaType { expected: "application/json" });
-    }
-    if declared_len.is_some_and(|n| n > limit) {
-        return Err(AppError::PayloadTooLarge { limit });
-    }
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::BadRequest {
-            code: "malformed_body",
-            detail: "The request body could not be read.".into(),
-            errors: vec![],
-        })?;
-        if body.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    parse(&body)
-}
-
-fn is_json(req: &HttpRequest) -> bool {
-    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+fn is_json(essence: &str) -> bool {
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 

@@ -2,6 +2,7 @@
 //! and CSV body readers, pagination, the fallback for unmatched routes and
 //! the observing middleware.
 
+pub mod body;
 pub mod csv;
 pub mod csv_import;
 pub mod error;
@@ -10,3 +11,4 @@ pub mod json;
 pub mod middleware;
 pub mod pagination;
 pub mod query;
+pub mod responses;

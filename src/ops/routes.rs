@@ -7,7 +7,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db;
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
+use crate::http::responses::Unavailable;
 use crate::state::AppState;
 
 /// Health answer.
@@ -29,7 +30,7 @@ pub async fn healthz() -> web::Json<Health> {
     tag = "operations",
     responses(
         (status = 200, body = Health),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        Unavailable,
     )
 )]
 #[get("/readyz")]

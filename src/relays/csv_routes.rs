@@ -9,6 +9,7 @@ use crate::http::csv::CsvBody;
 use crate::http::csv_import::ImportReport;
 use crate::http::error::{AppError, Problem};
 use crate::http::query::{AsOfQuery, ImportQuery};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, managed_programme};
 
@@ -21,11 +22,7 @@ use crate::users::caller::{AuthUser, managed_programme};
     request_body(content = String, content_type = "text/csv"),
     responses(
         (status = 200, body = ImportReport, description = "Applied, or (dry run) what would be done and every row error"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors,
         (status = 422, body = Problem, content_type = "application/problem+json", description = "Rows with errors (`rows[N].column`); nothing written"),
     ),
     security(("bearer" = []))
@@ -55,9 +52,7 @@ pub async fn import_relay_points(
     params(AsOfQuery),
     responses(
         (status = 200, body = String, content_type = "text/csv"),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery,
     ),
     security(("bearer" = []))
 )]

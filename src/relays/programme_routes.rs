@@ -4,9 +4,10 @@ use super::service::{self, NewProgramme};
 use super::store::Programme;
 use crate::domain::ProgrammeId;
 use crate::domain::Role;
-use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, managed_programme};
 use actix_web::{HttpResponse, get, post, web};
@@ -69,13 +70,7 @@ impl TryFrom<CreateProgrammeRequest> for NewProgramme {
     request_body = CreateProgrammeRequest,
     responses(
         (status = 201, body = ProgrammeView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -96,10 +91,7 @@ pub async fn create_programme(
     params(PageQuery),
     responses(
         (status = 200, body = Page<ProgrammeView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = []))
 )]
@@ -110,11 +102,8 @@ pub async fn list_programmes(
     page: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<ProgrammeView>>, AppError> {
     let only = if auth.role == Role::Admin { None } else { Some(managed_programme(&auth)?) };
-    let (items, next) = service::list_programmes(&state, only, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let programmes = service::list_programmes(&state, only, page.after()?, page.limit()?).await?;
+    Ok(web::Json(programmes.map(Into::into)))
 }
 
 /// Read a programme (admin, or its manager).
@@ -123,9 +112,7 @@ pub async fn list_programmes(
     params(("id" = String, Path, description = "Programme id")),
     responses(
         (status = 200, body = ProgrammeView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, NotFound,
     ),
     security(("bearer" = []))
 )]

@@ -12,10 +12,11 @@ use utoipa::ToSchema;
 use super::model::{RawRelayPoint, RelayPoint, RelayPointFields};
 use super::service::{self, RelayFilter, RelayPatch, parse_cursor_key};
 use super::store::RelayQuery;
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
 use crate::http::query::AsOfQuery;
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, managed_programme};
 
@@ -140,13 +141,7 @@ fn relay_id(raw: &str) -> Result<RelayPointId, AppError> {
     request_body = CreateRelayPointRequest,
     responses(
         (status = 201, body = RelayPointView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -168,10 +163,7 @@ pub async fn create_relay_point(
     params(RelayListQuery),
     responses(
         (status = 200, body = Page<RelayPointView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = []))
 )]
@@ -184,18 +176,15 @@ pub async fn list_relay_points(
     let programme = managed_programme(&auth)?;
     let q = query.into_inner();
     let page = PageQuery { limit: q.limit, cursor: q.cursor };
-    let after = page.after()?.as_deref().map(parse_cursor_key).transpose()?;
+    let after = page.after()?.as_ref().map(parse_cursor_key).transpose()?;
     let text = q.q.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
     let filter = RelayFilter {
         query: RelayQuery { region: q.region, kind: q.kind, text, after, limit: None },
         status: q.training_status,
         as_of: q.as_of,
     };
-    let (items, next) = service::list_relays(&state, programme, filter, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let relays = service::list_relays(&state, programme, filter, page.limit()?).await?;
+    Ok(web::Json(relays.map(Into::into)))
 }
 
 /// Read a relay point: its programme's managers, or its own staff.
@@ -204,10 +193,7 @@ pub async fn list_relay_points(
     params(("id" = String, Path, description = "Relay point id"), AsOfQuery),
     responses(
         (status = 200, body = RelayPointView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, NotFound,
     ),
     security(("bearer" = []))
 )]
@@ -239,14 +225,7 @@ pub async fn get_relay_point(
     request_body = UpdateRelayPointRequest,
     responses(
         (status = 200, body = RelayPointView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, NotFound, Conflict,
     ),
     security(("bearer" = []))
 )]

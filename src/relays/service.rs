@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use super::model::{RawRelayPoint, RelayPoint, RelayPointFields};
 use super::store::{self, Programme, RelayPointChanges, RelayPointRow, RelayQuery};
 use crate::db;
-use crate::http::error::{AppError, FieldError};
+use crate::http::error::AppError;
+use crate::http::pagination::{Cursor, Page, fetch_limit};
 use crate::state::AppState;
 use crate::training::status::programme_statuses;
 
@@ -43,23 +44,16 @@ pub async fn get_programme(state: &AppState, id: ProgrammeId) -> Result<Programm
 pub async fn list_programmes(
     state: &AppState,
     only: Option<ProgrammeId>,
-    after: Option<String>,
+    after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<Programme>, Option<String>), AppError> {
-    let mut rows = state
+) -> Result<Page<Programme>, AppError> {
+    let rows = state
         .db
-        .run(move |c| store::list_programmes(c, only, after.as_deref(), limit + 1).map_err(AppError::from))
+        .run(move |c| {
+            store::list_programmes(c, only, after.as_ref().map(Cursor::key), fetch_limit(limit)).map_err(AppError::from)
+        })
         .await?;
-    let next = trim_page(&mut rows, limit).then(|| rows.last().map(|p| p.code.clone())).flatten();
-    Ok((rows, next))
-}
-
-/// Truncates to `limit`; true when there was more.
-pub fn trim_page<T>(rows: &mut Vec<T>, limit: i64) -> bool {
-    let limit = usize::try_from(limit).unwrap_or(0);
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    more
+    Ok(Page::from_rows(rows, limit, |p| Cursor::new(p.code.as_str())))
 }
 
 pub async fn create_relay(
@@ -153,17 +147,17 @@ pub struct RelayFilter {
     pub as_of: Option<NaiveDate>,
 }
 
-/// One page of relay points with their status, and the next page's cursor key.
+/// One page of relay points with their status.
 pub async fn list_relays(
     state: &AppState,
     programme: ProgrammeId,
     mut filter: RelayFilter,
     limit: i64,
-) -> Result<(Vec<(RelayPoint, TrainingStatus)>, Option<String>), AppError> {
+) -> Result<Page<(RelayPoint, TrainingStatus)>, AppError> {
     let as_of = filter.as_of.unwrap_or_else(today);
     // Without a status filter the database pages; with one, status is derived for
     // every matching relay point first (three queries plus a pass in memory).
-    filter.query.limit = filter.status.is_none().then_some(limit + 1);
+    filter.query.limit = filter.status.is_none().then_some(fetch_limit(limit));
     let items = state
         .db
         .run(move |c| {
@@ -175,7 +169,7 @@ pub async fn list_relays(
                 let status = statuses.of(relay.id);
                 if filter.status.is_none_or(|s| s == status) {
                     items.push((relay, status));
-                    if items.len() as i64 > limit {
+                    if items.len() as i64 >= fetch_limit(limit) {
                         break;
                     }
                 }
@@ -183,20 +177,20 @@ pub async fn list_relays(
             Ok::<_, AppError>(items)
         })
         .await?;
-    let mut items = items;
-    let more = trim_page(&mut items, limit);
-    let next = more.then(|| items.last().map(|(r, _)| cursor_key(r))).flatten();
-    Ok((items, next))
+    Ok(Page::from_rows(items, limit, |(r, _)| cursor_key(r)))
 }
 
-/// The sort key a cursor continues after: name and id, separated by a character
-/// `Text` never accepts (a control character).
-pub fn cursor_key(r: &RelayPoint) -> String {
-    format!("{}\u{1f}{}", r.fields.name.as_str(), r.id)
+/// Separates the parts of a relay point's sort key: a character `Text` never
+/// accepts (a control character).
+const KEY_SEPARATOR: char = '\u{1f}';
+
+/// The sort key a cursor continues after: name and id.
+pub fn cursor_key(r: &RelayPoint) -> Cursor {
+    Cursor::from_parts(&[r.fields.name.as_str(), &r.id.to_string()], KEY_SEPARATOR)
 }
 
-pub fn parse_cursor_key(key: &str) -> Result<(String, String), AppError> {
-    key.split_once('\u{1f}')
-        .map(|(n, i)| (n.to_string(), i.to_string()))
-        .ok_or_else(|| AppError::Validation(vec![FieldError::new("cursor", "is not a cursor this API issued")]))
+/// The name and id of a relay point's sort key.
+pub fn parse_cursor_key(cursor: &Cursor) -> Result<(String, String), AppError> {
+    let [name, id] = cursor.parts(KEY_SEPARATOR)?;
+    Ok((name.to_string(), id.to_string()))
 }

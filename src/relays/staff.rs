@@ -10,6 +10,7 @@ use crate::db;
 use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
 use crate::http::error::AppError;
+use crate::http::pagination::{Cursor, Page, fetch_limit};
 use crate::mail::templates::{self, Invitation};
 use crate::state::AppState;
 use crate::users::model::User;
@@ -146,16 +147,17 @@ pub async fn deactivate(state: &AppState, programme: ProgrammeId, id: UserId) ->
         .await
 }
 
-/// One page of a programme's staff and the next cursor key (an e-mail).
+/// One page of a programme's staff, by e-mail.
 pub async fn list(
     state: &AppState,
     programme: ProgrammeId,
     relay: Option<RelayPointId>,
-    after: Option<String>,
+    after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<User>, Option<String>), AppError> {
-    let rows = state.db.run(move |c| users::list_staff(c, programme, relay, after.as_deref(), limit + 1)).await?;
-    let mut users = rows;
-    let more = super::service::trim_page(&mut users, limit);
-    Ok((users.clone(), more.then(|| users.last().map(|u| u.email.as_str().to_string())).flatten()))
+) -> Result<Page<User>, AppError> {
+    let users = state
+        .db
+        .run(move |c| users::list_staff(c, programme, relay, after.as_ref().map(Cursor::key), fetch_limit(limit)))
+        .await?;
+    Ok(Page::from_rows(users, limit, |u| Cursor::new(u.email.as_str())))
 }

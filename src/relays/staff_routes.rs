@@ -4,9 +4,10 @@
 use super::staff::{self, InviteStaff};
 use crate::auth::password_policy::ChosenPassword;
 use crate::domain::{Email, RelayPointId, StaffLanguage, UserId};
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, encode_cursor};
+use crate::http::pagination::Page;
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, managed_programme};
 use crate::users::model::UserView;
@@ -68,13 +69,7 @@ pub struct StaffQuery {
     request_body = InviteRequest,
     responses(
         (status = 201, body = InvitationView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -102,11 +97,7 @@ pub async fn invite_staff(
     request_body = AcceptInvitationRequest,
     responses(
         (status = 200, body = UserView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, NotFound,
     )
 )]
 #[post("/invitations/{token}/accept")]
@@ -125,10 +116,7 @@ pub async fn accept_invitation(
     params(StaffQuery),
     responses(
         (status = 200, body = Page<UserView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = []))
 )]
@@ -141,11 +129,8 @@ pub async fn list_staff(
     let programme = managed_programme(&auth)?;
     let q = query.into_inner();
     let page = crate::http::pagination::PageQuery { limit: q.limit, cursor: q.cursor };
-    let (users, next) = staff::list(&state, programme, q.relay_point_id, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: users.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let users = staff::list(&state, programme, q.relay_point_id, page.after()?, page.limit()?).await?;
+    Ok(web::Json(users.map(Into::into)))
 }
 
 /// Deactivate a staff member of the manager's programme; sessions and open
@@ -155,9 +140,7 @@ pub async fn list_staff(
     params(("id" = String, Path, description = "User id of the staff member")),
     responses(
         (status = 200, body = UserView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, NotFound,
     ),
     security(("bearer" = []))
 )]

@@ -12,8 +12,9 @@ use super::model::{Resource, ResourceKind};
 use super::service;
 use super::store::ResourceRow;
 use crate::db;
-use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, NotFound};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 
@@ -94,8 +95,7 @@ impl ResourceRequest {
 /// Referral resources by region, language and kind.
 #[utoipa::path(tag = "resources", params(ResourceFilter), responses(
     (status = 200, body = Vec<Resource>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, BadQuery,
 ), security(("bearer" = [])))]
 #[get("/resources")]
 pub async fn list_resources(
@@ -111,10 +111,7 @@ pub async fn list_resources(
 /// Add a resource (admin).
 #[utoipa::path(tag = "resources", request_body = ResourceRequest, responses(
     (status = 201, body = Resource),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors,
 ), security(("bearer" = [])))]
 #[post("/resources")]
 pub async fn create_resource(
@@ -130,11 +127,7 @@ pub async fn create_resource(
 /// Replace a resource (admin); `active: false` retires it.
 #[utoipa::path(tag = "resources", params(("id" = String, Path)), request_body = ResourceRequest, responses(
     (status = 200, body = Resource),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors, NotFound,
 ), security(("bearer" = [])))]
 #[put("/resources/{id}")]
 pub async fn replace_resource(

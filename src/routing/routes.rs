@@ -13,8 +13,9 @@ use super::model::DestinationKind;
 use super::service::{self, Helpline, join_languages, validate_hours};
 use super::store::{HelplineChanges, HelplineRow, RoutingRuleRow};
 use crate::db;
-use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
+use crate::http::responses::{AuthErrors, BodyErrors, Conflict, NotFound};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 
@@ -221,7 +222,7 @@ fn helpline_id(raw: &str) -> Result<HelplineId, AppError> {
 /// List helplines and local services with their hours.
 #[utoipa::path(tag = "routing", responses(
     (status = 200, body = Vec<HelplineView>),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
+    AuthErrors,
 ), security(("bearer" = [])))]
 #[get("/helplines")]
 pub async fn list_helplines(
@@ -235,8 +236,7 @@ pub async fn list_helplines(
 /// Read one helpline.
 #[utoipa::path(tag = "routing", params(("id" = String, Path)), responses(
     (status = 200, body = HelplineView),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, NotFound,
 ), security(("bearer" = [])))]
 #[get("/helplines/{id}")]
 pub async fn get_helpline(
@@ -251,11 +251,7 @@ pub async fn get_helpline(
 /// Create a helpline or local service (admin).
 #[utoipa::path(tag = "routing", request_body = CreateHelplineRequest, responses(
     (status = 201, body = HelplineView),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 409, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors, Conflict,
 ), security(("bearer" = [])))]
 #[post("/helplines")]
 pub async fn create_helpline(
@@ -272,11 +268,7 @@ pub async fn create_helpline(
 /// Change a helpline's details, languages or opening hours (admin).
 #[utoipa::path(tag = "routing", params(("id" = String, Path)), request_body = UpdateHelplineRequest, responses(
     (status = 200, body = HelplineView),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors, NotFound,
 ), security(("bearer" = [])))]
 #[patch("/helplines/{id}")]
 pub async fn update_helpline(
@@ -364,8 +356,7 @@ impl TryFrom<CreateRuleRequest> for RoutingRuleRow {
 /// List routing rules in the order they are tried (admin).
 #[utoipa::path(tag = "routing", responses(
     (status = 200, body = Vec<RoutingRuleView>),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
+    AuthErrors,
 ), security(("bearer" = [])))]
 #[get("/routing-rules")]
 pub async fn list_routing_rules(
@@ -380,10 +371,7 @@ pub async fn list_routing_rules(
 /// Add a routing rule (admin).
 #[utoipa::path(tag = "routing", request_body = CreateRuleRequest, responses(
     (status = 201, body = RoutingRuleView),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    BodyErrors, AuthErrors,
 ), security(("bearer" = [])))]
 #[post("/routing-rules")]
 pub async fn create_routing_rule(
@@ -400,9 +388,7 @@ pub async fn create_routing_rule(
 /// Remove a routing rule (admin).
 #[utoipa::path(tag = "routing", params(("id" = String, Path)), responses(
     (status = 204, description = "Removed"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, NotFound,
 ), security(("bearer" = [])))]
 #[delete("/routing-rules/{id}")]
 pub async fn delete_routing_rule(

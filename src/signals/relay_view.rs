@@ -1,13 +1,14 @@
 //! What relays may see of their signals: status only, never contact or outcome.
 
 use crate::domain::{RelayPointId, Role};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::model::{Reference, SignalStatus, Urgency};
 use super::store::{self, SignalWithHelpline};
 use crate::http::error::AppError;
+use crate::http::pagination::{Cursor, Page, fetch_limit};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 
@@ -58,27 +59,22 @@ pub async fn list(
     state: &AppState,
     auth: &AuthUser,
     status: Option<SignalStatus>,
-    after: Option<String>,
+    after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<RelaySignalView>, Option<String>), AppError> {
+) -> Result<Page<RelaySignalView>, AppError> {
     let relay = relay_of(auth)?;
     let before = after
         .map(|c| {
-            let (at, id) =
-                c.split_once('|').ok_or_else(|| AppError::invalid("cursor", "is not a cursor this API issued"))?;
-            let at = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%S%.f")
-                .map_err(|_| AppError::invalid("cursor", "is not a cursor this API issued"))?;
-            Ok::<_, AppError>((at, id.to_string()))
+            let [at, id] = c.parts('|')?;
+            Ok::<_, AppError>((Cursor::parse_time(at)?, id.to_string()))
         })
         .transpose()?;
-    let rows =
-        state.db.run(move |c| Ok::<_, AppError>(store::list_for_relay(c, relay, status, before, limit + 1)?)).await?;
-    let more = rows.len() as i64 > limit;
-    let mut next = None;
-    let mut items = Vec::new();
-    for row in rows.into_iter().take(usize::try_from(limit).unwrap_or(0)) {
-        next = Some(format!("{}|{}", row.0.created_at.format("%Y-%m-%dT%H:%M:%S%.f"), row.0.id));
-        items.push(RelaySignalView::try_from(row)?);
-    }
-    Ok((items, if more { next } else { None }))
+    let rows = state
+        .db
+        .run(move |c| Ok::<_, AppError>(store::list_for_relay(c, relay, status, before, fetch_limit(limit))?))
+        .await?;
+    let key = |row: &SignalWithHelpline| {
+        Cursor::from_parts(&[&Cursor::time_part(row.0.created_at), &row.0.id.to_string()], '|')
+    };
+    Page::from_rows(rows, limit, key).try_map(RelaySignalView::try_from)
 }

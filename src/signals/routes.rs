@@ -11,9 +11,10 @@ use utoipa::ToSchema;
 use super::model::{Contact, SafeWindow, SignalStatus, Urgency};
 use super::relay_view::{self, RelaySignalView};
 use super::service::{self, Receipt, Submission};
-use crate::http::error::{AppError, FieldError, Problem};
+use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, NotFound, TooManyRequests, Unavailable, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, Claims};
 
@@ -98,14 +99,7 @@ fn check_request(
     params(("Idempotency-Key" = String, Header, description = "A new random key per signal, reused on retries (24 h)")),
     responses(
         (status = 201, body = Receipt, headers(("Location" = String))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
-        (status = 429, body = Problem, content_type = "application/problem+json"),
-        (status = 503, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, TooManyRequests, Unavailable,
     ),
     security(("bearer" = []))
 )]
@@ -153,10 +147,7 @@ pub struct SignalFilter {
 /// The caller's relay point's signals, newest first: status only.
 #[utoipa::path(tag = "signals", params(SignalFilter), responses(
     (status = 200, body = Page<RelaySignalView>),
-    (status = 400, body = Problem, content_type = "application/problem+json"),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 422, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, BadQuery, Unprocessable,
 ), security(("bearer" = [])))]
 #[get("/signals")]
 pub async fn list_signals(
@@ -166,16 +157,13 @@ pub async fn list_signals(
 ) -> Result<web::Json<Page<RelaySignalView>>, AppError> {
     let f = filter.into_inner();
     let page = PageQuery { limit: f.limit, cursor: f.cursor };
-    let (items, next) = relay_view::list(&state, &auth, f.status, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page { items, next_cursor: next.as_deref().map(encode_cursor) }))
+    Ok(web::Json(relay_view::list(&state, &auth, f.status, page.after()?, page.limit()?).await?))
 }
 
 /// One signal of the caller's relay point, by reference: status only.
 #[utoipa::path(tag = "signals", params(("reference" = String, Path, description = "e.g. K7Q-2XPA")), responses(
     (status = 200, body = RelaySignalView),
-    (status = 401, body = Problem, content_type = "application/problem+json"),
-    (status = 403, body = Problem, content_type = "application/problem+json"),
-    (status = 404, body = Problem, content_type = "application/problem+json"),
+    AuthErrors, NotFound,
 ), security(("bearer" = [])))]
 #[get("/signals/{reference}")]
 pub async fn get_signal(

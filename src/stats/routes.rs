@@ -12,6 +12,7 @@ use super::model::{Cell, Dimension, Month};
 use super::report::Times;
 use super::service::{self, Coverage, SignalStats, SignalsRequest};
 use crate::http::error::{AppError, Problem};
+use crate::http::responses::{AuthErrors, BadQuery, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 
@@ -76,11 +77,9 @@ fn month(field: &str, raw: Option<&str>) -> Result<Option<Month>, AppError> {
     params(SignalStatsQuery),
     responses(
         (status = 200, description = "Figures per programme and month", content((SignalStats = "application/json"), (String = "text/csv"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
         (status = 403, body = Problem, content_type = "application/problem+json", description = "Not a programme manager or admin"),
         (status = 404, body = Problem, content_type = "application/problem+json", description = "No such programme in your scope"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ),
     security(("bearer" = []))
 )]
@@ -112,10 +111,7 @@ pub async fn signal_stats(
     params(CoverageQuery),
     responses(
         (status = 200, description = "Coverage per programme", content((Coverage = "application/json"), (String = "text/csv"))),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, NotFound,
     ),
     security(("bearer" = []))
 )]

@@ -15,11 +15,12 @@ use super::service::{self, NewCompletion, NewModule};
 use super::store::{CompletionRow, ModuleRow};
 use crate::http::csv::CsvBody;
 use crate::http::csv_import::ImportReport;
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
 use crate::http::query::AsOfQuery;
 use crate::http::query::ImportQuery;
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, managed_programme};
 
@@ -155,13 +156,7 @@ pub struct MyTrainingView {
 #[utoipa::path(tag = "training", request_body = CreateModuleRequest,
     responses(
         (status = 201, body = ModuleView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = [])))]
 #[post("/training-modules")]
@@ -179,10 +174,7 @@ pub async fn create_training_module(
 #[utoipa::path(tag = "training", params(PageQuery),
     responses(
         (status = 200, body = Page<ModuleView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = [])))]
 #[get("/training-modules")]
@@ -193,24 +185,15 @@ pub async fn list_training_modules(
 ) -> Result<web::Json<Page<ModuleView>>, AppError> {
     auth.require(&[Role::ProgrammeManager, Role::RelayStaff])?;
     let programme = auth.scope.programme_id.ok_or(AppError::Forbidden)?;
-    let (items, next) = service::list_modules(&state, programme, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let modules = service::list_modules(&state, programme, page.after()?, page.limit()?).await?;
+    Ok(web::Json(modules.map(Into::into)))
 }
 
 /// Record one completion for a staff member of the manager's programme.
 #[utoipa::path(tag = "training", request_body = RecordCompletionRequest,
     responses(
         (status = 201, body = CompletionView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = [])))]
 #[post("/completions")]
@@ -228,10 +211,7 @@ pub async fn record_completion(
 #[utoipa::path(tag = "training", params(CompletionQuery),
     responses(
         (status = 200, body = Page<CompletionView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = [])))]
 #[get("/completions")]
@@ -243,23 +223,15 @@ pub async fn list_completions(
     let programme = managed_programme(&auth)?;
     let q = query.into_inner();
     let page = PageQuery { limit: q.limit, cursor: q.cursor };
-    let (items, next) = service::list_completions(&state, programme, q.user_id, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let completions = service::list_completions(&state, programme, q.user_id, page.after()?, page.limit()?).await?;
+    Ok(web::Json(completions.map(Into::into)))
 }
 
 /// Import completions from CSV (`email,module,completed_on,certificate_ref`).
 #[utoipa::path(tag = "training", params(ImportQuery), request_body(content = String, content_type = "text/csv"),
     responses(
         (status = 200, body = ImportReport),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors,
     ),
     security(("bearer" = [])))]
 #[post("/completions/import")]
@@ -280,9 +252,7 @@ pub async fn import_completions(
 #[utoipa::path(tag = "training", params(AsOfQuery),
     responses(
         (status = 200, body = MyTrainingView),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery,
     ),
     security(("bearer" = [])))]
 #[get("/me/training")]

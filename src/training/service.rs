@@ -10,7 +10,7 @@ use super::status::programme_statuses;
 use super::store::{self, CompletionRow, ModuleRow};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
-use crate::relays::service::trim_page;
+use crate::http::pagination::{Cursor, Page, fetch_limit};
 use crate::state::AppState;
 use crate::users::service as users;
 
@@ -44,15 +44,17 @@ pub async fn create_module(state: &AppState, programme: ProgrammeId, m: NewModul
 pub async fn list_modules(
     state: &AppState,
     programme: ProgrammeId,
-    after: Option<String>,
+    after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<ModuleRow>, Option<String>), AppError> {
-    let mut rows = state
+) -> Result<Page<ModuleRow>, AppError> {
+    let rows = state
         .db
-        .run(move |c| store::list_modules(c, programme, after.as_deref(), Some(limit + 1)).map_err(AppError::from))
+        .run(move |c| {
+            store::list_modules(c, programme, after.as_ref().map(Cursor::key), Some(fetch_limit(limit)))
+                .map_err(AppError::from)
+        })
         .await?;
-    let more = trim_page(&mut rows, limit);
-    Ok((rows.clone(), more.then(|| rows.last().map(|m| m.title.clone())).flatten()))
+    Ok(Page::from_rows(rows, limit, |m| Cursor::new(m.title.as_str())))
 }
 
 /// A validated completion to record.
@@ -119,15 +121,17 @@ pub async fn list_completions(
     state: &AppState,
     programme: ProgrammeId,
     user: Option<UserId>,
-    after: Option<String>,
+    after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<CompletionRow>, Option<String>), AppError> {
-    let mut rows = state
+) -> Result<Page<CompletionRow>, AppError> {
+    let rows = state
         .db
-        .run(move |c| store::list_completions(c, programme, user, after.as_deref(), limit + 1).map_err(AppError::from))
+        .run(move |c| {
+            store::list_completions(c, programme, user, after.as_ref().map(Cursor::key), fetch_limit(limit))
+                .map_err(AppError::from)
+        })
         .await?;
-    let more = trim_page(&mut rows, limit);
-    Ok((rows.clone(), more.then(|| rows.last().map(|r| r.id.clone())).flatten()))
+    Ok(Page::from_rows(rows, limit, |r| Cursor::new(r.id.as_str())))
 }
 
 /// A staff member's own training: each module of the programme with their

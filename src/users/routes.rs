@@ -8,9 +8,10 @@ use utoipa::ToSchema;
 
 use super::model::UserView;
 use super::service::{self, NewAccount};
-use crate::http::error::{AppError, Problem};
+use crate::http::error::AppError;
 use crate::http::json::StrictJson;
-use crate::http::pagination::{Page, PageQuery, encode_cursor};
+use crate::http::pagination::{Page, PageQuery};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 
@@ -65,13 +66,7 @@ fn user_id(raw: &str) -> Result<UserId, AppError> {
     request_body = CreateUserRequest,
     responses(
         (status = 201, body = CreatedUser),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
-        (status = 413, body = Problem, content_type = "application/problem+json"),
-        (status = 415, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -93,10 +88,7 @@ pub async fn create_user(
     params(UserFilter),
     responses(
         (status = 200, body = Page<UserView>),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, BadQuery, Unprocessable,
     ),
     security(("bearer" = []))
 )]
@@ -109,11 +101,8 @@ pub async fn list_users(
     auth.require(&[Role::Admin])?;
     let filter = filter.into_inner();
     let page = PageQuery { limit: filter.limit, cursor: filter.cursor };
-    let (users, next) = service::list(&state, filter.role, page.after()?, page.limit()?).await?;
-    Ok(web::Json(Page {
-        items: users.into_iter().map(UserView::from).collect(),
-        next_cursor: next.as_deref().map(encode_cursor),
-    }))
+    let users = service::list(&state, filter.role, page.after()?, page.limit()?).await?;
+    Ok(web::Json(users.map(UserView::from)))
 }
 
 /// Read one account (admin).
@@ -122,9 +111,7 @@ pub async fn list_users(
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, body = UserView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, NotFound,
     ),
     security(("bearer" = []))
 )]
@@ -145,10 +132,7 @@ pub async fn get_user(
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, body = UserView),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, body = Problem, content_type = "application/problem+json"),
+        AuthErrors, NotFound, Conflict,
     ),
     security(("bearer" = []))
 )]

@@ -8,6 +8,7 @@ use crate::db::{self, AnyConnection};
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
 use crate::http::error::{AppError, FieldError};
+use crate::http::pagination::{Cursor, Page, fetch_limit};
 use crate::state::AppState;
 
 /// A validated request to create an account.
@@ -108,22 +109,19 @@ fn insert_with(conn: &mut AnyConnection, mut account: NewAccount, hash: Option<&
     Ok(store::find_by_id(conn, id)?.ok_or(AppError::NotFound)?.into_user()?)
 }
 
-/// One page of accounts and the cursor of the next page.
+/// One page of accounts, by e-mail.
 pub async fn list(
     state: &AppState,
     role: Option<Role>,
-    after: Option<String>,
+    after: Option<Cursor>,
     limit: i64,
-) -> Result<(Vec<User>, Option<String>), AppError> {
-    let rows = state.db.run(move |c| store::list(c, role, after.as_deref(), limit + 1).map_err(AppError::from)).await?;
-    let mut users = rows.into_iter().map(|r| r.into_user()).collect::<Result<Vec<_>, _>>()?;
-    let next = if users.len() as i64 > limit {
-        users.truncate(usize::try_from(limit).unwrap_or(0));
-        users.last().map(|u| u.email.as_str().to_string())
-    } else {
-        None
-    };
-    Ok((users, next))
+) -> Result<Page<User>, AppError> {
+    let rows = state
+        .db
+        .run(move |c| store::list(c, role, after.as_ref().map(Cursor::key), fetch_limit(limit)).map_err(AppError::from))
+        .await?;
+    let users = rows.into_iter().map(|r| r.into_user()).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::from_rows(users, limit, |u| Cursor::new(u.email.as_str())))
 }
 
 pub async fn get(state: &AppState, id: UserId) -> Result<User, AppError> {

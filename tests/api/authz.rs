@@ -13,7 +13,7 @@ use crate::signals::{body, submit};
 
 /// Who may call an operation.
 #[derive(Clone, Copy, PartialEq)]
-enum Who {
+pub(crate) enum Who {
     Public,
     Any,
     Only(&'static [&'static str]),
@@ -21,7 +21,7 @@ enum Who {
 
 /// What a path parameter names; "other-scope" callers get another tenant's view.
 #[derive(Clone, Copy, PartialEq)]
-enum Param {
+pub(crate) enum Param {
     None,
     /// Scoped: a signal of relay A routed to helpline EVC.
     Signal,
@@ -46,7 +46,7 @@ const HELPLINE: &[&str] = &["operator", "supervisor"];
 const SUPERVISOR: &[&str] = &["supervisor"];
 
 /// (method, path, who, parameter, body for a call that must reach the scope check).
-const TABLE: &[(&str, &str, Who, Param, &str)] = &[
+pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("POST", "/api/v1/auth/login", Who::Public, Param::None, ""),
     ("POST", "/api/v1/auth/logout", Who::Public, Param::None, ""),
     ("POST", "/api/v1/auth/refresh", Who::Public, Param::None, ""),
@@ -135,14 +135,14 @@ fn every_documented_operation_has_an_authorisation_entry() {
     assert!(stale.is_empty(), "entries for operations that no longer exist: {stale:?}");
 }
 
-struct Caller {
-    role: &'static str,
-    token: Option<String>,
+pub(crate) struct Caller {
+    pub(crate) role: &'static str,
+    pub(crate) token: Option<String>,
     /// Belongs to another programme, relay point or helpline than the fixtures.
-    other: bool,
+    pub(crate) other: bool,
 }
 
-struct Fixtures {
+pub(crate) struct Fixtures {
     signal: String,
     relay_point: String,
     programme: String,
@@ -152,7 +152,7 @@ struct Fixtures {
     resource: String,
 }
 
-async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
+pub(crate) async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
     let admin = app.admin_token().await;
     let a = app.programme_with_manager(&admin, "prog-a", "fr").await;
     let b = app.programme_with_manager(&admin, "prog-b", "fr").await;
@@ -205,7 +205,7 @@ async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
     (callers, fixtures)
 }
 
-fn concrete(path: &str, param: Param, f: &Fixtures) -> String {
+pub(crate) fn concrete(path: &str, param: Param, f: &Fixtures) -> String {
     let value = match param {
         Param::None => return path.to_string(),
         Param::Signal => f.signal.clone(),

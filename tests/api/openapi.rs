@@ -4,6 +4,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
+use crate::authz::{self, Who};
 use crate::helpers::{Backend, try_spawn_app};
 
 fn committed() -> serde_yaml_ng::Value {
@@ -43,6 +44,54 @@ async fn every_documented_operation_is_served() {
             assert_ne!(body["code"], "route_not_found", "{method} {path} is documented but not served");
         }
     }
+}
+
+/// Every operation that takes a request body, sent a body without `Content-Type`
+/// by each caller allowed to call it (in its own scope), answers a status that its
+/// entry in `openapi.yaml` documents.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_without_content_type_gets_a_documented_status() {
+    let app = try_spawn_app(Backend::Sqlite).await.unwrap();
+    let (callers, fixtures) = authz::setup(&app).await;
+    let spec = committed();
+    let (mut probed, mut unsupported, mut undocumented) = (0, 0, Vec::new());
+    for &(method, path, who, param, _) in authz::TABLE {
+        let operation = &spec["paths"][path][method.to_lowercase().as_str()];
+        if operation.get("requestBody").is_none() {
+            continue;
+        }
+        let documented: Vec<&str> =
+            operation["responses"].as_mapping().unwrap().keys().map(|k| k.as_str().unwrap()).collect();
+        let url = app.url(&authz::concrete(path, param, &fixtures));
+        let allowed = callers.iter().filter(|c| {
+            !c.other
+                && match who {
+                    Who::Public => true,
+                    Who::Any => c.token.is_some(),
+                    Who::Only(roles) => roles.contains(&c.role),
+                }
+        });
+        let mut callers_probed = 0;
+        for c in allowed {
+            let mut req = app.client.request(Method::from_bytes(method.as_bytes()).unwrap(), &url).body("{}");
+            if let Some(t) = &c.token {
+                req = req.bearer_auth(t);
+            }
+            let status = req.send().await.unwrap().status();
+            callers_probed += 1;
+            if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+                unsupported += 1;
+            }
+            if !documented.contains(&status.as_str()) {
+                undocumented.push(format!("{method} {path} as {}: {status} (documented: {documented:?})", c.role));
+            }
+        }
+        assert!(callers_probed > 0, "{method} {path}: no caller may call it");
+        probed += 1;
+    }
+    assert!(probed >= 20, "only {probed} operations with a request body");
+    assert!(unsupported > 0, "no probe reached the body's Content-Type check");
+    assert!(undocumented.is_empty(), "undocumented statuses:\n{}", undocumented.join("\n"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
