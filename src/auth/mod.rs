@@ -3,6 +3,7 @@
 //! endpoints. The primitives (Argon2id hashing, signed access tokens, key files)
 //! are in `crate::crypto`.
 
+pub mod model;
 pub mod password_policy;
 pub mod reset;
 pub mod routes;

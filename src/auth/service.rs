@@ -193,8 +193,7 @@ pub async fn refresh(state: &AppState, presented: String) -> Result<Session, App
                 tokens_store::revoke_family(c, &token.family_id, now)?;
                 return Ok(Rotation::Refused);
             }
-            let user =
-                UserId::parse(&token.user_id).ok_or_else(|| AppError::internal("corrupt refresh_tokens.user_id"))?;
+            let user = token.user_id;
             let Some(account) = users::account(c, user)?.filter(|u| u.active) else {
                 return Ok(Rotation::Refused);
             };

@@ -1,8 +1,9 @@
-//! Diesel queries on `refresh_tokens`.
+//! Diesel queries on `refresh_tokens` and `password_resets`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::model::RefreshToken;
 use crate::db::AnyConnection;
 use crate::db::schema::{password_resets, refresh_tokens};
 use crate::domain::UserId;
@@ -10,17 +11,31 @@ use crate::domain::UserId;
 /// A `refresh_tokens` row as read.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = refresh_tokens)]
-pub struct RefreshToken {
+struct RefreshTokenRow {
     pub id: String,
     pub user_id: String,
     pub family_id: String,
-    pub token_hash: String,
-    pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
 }
 
+impl TryFrom<RefreshTokenRow> for RefreshToken {
+    type Error = diesel::result::Error;
+    fn try_from(r: RefreshTokenRow) -> QueryResult<Self> {
+        Ok(RefreshToken {
+            user_id: UserId::parse(&r.user_id)
+                .ok_or_else(|| diesel::result::Error::DeserializationError("corrupt refresh_tokens.user_id".into()))?,
+            id: r.id,
+            family_id: r.family_id,
+            expires_at: r.expires_at,
+            used_at: r.used_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+/// A refresh token to insert (stored as a hash only).
 #[derive(Insertable)]
 #[diesel(table_name = refresh_tokens)]
 pub struct NewRefreshToken<'a> {
@@ -37,11 +52,12 @@ pub fn insert(conn: &mut AnyConnection, token: &NewRefreshToken<'_>) -> QueryRes
 }
 
 pub fn find_by_hash(conn: &mut AnyConnection, hash: &str) -> QueryResult<Option<RefreshToken>> {
-    refresh_tokens::table
+    let row = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(hash))
-        .select(RefreshToken::as_select())
+        .select(RefreshTokenRow::as_select())
         .first(conn)
-        .optional()
+        .optional()?;
+    row.map(RefreshToken::try_from).transpose()
 }
 
 /// Marks a token used, only if it still was unused: false means another request

@@ -1,10 +1,28 @@
-//! Delivery rules: exponential backoff with jitter, which failures are worth a
-//! retry, and the webhook signature.
+//! Deliveries and their rules: exponential backoff with jitter, which failures are
+//! worth a retry, and the webhook signature.
 
 use std::time::Duration;
 
+use chrono::NaiveDateTime;
 use hmac::{Hmac, Mac};
 use rand::Rng;
+
+use crate::domain::{HelplineId, SignalId};
+
+/// One delivery of a signal to one channel of a helpline (an `outbox` row).
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// Stable across retries: receivers de-duplicate on it.
+    pub id: String,
+    pub signal_id: SignalId,
+    pub helpline_id: HelplineId,
+    /// `email` or `webhook`.
+    pub channel: String,
+    pub event: String,
+    /// Attempts made so far.
+    pub attempts: i32,
+    pub created_at: NaiveDateTime,
+}
 
 /// First retry after about a second, doubling, never more than ten minutes apart.
 const BASE: Duration = Duration::from_secs(1);

@@ -5,27 +5,38 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::model::Delivery;
 use crate::db::AnyConnection;
-use crate::db::schema::{delivery_attempts, outbox, relay_points, signals};
+use crate::db::schema::{delivery_attempts, outbox};
+use crate::domain::{HelplineId, SignalId};
 
-/// An `outbox` row.
+/// An `outbox` row as the worker reads it.
 #[derive(Queryable, Selectable, Debug, Clone)]
 #[diesel(table_name = outbox)]
-pub struct OutboxRow {
-    pub id: String,
-    pub signal_id: String,
-    pub helpline_id: String,
-    pub channel: String,
-    pub event: String,
-    pub priority: i32,
-    pub status: String,
-    pub attempts: i32,
-    pub next_attempt_at: NaiveDateTime,
-    pub locked_until: Option<NaiveDateTime>,
-    pub last_error: Option<String>,
-    pub delivered_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+struct OutboxRow {
+    id: String,
+    signal_id: String,
+    helpline_id: String,
+    channel: String,
+    event: String,
+    attempts: i32,
+    created_at: NaiveDateTime,
+}
+
+impl TryFrom<OutboxRow> for Delivery {
+    type Error = diesel::result::Error;
+    fn try_from(r: OutboxRow) -> QueryResult<Self> {
+        let corrupt = |what: &str| diesel::result::Error::DeserializationError(format!("corrupt outbox.{what}").into());
+        Ok(Delivery {
+            signal_id: SignalId::parse(&r.signal_id).ok_or_else(|| corrupt("signal_id"))?,
+            helpline_id: HelplineId::parse(&r.helpline_id).ok_or_else(|| corrupt("helpline_id"))?,
+            id: r.id,
+            channel: r.channel,
+            event: r.event,
+            attempts: r.attempts,
+            created_at: r.created_at,
+        })
+    }
 }
 
 /// Takes up to `limit` due rows and leases them until `lease_until`: pending rows
@@ -36,7 +47,7 @@ pub fn claim_due(
     now: NaiveDateTime,
     lease_until: NaiveDateTime,
     limit: i64,
-) -> QueryResult<Vec<OutboxRow>> {
+) -> QueryResult<Vec<Delivery>> {
     let due = outbox::status
         .eq("pending")
         .and(outbox::next_attempt_at.le(now))
@@ -62,16 +73,9 @@ pub fn claim_due(
     diesel::update(outbox::table.filter(outbox::id.eq_any(&ids)))
         .set((outbox::status.eq("in_flight"), outbox::locked_until.eq(Some(lease_until)), outbox::updated_at.eq(now)))
         .execute(conn)?;
-    outbox::table.filter(outbox::id.eq_any(&ids)).select(OutboxRow::as_select()).order(order).load(conn)
-}
-
-/// Municipality of the relay point that filed the signal.
-pub fn municipality(conn: &mut AnyConnection, signal: &str) -> QueryResult<String> {
-    signals::table
-        .inner_join(relay_points::table)
-        .filter(signals::id.eq(signal))
-        .select(relay_points::municipality)
-        .first(conn)
+    let rows: Vec<OutboxRow> =
+        outbox::table.filter(outbox::id.eq_any(&ids)).select(OutboxRow::as_select()).order(order).load(conn)?;
+    rows.into_iter().map(Delivery::try_from).collect()
 }
 
 #[derive(Insertable)]
@@ -112,15 +116,4 @@ pub fn finish(
         ))
         .execute(conn)?;
     Ok(n == 1)
-}
-
-/// After a first delivery, the relay sees `forwarded` (unless work already started).
-pub fn mark_forwarded(conn: &mut AnyConnection, signal: &str, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(signals::table.find(signal).filter(signals::forwarded_at.is_null()))
-        .set(signals::forwarded_at.eq(Some(now)))
-        .execute(conn)?;
-    diesel::update(signals::table.find(signal).filter(signals::status.eq("received")))
-        .set((signals::status.eq("forwarded"), signals::updated_at.eq(now)))
-        .execute(conn)
-        .map(|_| ())
 }

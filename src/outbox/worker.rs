@@ -10,8 +10,9 @@ use actix_web::web;
 use chrono::NaiveDateTime;
 
 use super::delivery::{Context, load};
+use super::model::Delivery;
 use super::model::{Attempt, backoff};
-use super::store::{self, NewDeliveryAttempt, OutboxRow};
+use super::store::{self, NewDeliveryAttempt};
 use super::webhook::{self, Payload};
 use crate::db;
 use crate::http::error::AppError;
@@ -93,7 +94,7 @@ async fn send(state: &AppState, http: &reqwest::Client, ctx: &Context) -> Attemp
     }
 }
 
-async fn deliver(state: &AppState, http: &reqwest::Client, row: OutboxRow) -> Result<(), AppError> {
+async fn deliver(state: &AppState, http: &reqwest::Client, row: Delivery) -> Result<(), AppError> {
     let ctx = load(state, row).await?;
     let attempt = send(state, http, &ctx).await;
     let now = db::now();
@@ -109,7 +110,7 @@ async fn deliver(state: &AppState, http: &reqwest::Client, row: OutboxRow) -> Re
         }
         Attempt::Retry(d) | Attempt::Permanent(d) => ("dead", now, Some(d.clone())),
     };
-    let (id, signal_id, outcome) = (ctx.row.id.clone(), ctx.row.signal_id.clone(), attempt.outcome());
+    let (id, signal_id, outcome) = (ctx.row.id.clone(), ctx.row.signal_id, attempt.outcome());
     let err = error.clone();
     state
         .db
@@ -125,7 +126,7 @@ async fn deliver(state: &AppState, http: &reqwest::Client, row: OutboxRow) -> Re
                 },
             )?;
             if store::finish(c, &id, status, attempts, next, err.as_deref(), now)? && status == "delivered" {
-                store::mark_forwarded(c, &signal_id, now)?;
+                crate::signals::service::mark_forwarded(c, signal_id, now)?;
             }
             Ok::<_, AppError>(())
         })

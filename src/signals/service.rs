@@ -25,11 +25,11 @@ use crate::state::AppState;
 use crate::users::caller::{AuthUser, Claims};
 
 // What other capabilities do to signals inside their own transactions: the
-// helpline's queue and work on a case, escalation, delivery cancellation and the
-// destruction of a contact.
+// helpline's queue and work on a case, escalation, deliveries (cancelled, or
+// forwarded) and the destruction of a contact.
 pub use super::store::{
     CaseRow, cancel_pending_deliveries, claim, close, destroy_contact, escalation_candidates, find_by_id, find_case,
-    mark_escalated, note_attempt, queue, release, touch, transfer,
+    mark_escalated, mark_forwarded, note_attempt, queue, relay_municipality, release, touch, transfer,
 };
 
 /// How long an `Idempotency-Key` is remembered.

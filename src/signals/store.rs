@@ -455,3 +455,26 @@ pub fn mark_escalated(conn: &mut AnyConnection, id: SignalId, now: NaiveDateTime
         .execute(conn)?;
     Ok(n == 1)
 }
+
+// What the delivery worker reads and records.
+
+/// Municipality of the relay point that filed the signal.
+pub fn relay_municipality(conn: &mut AnyConnection, signal: SignalId) -> QueryResult<String> {
+    signals::table
+        .inner_join(relay_points::table)
+        .filter(signals::id.eq(signal.to_string()))
+        .select(relay_points::municipality)
+        .first(conn)
+}
+
+/// After a first delivery, the relay sees `forwarded` (unless work already started).
+pub fn mark_forwarded(conn: &mut AnyConnection, signal: SignalId, now: NaiveDateTime) -> QueryResult<()> {
+    let signal = signal.to_string();
+    diesel::update(signals::table.find(&signal).filter(signals::forwarded_at.is_null()))
+        .set(signals::forwarded_at.eq(Some(now)))
+        .execute(conn)?;
+    diesel::update(signals::table.find(&signal).filter(signals::status.eq(SignalStatus::Received.as_str())))
+        .set((signals::status.eq(SignalStatus::Forwarded.as_str()), signals::updated_at.eq(now)))
+        .execute(conn)
+        .map(|_| ())
+}

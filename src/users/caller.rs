@@ -14,7 +14,6 @@ use actix_web::{FromRequest, HttpRequest, web};
 use crate::db::AnyConnection;
 use crate::http::error::AppError;
 use crate::state::AppState;
-use crate::users::store as users_store;
 
 /// The signed-in caller with the scope their data access is limited to.
 #[derive(Debug, Clone)]
@@ -57,8 +56,7 @@ impl Claims {
     /// changed role is refused at once, and an account that must enrol a second
     /// factor reaches only the enrolment routes.
     pub fn confirm_with(&self, c: &mut AnyConnection, totp_required: bool) -> Result<AuthUser, AppError> {
-        let row = users_store::find_by_id(c, self.id)?;
-        let user = row.ok_or(AppError::Unauthorized(INVALID))?.into_user()?;
+        let user = super::service::account(c, self.id)?.ok_or(AppError::Unauthorized(INVALID))?;
         if !user.active || user.role != self.role {
             return Err(AppError::Unauthorized(INVALID));
         }

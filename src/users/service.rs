@@ -75,8 +75,6 @@ fn insert_with(conn: &mut AnyConnection, mut account: NewAccount, hash: Option<&
     if let Some(id) = account.scope.relay_point_id {
         let programme = store::relay_point_programme(conn, id)?
             .ok_or_else(|| AppError::invalid("relay_point_id", "no such relay point"))?;
-        let programme =
-            ProgrammeId::parse(&programme).ok_or_else(|| AppError::internal("corrupt relay_points.programme_id"))?;
         if account.scope.programme_id.is_some_and(|p| p != programme) {
             return Err(AppError::invalid("programme_id", "does not match the relay point's programme"));
         }
@@ -106,7 +104,7 @@ fn insert_with(conn: &mut AnyConnection, mut account: NewAccount, hash: Option<&
             created_at: db::now(),
         },
     )?;
-    Ok(store::find_by_id(conn, id)?.ok_or(AppError::NotFound)?.into_user()?)
+    store::find_by_id(conn, id)?.ok_or(AppError::NotFound)
 }
 
 /// One page of accounts, by e-mail.
@@ -120,13 +118,12 @@ pub async fn list(
         .db
         .run(move |c| store::list(c, role, after.as_ref().map(Cursor::key), fetch_limit(limit)).map_err(AppError::from))
         .await?;
-    let users = rows.into_iter().map(|r| r.into_user()).collect::<Result<Vec<_>, _>>()?;
+    let users = rows;
     Ok(Page::from_rows(users, limit, |u| Cursor::new(u.email.as_str())))
 }
 
 pub async fn get(state: &AppState, id: UserId) -> Result<User, AppError> {
-    let row = state.db.run(move |c| store::find_by_id(c, id).map_err(AppError::from)).await?;
-    Ok(row.ok_or(AppError::NotFound)?.into_user()?)
+    state.db.run(move |c| store::find_by_id(c, id)?.ok_or(AppError::NotFound)).await
 }
 
 /// Deactivates an account and revokes its refresh tokens in one transaction.
@@ -142,7 +139,7 @@ pub async fn deactivate(state: &AppState, actor: UserId, id: UserId) -> Result<U
             if row.active {
                 deactivate_account(c, id, now)?;
             }
-            Ok(store::find_by_id(c, id)?.ok_or(AppError::NotFound)?.into_user()?)
+            store::find_by_id(c, id)?.ok_or(AppError::NotFound)
         })
         .await
 }
@@ -159,14 +156,12 @@ pub struct Credentials {
 
 /// An account as it is now.
 pub fn account(c: &mut AnyConnection, id: UserId) -> Result<Option<User>, AppError> {
-    Ok(store::find_by_id(c, id)?.map(|r| r.into_user()).transpose()?)
+    Ok(store::find_by_id(c, id)?)
 }
 
 /// An account and its password hash, by e-mail.
 pub fn credentials(c: &mut AnyConnection, email: &Email) -> Result<Option<Credentials>, AppError> {
-    let Some(row) = store::find_by_email(c, email)? else { return Ok(None) };
-    let password_hash = row.password_hash.clone();
-    Ok(Some(Credentials { user: row.into_user()?, password_hash }))
+    Ok(store::find_credentials(c, email)?.map(|(user, password_hash)| Credentials { user, password_hash }))
 }
 
 /// How many accounts exist (the first start creates an admin when none does).
@@ -192,11 +187,7 @@ pub fn helpline_supervisors(
     c: &mut AnyConnection,
     helpline: HelplineId,
 ) -> Result<Vec<(Email, StaffLanguage)>, AppError> {
-    let rows = store::helpline_supervisors(c, &helpline.to_string())?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(email, language)| Some((Email::parse(&email).ok()?, language.parse().unwrap_or_default())))
-        .collect())
+    Ok(store::helpline_supervisors(c, helpline)?)
 }
 
 /// Sets an account's password hash.
@@ -207,7 +198,7 @@ pub fn set_password(c: &mut AnyConnection, id: UserId, hash: &str) -> Result<(),
 
 /// An account by e-mail.
 pub fn account_by_email(c: &mut AnyConnection, email: &Email) -> Result<Option<User>, AppError> {
-    Ok(store::find_by_email(c, email)?.map(|r| r.into_user()).transpose()?)
+    Ok(store::find_by_email(c, email)?)
 }
 
 /// A relay-staff account of `programme` (`None` for anyone else).

@@ -9,10 +9,10 @@ use super::model::User;
 use crate::db::AnyConnection;
 use crate::db::schema::{helplines, programmes, refresh_tokens, relay_points, users};
 
-/// A `users` row as read.
+/// A `users` row as read; converted to [`User`] here, the hash kept apart.
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = users)]
-pub struct UserRow {
+struct UserRow {
     pub id: String,
     pub email: String,
     pub password_hash: Option<String>,
@@ -45,7 +45,7 @@ pub struct NewUser<'a> {
 
 impl UserRow {
     /// Converts to the domain type; a row that does not parse is a corrupt database.
-    pub fn into_user(self) -> QueryResult<User> {
+    fn into_user(self) -> QueryResult<User> {
         let corrupt = |what: &str| diesel::result::Error::DeserializationError(format!("corrupt users.{what}").into());
         Ok(User {
             id: UserId::parse(&self.id).ok_or_else(|| corrupt("id"))?,
@@ -69,12 +69,24 @@ pub fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> QueryResult<()> {
     diesel::insert_into(users::table).values(user).execute(conn).map(|_| ())
 }
 
-pub fn find_by_id(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<UserRow>> {
-    users::table.find(id.to_string()).select(UserRow::as_select()).first(conn).optional()
+pub fn find_by_id(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<User>> {
+    let row = users::table.find(id.to_string()).select(UserRow::as_select()).first(conn).optional()?;
+    row.map(UserRow::into_user).transpose()
 }
 
-pub fn find_by_email(conn: &mut AnyConnection, email: &Email) -> QueryResult<Option<UserRow>> {
-    users::table.filter(users::email.eq(email.as_str())).select(UserRow::as_select()).first(conn).optional()
+pub fn find_by_email(conn: &mut AnyConnection, email: &Email) -> QueryResult<Option<User>> {
+    Ok(find_credentials(conn, email)?.map(|(user, _)| user))
+}
+
+/// An account and its password hash, by e-mail.
+pub fn find_credentials(conn: &mut AnyConnection, email: &Email) -> QueryResult<Option<(User, Option<String>)>> {
+    let row =
+        users::table.filter(users::email.eq(email.as_str())).select(UserRow::as_select()).first(conn).optional()?;
+    row.map(|r| {
+        let hash = r.password_hash.clone();
+        Ok((r.into_user()?, hash))
+    })
+    .transpose()
 }
 
 pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
@@ -82,12 +94,7 @@ pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
 }
 
 /// One page of users ordered by e-mail, starting after `after`.
-pub fn list(
-    conn: &mut AnyConnection,
-    role: Option<Role>,
-    after: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<UserRow>> {
+pub fn list(conn: &mut AnyConnection, role: Option<Role>, after: Option<&str>, limit: i64) -> QueryResult<Vec<User>> {
     let mut q = users::table.select(UserRow::as_select()).order(users::email.asc()).limit(limit).into_boxed();
     if let Some(role) = role {
         q = q.filter(users::role.eq(role.as_str()));
@@ -95,7 +102,7 @@ pub fn list(
     if let Some(after) = after {
         q = q.filter(users::email.gt(after.to_string()));
     }
-    q.load(conn)
+    q.load::<UserRow>(conn)?.into_iter().map(UserRow::into_user).collect()
 }
 
 /// Marks a user inactive; returns false when there was no such active user.
@@ -107,8 +114,15 @@ pub fn deactivate(conn: &mut AnyConnection, id: UserId, now: NaiveDateTime) -> Q
 }
 
 /// The programme a relay point belongs to, if the relay point exists.
-pub fn relay_point_programme(conn: &mut AnyConnection, id: RelayPointId) -> QueryResult<Option<String>> {
-    relay_points::table.find(id.to_string()).select(relay_points::programme_id).first(conn).optional()
+pub fn relay_point_programme(conn: &mut AnyConnection, id: RelayPointId) -> QueryResult<Option<ProgrammeId>> {
+    let programme: Option<String> =
+        relay_points::table.find(id.to_string()).select(relay_points::programme_id).first(conn).optional()?;
+    programme
+        .map(|p| {
+            ProgrammeId::parse(&p)
+                .ok_or_else(|| diesel::result::Error::DeserializationError("corrupt relay_points.programme_id".into()))
+        })
+        .transpose()
 }
 
 pub fn programme_exists(conn: &mut AnyConnection, id: ProgrammeId) -> QueryResult<bool> {
@@ -120,13 +134,23 @@ pub fn helpline_exists(conn: &mut AnyConnection, id: HelplineId) -> QueryResult<
 }
 
 /// Active supervisors of a helpline, with the language to write to them in.
-pub fn helpline_supervisors(conn: &mut AnyConnection, helpline: &str) -> QueryResult<Vec<(String, String)>> {
-    users::table
-        .filter(users::helpline_id.eq(helpline))
-        .filter(users::role.eq("helpline_supervisor"))
+pub fn helpline_supervisors(
+    conn: &mut AnyConnection,
+    helpline: HelplineId,
+) -> QueryResult<Vec<(Email, StaffLanguage)>> {
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::helpline_id.eq(helpline.to_string()))
+        .filter(users::role.eq(Role::HelplineSupervisor.as_str()))
         .filter(users::active.eq(true))
         .select((users::email, users::language))
-        .load(conn)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(email, language)| {
+            let email = Email::parse(&email)
+                .map_err(|_| diesel::result::Error::DeserializationError("corrupt users.email".into()))?;
+            Ok((email, language.parse().unwrap_or_default()))
+        })
+        .collect()
 }
 
 /// Ends every session of an account: its refresh tokens stop working (deactivation,
