@@ -48,7 +48,7 @@ pub async fn run_once(state: &AppState) -> Result<Vec<String>, AppError> {
         }
         let link = case_link(state, s.reference.as_str());
         let urgent = s.urgency == Urgency::ImmediateDanger;
-        tracing::warn!(helpline = %h.row.code, urgent, "unclaimed signal escalated to supervisors");
+        tracing::warn!(helpline = %h.destination.code, urgent, "unclaimed signal escalated to supervisors");
         to_supervisors(state, s.helpline_id, |lang| {
             helpline_templates::escalation(lang, s.reference.as_str(), urgent, limit, &link)
         })

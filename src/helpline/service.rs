@@ -290,7 +290,7 @@ pub async fn transfer(state: &AppState, auth: &AuthUser, reference: &str, to: He
                 return Err(AppError::Conflict("This signal is closed.".into()));
             }
             let target = crate::routing::service::find_helpline(c, to)?
-                .filter(|h| h.row.active)
+                .filter(|h| h.destination.active)
                 .ok_or_else(|| AppError::invalid("helpline_id", "no such active helpline"))?;
             if to == s.helpline_id {
                 return Err(AppError::invalid("helpline_id", "the signal is already with this helpline"));
@@ -298,7 +298,7 @@ pub async fn transfer(state: &AppState, auth: &AuthUser, reference: &str, to: He
             signals::cancel_pending_deliveries(c, s.id, now)?;
             signals::transfer(c, s.id, to, now)?;
             let moved = Signal { helpline_id: to, ..s.clone() };
-            enqueue_deliveries(c, &moved, &target.row.channels(), now)?;
+            enqueue_deliveries(c, &moved, &target.channels(), now)?;
             audit::record(c, Some(me), Action::SignalTransferred, Some(&s.id.to_string()), Some(&to.to_string()))?;
             // The caller's helpline no longer sees it: answer with the case as moved.
             case_view(find(c, to, &reference)?, me, now)

@@ -2,6 +2,7 @@
 //! alerts to supervisors (a delivery that failed for good, an unclaimed signal).
 //! By default none carries contact data: e-mail is not a safe channel for it.
 
+use crate::domain::Language;
 use crate::domain::StaffLanguage as Lang;
 use chrono::{DateTime, Utc};
 
@@ -116,6 +117,6 @@ pub fn escalation(lang: Lang, reference: &str, urgent: bool, minutes_open: i64, 
 }
 
 /// The language to write to a helpline in: its first language when staff read it.
-pub fn helpline_language(languages: &str) -> Lang {
-    languages.split(',').find_map(|l| l.trim().parse::<Lang>().ok()).unwrap_or(Lang::En)
+pub fn helpline_language(languages: &[Language]) -> Lang {
+    languages.iter().find_map(|l| l.as_str().parse::<Lang>().ok()).unwrap_or(Lang::En)
 }

@@ -4,7 +4,7 @@
 
 use super::delivery::Context;
 use super::model::Attempt;
-use crate::domain::{Email, HelplineId, StaffLanguage};
+use crate::domain::{HelplineId, StaffLanguage};
 use crate::mail::helpline_templates::{self, Notification, helpline_language};
 use crate::mail::{MailError, Rendered};
 use crate::signals::model::Urgency;
@@ -16,13 +16,13 @@ pub fn case_link(state: &AppState, reference: &str) -> String {
 }
 
 pub async fn send(state: &AppState, ctx: &Context) -> Attempt {
-    let Some(to) = ctx.helpline.row.intake_email.as_deref().and_then(|e| Email::parse(e).ok()) else {
+    let Some(to) = ctx.helpline.intake_email.clone() else {
         return Attempt::Permanent("no valid intake address".into());
     };
     let s = &ctx.signal;
     let link = case_link(state, s.reference.as_str());
     let message = helpline_templates::signal_notification(
-        helpline_language(&ctx.helpline.row.languages),
+        helpline_language(&ctx.helpline.destination.languages),
         &Notification {
             reference: s.reference.as_str(),
             urgent: s.urgency == Urgency::ImmediateDanger,
@@ -31,7 +31,7 @@ pub async fn send(state: &AppState, ctx: &Context) -> Attempt {
             relay_kind: s.relay_kind.as_str(),
             created_at: s.created_at.and_utc(),
             link: &link,
-            contact: if ctx.helpline.row.email_includes_contact { ctx.contact.as_ref() } else { None },
+            contact: if ctx.helpline.email_includes_contact { ctx.contact.as_ref() } else { None },
         },
     );
     match state.mailer.send(&to, message).await {

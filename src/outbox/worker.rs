@@ -68,7 +68,7 @@ pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, App
 async fn send(state: &AppState, http: &reqwest::Client, ctx: &Context) -> Attempt {
     match ctx.row.channel.as_str() {
         "webhook" => {
-            let (Some(url), Some(secret)) = (&ctx.helpline.row.webhook_url, &ctx.helpline.row.webhook_secret) else {
+            let (Some(url), Some(secret)) = (&ctx.helpline.webhook_url, &ctx.helpline.webhook_secret) else {
                 return Attempt::Permanent("webhook not configured".into());
             };
             let s = &ctx.signal;
@@ -82,7 +82,7 @@ async fn send(state: &AppState, http: &reqwest::Client, ctx: &Context) -> Attemp
                 municipality: &ctx.municipality,
                 relay_kind: s.relay_kind.as_str(),
                 relay_training_status: s.relay_training_status.as_str(),
-                helpline_code: &ctx.helpline.row.code,
+                helpline_code: &ctx.helpline.destination.code,
                 created_at: s.created_at.and_utc(),
                 expected_callback_at: s.expected_callback_at.and_utc(),
                 contact: ctx.contact.as_ref(),
@@ -131,9 +131,9 @@ async fn deliver(state: &AppState, http: &reqwest::Client, row: Delivery) -> Res
             Ok::<_, AppError>(())
         })
         .await?;
-    tracing::info!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.row.code, outcome, attempts, "delivery attempt");
+    tracing::info!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.destination.code, outcome, attempts, "delivery attempt");
     if status == "dead" {
-        tracing::warn!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.row.code, "delivery dead-lettered");
+        tracing::warn!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.destination.code, "delivery dead-lettered");
         super::email::alert_dead_letter(state, &ctx).await;
     }
     Ok(())

@@ -1,9 +1,9 @@
 //! Routing: which helpline calls back, given where the relay is and the language of
 //! the callback. Pure: rules, destinations and "now" come in, a decision comes out.
 
-use crate::domain::{HelplineId, Language, Region};
+use crate::domain::{Email, HelplineId, Language, Region};
 use crate::text_enum;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,58 @@ pub struct Destination {
     pub active: bool,
     pub time_zone: Tz,
     pub hours: OpeningHours,
+}
+
+/// A helpline or local service as the services see it: the routing view of it
+/// (`destination`: id, code, kind, languages, hours) and how it takes signals.
+#[derive(Clone)]
+pub struct Helpline {
+    pub destination: Destination,
+    pub name: String,
+    /// The number a relay may give the person.
+    pub public_phone: String,
+    pub intake_email: Option<Email>,
+    pub email_includes_contact: bool,
+    pub webhook_url: Option<String>,
+    /// HMAC key of webhook signatures; never shown, never logged.
+    pub webhook_secret: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl Helpline {
+    pub fn id(&self) -> HelplineId {
+        self.destination.id
+    }
+
+    /// The delivery channels configured for this helpline.
+    pub fn channels(&self) -> Vec<&'static str> {
+        let mut c = Vec::new();
+        if self.intake_email.is_some() {
+            c.push("email");
+        }
+        if self.webhook_url.is_some() && self.webhook_secret.is_some() {
+            c.push("webhook");
+        }
+        c
+    }
+}
+
+impl std::fmt::Debug for Helpline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Helpline")
+            .field("destination", &self.destination)
+            .field("name", &self.name)
+            .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "[redacted]"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A routing rule as stored: its id and creation time beside the rule itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRule {
+    pub id: String,
+    pub rule: RoutingRule,
+    pub created_at: NaiveDateTime,
 }
 
 /// An admin-managed rule: when all its conditions hold, send to `helpline`.

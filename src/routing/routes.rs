@@ -8,10 +8,11 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::hours::OpeningHours;
 use super::hours::{DateException, WeeklySlot};
-use super::model::DestinationKind;
-use super::service::{self, Helpline, join_languages, validate_hours};
-use super::store::{HelplineChanges, HelplineRow, RoutingRuleRow};
+use super::model::{Destination, DestinationKind, Helpline, RoutingRule, StoredRule};
+use super::service::{self, join_languages, validate_hours};
+use super::store::HelplineChanges;
 use crate::db;
 use crate::http::error::{AppError, FieldError};
 use crate::http::json::StrictJson;
@@ -46,19 +47,19 @@ impl From<Helpline> for HelplineView {
         let open_now = h.destination.hours.is_open(h.destination.time_zone, Utc::now());
         Self {
             id: h.destination.id,
-            code: h.row.code,
-            name: h.row.name,
-            public_phone: h.row.public_phone,
+            code: h.destination.code,
+            name: h.name,
+            public_phone: h.public_phone,
             kind: h.destination.kind,
             languages: h.destination.languages,
-            time_zone: h.row.time_zone,
-            active: h.row.active,
-            weekly_hours: h.weekly,
-            exceptions: h.exceptions,
-            intake_email: h.row.intake_email,
-            email_includes_contact: h.row.email_includes_contact,
-            webhook_url: h.row.webhook_url,
-            webhook_secret_set: h.row.webhook_secret.is_some(),
+            time_zone: h.destination.time_zone.name().to_string(),
+            active: h.destination.active,
+            weekly_hours: h.destination.hours.weekly,
+            exceptions: h.destination.hours.exceptions,
+            intake_email: h.intake_email.map(|e| e.as_str().to_string()),
+            email_includes_contact: h.email_includes_contact,
+            webhook_url: h.webhook_url,
+            webhook_secret_set: h.webhook_secret.is_some(),
             open_now,
         }
     }
@@ -131,7 +132,7 @@ fn check_email(v: &Option<String>, errors: &mut Vec<FieldError>) {
     }
 }
 
-impl TryFrom<CreateHelplineRequest> for HelplineRow {
+impl TryFrom<CreateHelplineRequest> for Helpline {
     type Error = AppError;
     fn try_from(r: CreateHelplineRequest) -> Result<Self, AppError> {
         let mut errors = validate_hours(&r.weekly_hours, &r.exceptions);
@@ -149,22 +150,28 @@ impl TryFrom<CreateHelplineRequest> for HelplineRow {
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
-        Ok(HelplineRow {
-            id: HelplineId::new().to_string(),
-            code,
+        Ok(Helpline {
+            destination: Destination {
+                id: HelplineId::new(),
+                code,
+                kind: r.kind.unwrap_or(DestinationKind::Helpline),
+                languages: r.languages,
+                active: true,
+                time_zone: chrono_tz::Europe::Brussels,
+                hours: OpeningHours { weekly: r.weekly_hours, exceptions: r.exceptions },
+            },
             name,
             public_phone,
-            languages: join_languages(&r.languages),
-            time_zone: "Europe/Brussels".into(),
-            active: true,
-            created_at: db::now(),
-            kind: r.kind.unwrap_or(DestinationKind::Helpline).as_str().into(),
-            weekly_hours: to_json(&r.weekly_hours)?,
-            exceptions: to_json(&r.exceptions)?,
-            intake_email: r.intake_email.map(|e| e.trim().to_lowercase()),
+            intake_email: r
+                .intake_email
+                .as_deref()
+                .map(crate::domain::Email::parse)
+                .transpose()
+                .map_err(|e| AppError::Validation(vec![FieldError::new("intake_email", e.message)]))?,
             email_includes_contact: r.email_includes_contact.unwrap_or(false),
             webhook_url: r.webhook_url,
             webhook_secret: r.webhook_secret,
+            created_at: db::now(),
         })
     }
 }
@@ -260,8 +267,8 @@ pub async fn create_helpline(
     body: StrictJson<CreateHelplineRequest>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
-    let row = HelplineRow::try_from(body.into_inner()?)?;
-    let created = state.db.write(move |c| service::create_helpline(c, row)).await?;
+    let helpline = Helpline::try_from(body.into_inner()?)?;
+    let created = state.db.write(move |c| service::create_helpline(c, helpline)).await?;
     Ok(HttpResponse::Created().json(HelplineView::from(created)))
 }
 
@@ -296,20 +303,19 @@ pub struct RoutingRuleView {
     pub created_at: DateTime<Utc>,
 }
 
-impl TryFrom<RoutingRuleRow> for RoutingRuleView {
-    type Error = AppError;
-    fn try_from(r: RoutingRuleRow) -> Result<Self, AppError> {
-        let rule = super::model::RoutingRule::try_from(r.clone())?;
-        Ok(Self {
-            id: r.id,
+impl From<StoredRule> for RoutingRuleView {
+    fn from(s: StoredRule) -> Self {
+        let r = s.rule;
+        Self {
+            id: s.id,
             priority: r.priority,
-            region: rule.region,
-            postcode_from: r.postcode_from,
-            postcode_to: r.postcode_to,
-            language: rule.language,
-            helpline_id: rule.helpline,
-            created_at: r.created_at.and_utc(),
-        })
+            region: r.region,
+            postcode_from: r.postcodes.map(|(f, _)| i32::from(f)),
+            postcode_to: r.postcodes.map(|(_, t)| i32::from(t)),
+            language: r.language,
+            helpline_id: r.helpline,
+            created_at: s.created_at.and_utc(),
+        }
     }
 }
 
@@ -326,7 +332,7 @@ pub struct CreateRuleRequest {
     pub helpline_id: HelplineId,
 }
 
-impl TryFrom<CreateRuleRequest> for RoutingRuleRow {
+impl TryFrom<CreateRuleRequest> for RoutingRule {
     type Error = AppError;
     fn try_from(r: CreateRuleRequest) -> Result<Self, AppError> {
         let valid = |p: i32| (1000..=9999).contains(&p);
@@ -340,15 +346,16 @@ impl TryFrom<CreateRuleRequest> for RoutingRuleRow {
                 ));
             }
         }
-        Ok(RoutingRuleRow {
-            id: uuid::Uuid::new_v4().to_string(),
+        let postcodes = match (r.postcode_from, r.postcode_to) {
+            (Some(f), Some(t)) => Some((u16::try_from(f).unwrap_or(0), u16::try_from(t).unwrap_or(0))),
+            _ => None,
+        };
+        Ok(RoutingRule {
             priority: r.priority,
-            region: r.region.map(|x| x.as_str().to_string()),
-            postcode_from: r.postcode_from,
-            postcode_to: r.postcode_to,
-            language: r.language.map(|x| x.as_str().to_string()),
-            helpline_id: r.helpline_id.to_string(),
-            created_at: db::now(),
+            region: r.region,
+            postcodes,
+            language: r.language,
+            helpline: r.helpline_id,
         })
     }
 }
@@ -364,8 +371,8 @@ pub async fn list_routing_rules(
     auth: AuthUser,
 ) -> Result<web::Json<Vec<RoutingRuleView>>, AppError> {
     auth.require(&[Role::Admin])?;
-    let rows = state.db.run(|c| super::store::all_rules(c).map_err(AppError::from)).await?;
-    Ok(web::Json(rows.into_iter().map(RoutingRuleView::try_from).collect::<Result<_, _>>()?))
+    let rules = state.db.run(service::all_rules).await?;
+    Ok(web::Json(rules.into_iter().map(RoutingRuleView::from).collect()))
 }
 
 /// Add a routing rule (admin).
@@ -380,9 +387,9 @@ pub async fn create_routing_rule(
     body: StrictJson<CreateRuleRequest>,
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
-    let row = RoutingRuleRow::try_from(body.into_inner()?)?;
-    let created = state.db.write(move |c| service::create_rule(c, row)).await?;
-    Ok(HttpResponse::Created().json(RoutingRuleView::try_from(created)?))
+    let rule = RoutingRule::try_from(body.into_inner()?)?;
+    let created = state.db.write(move |c| service::create_rule(c, rule)).await?;
+    Ok(HttpResponse::Created().json(RoutingRuleView::from(created)))
 }
 
 /// Remove a routing rule (admin).
@@ -398,8 +405,7 @@ pub async fn delete_routing_rule(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?.to_string();
-    let n = state.db.write(move |c| super::store::delete_rule(c, &id).map_err(AppError::from)).await?;
-    if n == 0 {
+    if !state.db.write(move |c| service::delete_rule(c, &id)).await? {
         return Err(AppError::NotFound);
     }
     Ok(HttpResponse::NoContent().finish())

@@ -3,13 +3,20 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use std::str::FromStr;
+
+use chrono_tz::Tz;
+
+use super::hours::{DateException, OpeningHours, WeeklySlot};
+use super::model::{Destination, DestinationKind, Helpline, RoutingRule, StoredRule};
 use crate::db::AnyConnection;
 use crate::db::schema::{helplines, routing_rules};
+use crate::domain::{Email, HelplineId, Language, Region};
 
 /// A `helplines` row.
-#[derive(Queryable, Selectable, Insertable, Debug, Clone)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = helplines)]
-pub struct HelplineRow {
+struct HelplineRow {
     pub id: String,
     pub code: String,
     pub name: String,
@@ -26,20 +33,6 @@ pub struct HelplineRow {
     pub webhook_url: Option<String>,
     /// HMAC key for webhook signatures; write-only through the API.
     pub webhook_secret: Option<String>,
-}
-
-impl HelplineRow {
-    /// The delivery channels configured for this helpline.
-    pub fn channels(&self) -> Vec<&'static str> {
-        let mut c = Vec::new();
-        if self.intake_email.is_some() {
-            c.push("email");
-        }
-        if self.webhook_url.is_some() && self.webhook_secret.is_some() {
-            c.push("webhook");
-        }
-        c
-    }
 }
 
 /// Fields an admin may change on a helpline.
@@ -62,7 +55,7 @@ pub struct HelplineChanges {
 /// A `routing_rules` row.
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = routing_rules)]
-pub struct RoutingRuleRow {
+struct RoutingRuleRow {
     pub id: String,
     pub priority: i32,
     pub region: Option<String>,
@@ -73,31 +66,144 @@ pub struct RoutingRuleRow {
     pub created_at: NaiveDateTime,
 }
 
-pub fn all_helplines(conn: &mut AnyConnection) -> QueryResult<Vec<HelplineRow>> {
-    helplines::table.select(HelplineRow::as_select()).order(helplines::code.asc()).load(conn)
+fn corrupt(what: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("corrupt {what}").into())
 }
 
-pub fn find_helpline(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<HelplineRow>> {
-    helplines::table.find(id).select(HelplineRow::as_select()).first(conn).optional()
+/// Languages are stored as `nl,fr` codes.
+pub fn join_languages(langs: &[Language]) -> String {
+    langs.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",")
 }
 
-pub fn insert_helpline(conn: &mut AnyConnection, row: &HelplineRow) -> QueryResult<()> {
-    diesel::insert_into(helplines::table).values(row).execute(conn).map(|_| ())
+fn to_json<T: serde::Serialize>(v: &T) -> QueryResult<String> {
+    serde_json::to_string(v).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))
 }
 
-pub fn update_helpline(conn: &mut AnyConnection, id: &str, changes: &HelplineChanges) -> QueryResult<usize> {
-    diesel::update(helplines::table.find(id)).set(changes).execute(conn)
+fn parse_languages(text: &str) -> Vec<Language> {
+    text.split(',').filter_map(|l| Language::from_str(l.trim()).ok()).collect()
 }
 
-pub fn all_rules(conn: &mut AnyConnection) -> QueryResult<Vec<RoutingRuleRow>> {
-    routing_rules::table
+impl TryFrom<HelplineRow> for Helpline {
+    type Error = diesel::result::Error;
+    fn try_from(row: HelplineRow) -> QueryResult<Self> {
+        let weekly: Vec<WeeklySlot> =
+            serde_json::from_str(&row.weekly_hours).map_err(|_| corrupt("helplines.weekly_hours"))?;
+        let exceptions: Vec<DateException> =
+            serde_json::from_str(&row.exceptions).map_err(|_| corrupt("helplines.exceptions"))?;
+        let destination = Destination {
+            id: HelplineId::parse(&row.id).ok_or_else(|| corrupt("helplines.id"))?,
+            code: row.code,
+            kind: DestinationKind::from_str(&row.kind).map_err(|_| corrupt("helplines.kind"))?,
+            languages: parse_languages(&row.languages),
+            active: row.active,
+            time_zone: Tz::from_str(&row.time_zone).map_err(|_| corrupt("helplines.time_zone"))?,
+            hours: OpeningHours { weekly, exceptions },
+        };
+        Ok(Helpline {
+            destination,
+            name: row.name,
+            public_phone: row.public_phone,
+            intake_email: row
+                .intake_email
+                .map(|e| Email::parse(&e).map_err(|_| corrupt("helplines.intake_email")))
+                .transpose()?,
+            email_includes_contact: row.email_includes_contact,
+            webhook_url: row.webhook_url,
+            webhook_secret: row.webhook_secret,
+            created_at: row.created_at,
+        })
+    }
+}
+
+impl TryFrom<&Helpline> for HelplineRow {
+    type Error = diesel::result::Error;
+    fn try_from(h: &Helpline) -> QueryResult<Self> {
+        let d = &h.destination;
+        Ok(HelplineRow {
+            id: d.id.to_string(),
+            code: d.code.clone(),
+            name: h.name.clone(),
+            public_phone: h.public_phone.clone(),
+            languages: join_languages(&d.languages),
+            time_zone: d.time_zone.name().to_string(),
+            active: d.active,
+            created_at: h.created_at,
+            kind: d.kind.as_str().into(),
+            weekly_hours: to_json(&d.hours.weekly)?,
+            exceptions: to_json(&d.hours.exceptions)?,
+            intake_email: h.intake_email.as_ref().map(|e| e.as_str().to_string()),
+            email_includes_contact: h.email_includes_contact,
+            webhook_url: h.webhook_url.clone(),
+            webhook_secret: h.webhook_secret.clone(),
+        })
+    }
+}
+
+impl TryFrom<RoutingRuleRow> for StoredRule {
+    type Error = diesel::result::Error;
+    fn try_from(r: RoutingRuleRow) -> QueryResult<Self> {
+        let bad = || corrupt("routing_rules row");
+        let rule = RoutingRule {
+            priority: r.priority,
+            region: r.region.as_deref().map(Region::from_str).transpose().map_err(|_| bad())?,
+            postcodes: match (r.postcode_from, r.postcode_to) {
+                (Some(f), Some(t)) => {
+                    Some((u16::try_from(f).map_err(|_| bad())?, u16::try_from(t).map_err(|_| bad())?))
+                }
+                _ => None,
+            },
+            language: r.language.as_deref().map(Language::from_str).transpose().map_err(|_| bad())?,
+            helpline: HelplineId::parse(&r.helpline_id).ok_or_else(bad)?,
+        };
+        Ok(StoredRule { id: r.id, rule, created_at: r.created_at })
+    }
+}
+
+impl From<&StoredRule> for RoutingRuleRow {
+    fn from(s: &StoredRule) -> Self {
+        let r = &s.rule;
+        RoutingRuleRow {
+            id: s.id.clone(),
+            priority: r.priority,
+            region: r.region.map(|x| x.as_str().to_string()),
+            postcode_from: r.postcodes.map(|(f, _)| i32::from(f)),
+            postcode_to: r.postcodes.map(|(_, t)| i32::from(t)),
+            language: r.language.map(|x| x.as_str().to_string()),
+            helpline_id: r.helpline.to_string(),
+            created_at: s.created_at,
+        }
+    }
+}
+
+pub fn all_helplines(conn: &mut AnyConnection) -> QueryResult<Vec<Helpline>> {
+    let rows: Vec<HelplineRow> =
+        helplines::table.select(HelplineRow::as_select()).order(helplines::code.asc()).load(conn)?;
+    rows.into_iter().map(Helpline::try_from).collect()
+}
+
+pub fn find_helpline(conn: &mut AnyConnection, id: HelplineId) -> QueryResult<Option<Helpline>> {
+    let row = helplines::table.find(id.to_string()).select(HelplineRow::as_select()).first(conn).optional()?;
+    row.map(Helpline::try_from).transpose()
+}
+
+pub fn insert_helpline(conn: &mut AnyConnection, h: &Helpline) -> QueryResult<()> {
+    diesel::insert_into(helplines::table).values(HelplineRow::try_from(h)?).execute(conn).map(|_| ())
+}
+
+pub fn update_helpline(conn: &mut AnyConnection, id: HelplineId, changes: &HelplineChanges) -> QueryResult<usize> {
+    diesel::update(helplines::table.find(id.to_string())).set(changes).execute(conn)
+}
+
+pub fn all_rules(conn: &mut AnyConnection) -> QueryResult<Vec<StoredRule>> {
+    let rows: Vec<RoutingRuleRow> = routing_rules::table
         .select(RoutingRuleRow::as_select())
         .order((routing_rules::priority.asc(), routing_rules::id.asc()))
-        .load(conn)
+        .load(conn)?;
+    rows.into_iter().map(StoredRule::try_from).collect()
 }
 
-pub fn insert_rule(conn: &mut AnyConnection, row: &RoutingRuleRow) -> QueryResult<()> {
-    diesel::insert_into(routing_rules::table).values(row).execute(conn).map(|_| ())
+pub fn insert_rule(conn: &mut AnyConnection, rule: &StoredRule) -> QueryResult<()> {
+    diesel::insert_into(routing_rules::table).values(RoutingRuleRow::from(rule)).execute(conn).map(|_| ())
 }
 
 pub fn delete_rule(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {

@@ -320,7 +320,7 @@ fn prepare(
         reference: String::new(),
         status: SignalStatus::Received,
         urgency,
-        helpline: HelplineSummary { name: helpline.row.name.clone(), public_phone: helpline.row.public_phone.clone() },
+        helpline: HelplineSummary { name: helpline.name.clone(), public_phone: helpline.public_phone.clone() },
         helpline_open_now: chosen.open_now,
         expected_callback_from: chosen.callback_from.map(|t| db::truncate_micros(t.naive_utc()).and_utc()),
         guidance: guidance(urgency, language),
@@ -352,7 +352,7 @@ fn prepare(
         outcome: None,
         escalated_at: None,
     };
-    Ok((receipt, signal, helpline.row.channels()))
+    Ok((receipt, signal, helpline.channels()))
 }
 
 /// Opens a signal's contact, or `None` once it has been destroyed.
