@@ -10,6 +10,7 @@ pub mod domain;
 pub mod helpline;
 pub mod http;
 pub mod mail;
+pub mod metrics;
 pub mod openapi;
 pub mod ops;
 pub mod outbox;

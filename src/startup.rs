@@ -26,7 +26,7 @@ use crate::http::error::AppError;
 use crate::http::fallback::{RouteTable, not_matched};
 use crate::http::json::BodyLimit;
 use crate::mail::Mailer;
-use crate::ops::metrics::Metrics;
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::users::service::{self as users, NewAccount, insert_account};
 
@@ -217,7 +217,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
                 }),
             )
             .default_service(web::to(not_matched))
-            .wrap(from_fn(crate::http::middleware::observe))
+            .wrap(from_fn(crate::ops::middleware::observe))
             .wrap(cors(&cors_origins))
             .wrap(Compress::default())
     })

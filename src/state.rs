@@ -10,7 +10,7 @@ use crate::crypto::password::PasswordHasher;
 use crate::crypto::tokens::TokenKeys;
 use crate::db::Db;
 use crate::mail::Mailer;
-use crate::ops::metrics::Metrics;
+use crate::metrics::Metrics;
 
 /// What handlers share. Passed as `web::Data`, never held in a global.
 pub struct AppState {

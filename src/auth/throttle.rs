@@ -78,7 +78,24 @@ pub fn record_failure(
     delay_after: i32,
     lock_after: Option<(i32, i64)>,
 ) -> QueryResult<ThrottleRow> {
-    let existing = find(conn, key)?;
+    let existing = match conn {
+        // Concurrent failures for one key (a guessing wave from one address) must
+        // each count, and none may fail on the key's first row: create the row if
+        // it is missing, then hold its lock until the transaction ends. (SQLite's
+        // write transactions are exclusive already.)
+        AnyConnection::Postgresql(pg) => {
+            let first = ThrottleRow {
+                throttle_key: key.to_string(),
+                failures: 0,
+                window_started_at: now,
+                blocked_until: None,
+                lock_notified_at: None,
+            };
+            diesel::insert_into(login_throttle::table).values(&first).on_conflict_do_nothing().execute(pg)?;
+            login_throttle::table.find(key).select(ThrottleRow::as_select()).for_update().first(pg).optional()?
+        }
+        AnyConnection::Sqlite(_) => find(conn, key)?,
+    };
     let fresh = existing.as_ref().is_none_or(|r| {
         now - r.window_started_at > Duration::minutes(WINDOW_MINUTES) && r.blocked_until.is_none_or(|b| b <= now)
     });

@@ -1,6 +1,7 @@
-//! HTTP plumbing shared by every capability: problem+json errors, the strict JSON
-//! and CSV body readers, pagination, the fallback for unmatched routes and
-//! the observing middleware.
+//! HTTP plumbing shared by every capability: problem+json errors and the error
+//! response sets of the OpenAPI document, the strict JSON and CSV body readers and
+//! what CSV imports share, pagination, shared query parameters, and the fallback
+//! for unmatched routes.
 
 pub mod body;
 pub mod csv;
@@ -8,7 +9,6 @@ pub mod csv_import;
 pub mod error;
 pub mod fallback;
 pub mod json;
-pub mod middleware;
 pub mod pagination;
 pub mod query;
 pub mod responses;

@@ -1,4 +1,6 @@
-//! Operations: health and readiness probes, Prometheus metrics.
+//! Operations: health and readiness probes, the metrics endpoint, and the
+//! middleware that observes every request (request id, log line, metrics,
+//! timeout, security headers).
 
-pub mod metrics;
+pub mod middleware;
 pub mod routes;

@@ -4,8 +4,8 @@
 
 use super::delivery::Context;
 use super::model::Attempt;
+use super::templates::{self as helpline_templates, Notification, helpline_language};
 use crate::domain::{HelplineId, StaffLanguage};
-use crate::mail::helpline_templates::{self, Notification, helpline_language};
 use crate::mail::{MailError, Rendered};
 use crate::signals::model::Urgency;
 use crate::state::AppState;

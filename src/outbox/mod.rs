@@ -5,5 +5,6 @@ pub mod delivery;
 pub mod email;
 pub mod model;
 pub mod store;
+pub mod templates;
 pub mod webhook;
 pub mod worker;

@@ -6,7 +6,7 @@ use crate::domain::Language;
 use crate::domain::StaffLanguage as Lang;
 use chrono::{DateTime, Utc};
 
-use super::Rendered;
+use crate::mail::Rendered;
 use crate::signals::model::Contact;
 
 /// What a notification says about a signal.

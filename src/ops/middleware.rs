@@ -12,7 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, web};
 use tracing::Instrument;
 
-use super::error::{AppError, PROBLEM_JSON, problem_response};
+use crate::http::error::{AppError, PROBLEM_JSON, problem_response};
 use crate::state::AppState;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
