@@ -5,7 +5,6 @@
 //! Each batch is one transaction; a crash between batches loses nothing and the
 //! next run carries on.
 
-use crate::domain::HelplineId;
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
@@ -96,7 +95,7 @@ pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) 
                 minutes_to_first_attempt: s.first_attempt_at.map(|t| minutes_between(s.created_at, t)),
                 minutes_to_close: Some(minutes_between(s.created_at, closed)),
             };
-            n += store::minimise(c, &s.id, &m)?;
+            n += store::minimise(c, s.id, &m)?;
         }
         Ok(n)
     })
@@ -140,23 +139,21 @@ async fn warn_supervisors(
     let (up_to, after) = (now - (life - Duration::hours(24)), now - life);
     let due = db.run(move |c| Ok::<_, AppError>(store::due_for_warning(c, up_to, after, 1000)?)).await?;
     for s in due {
-        let (id, helpline) = (s.id.clone(), s.helpline_id.clone());
+        let (id, helpline) = (s.id, s.helpline_id);
         let claimed = db
             .write(move |c| {
-                if !store::claim_warning(c, &id, now)? {
+                if !store::claim_warning(c, id, now)? {
                     return Ok::<_, AppError>(None);
                 }
-                let helpline =
-                    HelplineId::parse(&helpline).ok_or_else(|| AppError::internal("corrupt signals.helpline_id"))?;
                 Ok(Some(crate::users::service::helpline_supervisors(c, helpline)?))
             })
             .await?;
         let Some(supervisors) = claimed else { continue };
-        let link = format!("{}/api/v1/cases/{}", policy.public_url.trim_end_matches('/'), s.reference);
+        let link = format!("{}/api/v1/cases/{}", policy.public_url.trim_end_matches('/'), s.reference.as_str());
         let expires_at = (s.created_at + life).and_utc();
         let (mut sent, mut failed) = (0, 0);
         for (to, language) in supervisors {
-            let message = expiry_warning(language, &s.reference, expires_at, &link);
+            let message = expiry_warning(language, s.reference.as_str(), expires_at, &link);
             match mailer.send(&to, message).await {
                 Ok(()) => sent += 1,
                 Err(_) => failed += 1,
@@ -168,8 +165,8 @@ async fn warn_supervisors(
         } else if failed > 0 {
             // Nobody could be told: give the claim back so the next run retries.
             r.warning_failures += 1;
-            let id = s.id.clone();
-            db.write(move |c| Ok::<_, AppError>(store::release_warning(c, &id)?)).await?;
+            let id = s.id;
+            db.write(move |c| Ok::<_, AppError>(store::release_warning(c, id)?)).await?;
         }
     }
     Ok(())

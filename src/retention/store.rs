@@ -5,7 +5,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::domain::SignalId;
+use crate::domain::{HelplineId, SignalId};
+use crate::signals::model::Reference;
 
 use crate::db::AnyConnection;
 use crate::db::schema::{
@@ -34,12 +35,16 @@ fn signal_ids(ids: Vec<String>) -> QueryResult<Vec<SignalId>> {
 }
 
 /// An open signal nearing or past its contact's maximum life.
-#[derive(Queryable, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct OpenSignal {
-    pub id: String,
-    pub reference: String,
-    pub helpline_id: String,
+    pub id: SignalId,
+    pub reference: Reference,
+    pub helpline_id: HelplineId,
     pub created_at: NaiveDateTime,
+}
+
+fn corrupt(what: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("corrupt signals.{what}").into())
 }
 
 /// Open signals filed in `(after, up_to]` whose supervisors were not warned yet.
@@ -57,20 +62,32 @@ pub fn due_for_warning(
         .select((signals::id, signals::reference, signals::helpline_id, signals::created_at))
         .order(signals::created_at.asc())
         .limit(limit)
-        .load(conn)
+        .load::<(String, String, String, NaiveDateTime)>(conn)?
+        .into_iter()
+        .map(|(id, reference, helpline_id, created_at)| {
+            Ok(OpenSignal {
+                id: SignalId::parse(&id).ok_or_else(|| corrupt("id"))?,
+                reference: Reference::parse(&reference).ok_or_else(|| corrupt("reference"))?,
+                helpline_id: HelplineId::parse(&helpline_id).ok_or_else(|| corrupt("helpline_id"))?,
+                created_at,
+            })
+        })
+        .collect()
 }
 
 /// Claims the warning of one signal; false when another run already did.
-pub fn claim_warning(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(signals::table.find(id).filter(signals::expiry_warned_at.is_null()))
+pub fn claim_warning(conn: &mut AnyConnection, id: SignalId, now: NaiveDateTime) -> QueryResult<bool> {
+    let id = id.to_string();
+    let n = diesel::update(signals::table.find(&id).filter(signals::expiry_warned_at.is_null()))
         .set(signals::expiry_warned_at.eq(Some(now)))
         .execute(conn)?;
     Ok(n == 1)
 }
 
 /// Gives a warning back when no supervisor could be mailed, so the next run retries.
-pub fn release_warning(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
-    diesel::update(signals::table.find(id)).set(signals::expiry_warned_at.eq(None::<NaiveDateTime>)).execute(conn)
+pub fn release_warning(conn: &mut AnyConnection, id: SignalId) -> QueryResult<usize> {
+    let id = id.to_string();
+    diesel::update(signals::table.find(&id)).set(signals::expiry_warned_at.eq(None::<NaiveDateTime>)).execute(conn)
 }
 
 /// Open signals filed at or before `before`: their contact has reached its maximum life.
@@ -102,9 +119,9 @@ pub fn expire(conn: &mut AnyConnection, id: SignalId, now: NaiveDateTime) -> Que
 }
 
 /// What minimising a closed signal needs to read.
-#[derive(Queryable, Debug, Clone)]
+#[derive(Debug, Clone)]
 pub struct ClosedTimes {
-    pub id: String,
+    pub id: SignalId,
     pub created_at: NaiveDateTime,
     pub first_attempt_at: Option<NaiveDateTime>,
     pub closed_at: Option<NaiveDateTime>,
@@ -119,7 +136,17 @@ pub fn to_minimise(conn: &mut AnyConnection, limit: i64) -> QueryResult<Vec<Clos
         .filter(signals::minimised.eq(false))
         .select((signals::id, signals::created_at, signals::first_attempt_at, signals::closed_at))
         .limit(limit)
-        .load(conn)
+        .load::<(String, NaiveDateTime, Option<NaiveDateTime>, Option<NaiveDateTime>)>(conn)?
+        .into_iter()
+        .map(|(id, created_at, first_attempt_at, closed_at)| {
+            Ok(ClosedTimes {
+                id: SignalId::parse(&id).ok_or_else(|| corrupt("id"))?,
+                created_at,
+                first_attempt_at,
+                closed_at,
+            })
+        })
+        .collect()
 }
 
 /// What a minimised signal keeps: its day (as the Brussels midnight it fell on),
@@ -131,9 +158,10 @@ pub struct Minimised {
     pub minutes_to_close: Option<i32>,
 }
 
-pub fn minimise(conn: &mut AnyConnection, id: &str, m: &Minimised) -> QueryResult<usize> {
-    diesel::delete(call_attempts::table.filter(call_attempts::signal_id.eq(id))).execute(conn)?;
-    diesel::update(signals::table.find(id).filter(signals::minimised.eq(false)))
+pub fn minimise(conn: &mut AnyConnection, id: SignalId, m: &Minimised) -> QueryResult<usize> {
+    let id = id.to_string();
+    diesel::delete(call_attempts::table.filter(call_attempts::signal_id.eq(&id))).execute(conn)?;
+    diesel::update(signals::table.find(&id).filter(signals::minimised.eq(false)))
         .set((
             signals::created_at.eq(m.day),
             signals::expected_callback_at.eq(m.day),
