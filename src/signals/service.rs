@@ -2,8 +2,7 @@
 //! one transaction — and what relays may see of a signal afterwards.
 
 use crate::domain::Role;
-use crate::domain::{Language, Region, RelayKind, RelayPointId, SignalId, UserId};
-use std::str::FromStr;
+use crate::domain::{Language, RelayPointId, SignalId, UserId};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -298,9 +297,8 @@ fn prepare(
     language: Language,
     urgency: Urgency,
 ) -> Result<Prepared, AppError> {
-    let origin_row = store::relay_origin(c, &relay.to_string())?.ok_or(AppError::Forbidden)?;
-    let region = Region::from_str(&origin_row.region).map_err(|_| AppError::internal("corrupt relay_points.region"))?;
-    let postcode = origin_row.postcode.parse::<u16>().unwrap_or(0);
+    let origin = store::relay_origin(c, relay)?.ok_or(AppError::Forbidden)?;
+    let (region, postcode) = (origin.region, origin.postcode);
     let (rules, helplines) = load_network(c)?;
     let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
     let now_utc = Utc::now();
@@ -311,8 +309,7 @@ fn prepare(
         )])
     })?;
     let helpline = helplines.iter().find(|h| h.destination.id == chosen.helpline).ok_or(AppError::NotFound)?;
-    let programme = crate::domain::ProgrammeId::parse(&origin_row.programme_id)
-        .ok_or_else(|| AppError::internal("corrupt relay_points.programme_id"))?;
+    let programme = origin.programme_id;
     let today = crate::domain::today();
     let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?;
     let now = db::now();
@@ -338,8 +335,7 @@ fn prepare(
         language,
         status: SignalStatus::Received,
         region,
-        relay_kind: RelayKind::from_str(&origin_row.kind)
-            .map_err(|_| AppError::internal("corrupt relay_points.kind"))?,
+        relay_kind: origin.kind,
         relay_training_status: training_status,
         expected_callback_at: chosen.callback_from.map_or(now, |t| db::truncate_micros(t.naive_utc())),
         created_at: now,

@@ -7,7 +7,9 @@ use diesel::prelude::*;
 use super::model::{Outcome, Reference, Signal, SignalStatus, Urgency};
 use crate::db::AnyConnection;
 use crate::db::schema::{helplines, idempotency_keys, outbox, relay_points, signal_contacts, signals};
-use crate::domain::{HelplineId, Language, Region, RelayKind, RelayPointId, SignalId, TrainingStatus, UserId};
+use crate::domain::{
+    HelplineId, Language, ProgrammeId, Region, RelayKind, RelayPointId, SignalId, TrainingStatus, UserId,
+};
 
 fn corrupt(what: &str) -> diesel::result::Error {
     diesel::result::Error::DeserializationError(format!("corrupt signals.{what}").into())
@@ -152,18 +154,18 @@ pub struct IdempotencyRecord {
 }
 
 /// What intake needs to know about the submitting relay point.
-#[derive(Queryable, Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct RelayOrigin {
-    pub programme_id: String,
-    pub region: String,
-    pub postcode: String,
-    pub kind: String,
+    pub programme_id: ProgrammeId,
+    pub region: Region,
+    pub postcode: u16,
+    pub kind: RelayKind,
     pub active: bool,
 }
 
-pub fn relay_origin(conn: &mut AnyConnection, relay_point: &str) -> QueryResult<Option<RelayOrigin>> {
-    relay_points::table
-        .find(relay_point)
+pub fn relay_origin(conn: &mut AnyConnection, relay_point: RelayPointId) -> QueryResult<Option<RelayOrigin>> {
+    let row: Option<(String, String, String, String, bool)> = relay_points::table
+        .find(relay_point.to_string())
         .select((
             relay_points::programme_id,
             relay_points::region,
@@ -172,7 +174,18 @@ pub fn relay_origin(conn: &mut AnyConnection, relay_point: &str) -> QueryResult<
             relay_points::active,
         ))
         .first(conn)
-        .optional()
+        .optional()?;
+    let bad = |what: &str| diesel::result::Error::DeserializationError(format!("corrupt relay_points.{what}").into());
+    row.map(|(programme_id, region, postcode, kind, active)| {
+        Ok(RelayOrigin {
+            programme_id: ProgrammeId::parse(&programme_id).ok_or_else(|| bad("programme_id"))?,
+            region: region.parse().map_err(|_| bad("region"))?,
+            postcode: postcode.parse().map_err(|_| bad("postcode"))?,
+            kind: kind.parse().map_err(|_| bad("kind"))?,
+            active,
+        })
+    })
+    .transpose()
 }
 
 pub fn find_idempotency(
