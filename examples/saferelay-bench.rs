@@ -29,8 +29,7 @@ use diesel::sql_types::{Text, Timestamp};
 use futures_util::StreamExt;
 use saferelay::db::{AnyConnection, Backend, DatabaseUrl};
 use saferelay::domain::{HelplineId, Language, Region, RelayKind, RelayPointId, SignalId, TrainingStatus, UserId};
-use saferelay::signals::model::Reference;
-use saferelay::signals::model::{Signal, SignalStatus, Urgency};
+use saferelay::signals::model::{Filing, Signal, Urgency};
 use saferelay::signals::store::{self, IdempotencyRecord, NewOutboxRow, SignalContact};
 
 #[derive(Parser)]
@@ -162,26 +161,20 @@ fn ceiling(db: &str, clients: usize, secs: f64) {
                     let sealed = keys.seal(contact, id.as_bytes()).expect("seal");
                     let signal = Signal {
                         id: signal_id,
-                        reference: Reference::generate(),
-                        relay_point_id: RelayPointId::parse(&relay).expect("relay id"),
-                        submitted_by: UserId::parse(&user).expect("user id"),
-                        helpline_id: HelplineId::parse(EVC).expect("helpline id"),
-                        urgency: Urgency::Standard,
-                        language: Language::Fr,
-                        status: SignalStatus::Received,
-                        region: Region::Wallonia,
-                        relay_kind: RelayKind::Pharmacy,
-                        relay_training_status: TrainingStatus::Trained,
-                        expected_callback_at: t,
-                        created_at: t,
-                        updated_at: t,
-                        forwarded_at: None,
-                        claimed_by: None,
-                        claim_activity_at: None,
-                        first_attempt_at: None,
-                        closed_at: None,
-                        outcome: None,
-                        escalated_at: None,
+                        ..Signal::received(
+                            Filing {
+                                relay_point_id: RelayPointId::parse(&relay).expect("relay id"),
+                                submitted_by: UserId::parse(&user).expect("user id"),
+                                helpline_id: HelplineId::parse(EVC).expect("helpline id"),
+                                urgency: Urgency::Standard,
+                                language: Language::Fr,
+                                region: Region::Wallonia,
+                                relay_kind: RelayKind::Pharmacy,
+                                relay_training_status: TrainingStatus::Trained,
+                                expected_callback_at: t,
+                            },
+                            t,
+                        )
                     };
                     let contact_row = SignalContact {
                         signal_id: id.clone(),

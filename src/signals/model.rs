@@ -263,6 +263,48 @@ pub struct Signal {
     pub escalated_at: Option<NaiveDateTime>,
 }
 
+/// What a newly filed signal is made of, before it is written.
+pub struct Filing {
+    pub relay_point_id: RelayPointId,
+    pub submitted_by: UserId,
+    pub helpline_id: HelplineId,
+    pub urgency: Urgency,
+    pub language: Language,
+    pub region: Region,
+    pub relay_kind: RelayKind,
+    pub relay_training_status: TrainingStatus,
+    pub expected_callback_at: NaiveDateTime,
+}
+
+impl Signal {
+    /// A signal just received, at `now`: a new id and reference, nothing done yet.
+    pub fn received(f: Filing, now: NaiveDateTime) -> Self {
+        Self {
+            id: SignalId::new(),
+            reference: Reference::generate(),
+            relay_point_id: f.relay_point_id,
+            submitted_by: f.submitted_by,
+            helpline_id: f.helpline_id,
+            urgency: f.urgency,
+            language: f.language,
+            status: SignalStatus::Received,
+            region: f.region,
+            relay_kind: f.relay_kind,
+            relay_training_status: f.relay_training_status,
+            expected_callback_at: f.expected_callback_at,
+            created_at: now,
+            updated_at: now,
+            forwarded_at: None,
+            claimed_by: None,
+            claim_activity_at: None,
+            first_attempt_at: None,
+            closed_at: None,
+            outcome: None,
+            escalated_at: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,8 +10,8 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::model::Signal;
 use super::model::{Contact, Reference, SignalStatus, Urgency};
+use super::model::{Filing, Signal};
 use super::store::{self, IdempotencyRecord, NewOutboxRow, SignalContact};
 use crate::crypto::MasterKeyRing;
 use crate::db::{self, AnyConnection, Writer};
@@ -324,30 +324,21 @@ fn prepare(
         relay_training_status: training_status.as_str().to_string(),
         referrals: referrals(c, Some(region), Some(language))?,
     };
-    let signal = Signal {
-        // Id and reference are drawn afresh for each write attempt.
-        id: SignalId::new(),
-        reference: Reference::generate(),
-        relay_point_id: relay,
-        submitted_by,
-        helpline_id: chosen.helpline,
-        urgency,
-        language,
-        status: SignalStatus::Received,
-        region,
-        relay_kind: origin.kind,
-        relay_training_status: training_status,
-        expected_callback_at: chosen.callback_from.map_or(now, |t| db::truncate_micros(t.naive_utc())),
-        created_at: now,
-        updated_at: now,
-        forwarded_at: None,
-        claimed_by: None,
-        claim_activity_at: None,
-        first_attempt_at: None,
-        closed_at: None,
-        outcome: None,
-        escalated_at: None,
-    };
+    // Id and reference are drawn afresh for each write attempt.
+    let signal = Signal::received(
+        Filing {
+            relay_point_id: relay,
+            submitted_by,
+            helpline_id: chosen.helpline,
+            urgency,
+            language,
+            region,
+            relay_kind: origin.kind,
+            relay_training_status: training_status,
+            expected_callback_at: chosen.callback_from.map_or(now, |t| db::truncate_micros(t.naive_utc())),
+        },
+        now,
+    );
     Ok((receipt, signal, helpline.channels()))
 }
 

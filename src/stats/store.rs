@@ -11,9 +11,11 @@ use crate::db::schema::{helplines, programmes, relay_points, signal_rollups, sig
 
 /// A signal as statistics see it (live, or about to be rolled up): its
 /// dimensions and durations, nothing that could identify anyone.
-#[derive(Queryable, Debug, Clone)]
+#[derive(Queryable, Selectable, Debug, Clone)]
+#[diesel(table_name = signals)]
 pub struct SignalFacts {
     pub id: String,
+    #[diesel(select_expression = relay_points::programme_id, select_expression_type = relay_points::programme_id)]
     pub programme_id: String,
     pub created_at: NaiveDateTime,
     pub region: String,
@@ -41,23 +43,7 @@ pub fn live_signals(
         .inner_join(relay_points::table)
         .filter(signals::created_at.ge(from))
         .filter(signals::created_at.lt(to))
-        .select((
-            signals::id,
-            relay_points::programme_id,
-            signals::created_at,
-            signals::region,
-            signals::relay_kind,
-            signals::helpline_id,
-            signals::urgency,
-            signals::status,
-            signals::outcome,
-            signals::language,
-            signals::relay_training_status,
-            signals::first_attempt_at,
-            signals::closed_at,
-            signals::minutes_to_first_attempt,
-            signals::minutes_to_close,
-        ))
+        .select(SignalFacts::as_select())
         .into_boxed();
     if let Some(p) = programme {
         q = q.filter(relay_points::programme_id.eq(p.to_string()));
@@ -107,23 +93,7 @@ pub fn rollup_inputs(conn: &mut AnyConnection, before: NaiveDateTime, limit: i64
         .inner_join(relay_points::table)
         .filter(signals::created_at.lt(before))
         .filter(signals::closed_at.is_not_null())
-        .select((
-            signals::id,
-            relay_points::programme_id,
-            signals::created_at,
-            signals::region,
-            signals::relay_kind,
-            signals::helpline_id,
-            signals::urgency,
-            signals::status,
-            signals::outcome,
-            signals::language,
-            signals::relay_training_status,
-            signals::first_attempt_at,
-            signals::closed_at,
-            signals::minutes_to_first_attempt,
-            signals::minutes_to_close,
-        ))
+        .select(SignalFacts::as_select())
         .order((signals::created_at.asc(), signals::id.asc()))
         .limit(limit)
         .load(conn)
