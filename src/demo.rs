@@ -83,10 +83,7 @@ pub async fn seed(state: &AppState) -> Result<Vec<Credential>, AppError> {
         NewProgramme { code: "demo-febelhair".into(), name: "Febelhair salons (demo)".into(), country: "BE".into() },
     )
     .await?;
-    let (wal_id, hair_id) = (
-        ProgrammeId::parse(&wal.id).ok_or(AppError::NotFound)?,
-        ProgrammeId::parse(&hair.id).ok_or(AppError::NotFound)?,
-    );
+    let (wal_id, hair_id) = (wal.id, hair.id);
     let pharmacy =
         relay(state, wal_id, (RelayKind::Pharmacy, "Pharmacie du Perron", "Place du Marché 1", "4000", "Liège", "fr"))
             .await?;

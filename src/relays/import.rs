@@ -7,8 +7,8 @@ use crate::domain::{ProgrammeId, RelayPointId};
 use std::collections::HashMap;
 
 use super::csv_format::{self, EXPORT_HEADER, EXPORT_ONLY, OPTIONAL, REQUIRED};
-use super::model::RelayPointFields;
-use super::store::{self, RelayPointChanges, RelayPointRow, RelayQuery};
+use super::model::{RelayPoint, RelayPointFields};
+use super::store::{self, RelayQuery};
 use crate::db::{self, AnyConnection};
 use crate::http::csv_import::{Header, ImportReport, RowError, rows_invalid};
 use crate::http::error::{AppError, FieldError};
@@ -75,9 +75,9 @@ fn apply(
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
     let now = db::now();
-    let existing: HashMap<String, RelayPointRow> = store::list_relays(conn, programme, &RelayQuery::default())?
+    let existing: HashMap<String, RelayPoint> = store::list_relays(conn, programme, &RelayQuery::default())?
         .into_iter()
-        .filter_map(|r| r.external_id.clone().map(|e| (e, r)))
+        .filter_map(|r| Some((r.fields.external_id.as_ref()?.as_str().to_string(), r)))
         .collect();
     let mut report = ImportReport { dry_run, rows: rows.len(), ..Default::default() };
     let mut inserts = Vec::new();
@@ -85,44 +85,25 @@ fn apply(
     for (_, fields) in rows {
         let key = fields.external_id.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default();
         match existing.get(&key) {
-            None => inserts.push(RelayPointRow::new(RelayPointId::new(), programme, &fields, now)),
-            Some(old) => {
-                let new = RelayPointRow::new(RelayPointId::new(), programme, &fields, now);
-                let same = (
-                    &old.kind,
-                    &old.name,
-                    &old.address,
-                    &old.postcode,
-                    &old.municipality,
-                    &old.region,
-                    &old.languages,
-                    old.active,
-                ) == (
-                    &new.kind,
-                    &new.name,
-                    &new.address,
-                    &new.postcode,
-                    &new.municipality,
-                    &new.region,
-                    &new.languages,
-                    new.active,
-                );
-                if same {
-                    report.unchanged += 1;
-                } else {
-                    let id =
-                        RelayPointId::parse(&old.id).ok_or_else(|| AppError::internal("corrupt relay_points.id"))?;
-                    updates.push((id, RelayPointChanges::from_fields(&fields, now)));
-                }
-            }
+            None => inserts.push(RelayPoint {
+                id: RelayPointId::new(),
+                programme_id: programme,
+                fields,
+                created_at: now,
+                updated_at: now,
+            }),
+            // Matched on the external id, so the two are equal when every other
+            // field is.
+            Some(old) if old.fields == fields => report.unchanged += 1,
+            Some(old) => updates.push((old.id, fields)),
         }
     }
     report.created = inserts.len();
     report.updated = updates.len();
     if !dry_run {
         store::insert_relays_bulk(conn, &inserts)?;
-        for (id, changes) in &updates {
-            store::update_relay(conn, *id, changes)?;
+        for (id, fields) in &updates {
+            store::update_relay(conn, *id, fields, now)?;
         }
     }
     Ok(report)
@@ -158,11 +139,8 @@ pub async fn export_relays(
         .db
         .run(move |c| {
             let statuses = programme_statuses(c, programme, as_of)?;
-            let rows = store::list_relays(c, programme, &RelayQuery::default())?;
-            rows.into_iter()
-                .map(|r| r.into_domain().map(|r| (statuses.of(r.id), r)))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(AppError::from)
+            let relays = store::list_relays(c, programme, &RelayQuery::default())?;
+            Ok::<_, AppError>(relays.into_iter().map(|r| (statuses.of(r.id), r)).collect::<Vec<_>>())
         })
         .await?;
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -1,9 +1,30 @@
-//! Domain types of the relay network: Belgian postcodes and the region they lie in,
-//! relay kinds, spoken languages, bounded text, and a validated relay point.
-//! Every type is built through `parse`, so holding one means it is valid.
+//! Domain types of the relay network: programmes, Belgian postcodes and the region
+//! they lie in, spoken languages, a validated relay point and a change to one, and
+//! staff invitations. Every value type is built through `parse`, so holding one
+//! means it is valid; the stores convert their rows to these types.
 
-use crate::domain::{ProgrammeId, Region, RelayKind, RelayPointId, Text};
+use std::fmt;
+
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::domain::{ProgrammeId, Region, RelayKind, RelayPointId, Text, UserId};
 use crate::http::error::FieldError;
+
+/// A programme: the owner of a network of relay points (a pharmacists' union, a
+/// federation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Programme {
+    pub id: ProgrammeId,
+    /// Short unique code, e.g. `be-wal-pharma`.
+    pub code: String,
+    pub name: String,
+    /// ISO 3166 alpha-2 country.
+    pub country: String,
+    pub created_at: NaiveDateTime,
+}
 
 /// A Belgian postcode: four digits, 1000–9999.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,8 +178,98 @@ pub struct RelayPoint {
     pub id: RelayPointId,
     pub programme_id: ProgrammeId,
     pub fields: RelayPointFields,
-    pub created_at: chrono::NaiveDateTime,
-    pub updated_at: chrono::NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+// The body of `PATCH /api/v1/relay-points/{id}` is this type: its schema keeps the
+// request's name, and the doc comments below are the schema's descriptions.
+/// Body of `PATCH /api/v1/relay-points/{id}`: only the fields to change.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = UpdateRelayPointRequest)]
+pub struct RelayPatch {
+    pub external_id: Option<String>,
+    pub kind: Option<RelayKind>,
+    pub name: Option<String>,
+    pub address: Option<String>,
+    /// A new postcode without `region` re-derives the region.
+    pub postcode: Option<String>,
+    pub municipality: Option<String>,
+    pub region: Option<Region>,
+    pub languages: Option<Vec<String>>,
+    pub active: Option<bool>,
+}
+
+impl RelayPatch {
+    /// The relay point's fields after the change, validated as a whole: absent
+    /// fields keep their value; a new postcode without a region re-derives the
+    /// region from the postcode.
+    pub fn apply(&self, old: &RelayPointFields) -> Result<RelayPointFields, Vec<FieldError>> {
+        let region = match (self.region, &self.postcode) {
+            (Some(r), _) => Some(r),
+            (None, Some(_)) => None,
+            (None, None) => Some(old.region),
+        };
+        let old_postcode = old.postcode.to_string();
+        let languages = match &self.languages {
+            Some(codes) => codes.iter().map(String::as_str).collect(),
+            None => old.languages.as_slice().iter().map(String::as_str).collect(),
+        };
+        RelayPointFields::parse(RawRelayPoint {
+            external_id: self.external_id.as_deref().or(old.external_id.as_ref().map(Text::as_str)),
+            kind: self.kind.unwrap_or(old.kind),
+            name: self.name.as_deref().unwrap_or(old.name.as_str()),
+            address: self.address.as_deref().unwrap_or(old.address.as_str()),
+            postcode: self.postcode.as_deref().unwrap_or(&old_postcode),
+            municipality: self.municipality.as_deref().unwrap_or(old.municipality.as_str()),
+            region,
+            languages,
+            active: self.active.unwrap_or(old.active),
+        })
+    }
+}
+
+/// Id of a staff invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct InvitationId(pub Uuid);
+
+impl InvitationId {
+    pub fn new() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    /// Parses an id from a stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Uuid::parse_str(s).ok().map(Self)
+    }
+}
+
+impl Default for InvitationId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for InvitationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An invitation of a staff member to a relay point. The token itself is only in
+/// the e-mail; the invitation keeps its SHA-256 hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: InvitationId,
+    pub user_id: UserId,
+    pub relay_point_id: RelayPointId,
+    pub token_hash: String,
+    pub invited_by: UserId,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
 }
 
 #[cfg(test)]

@@ -68,3 +68,51 @@ fn all_field_errors_are_reported_together() {
     let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["name", "address", "postcode", "municipality", "languages"]);
 }
+
+fn ixelles_salon() -> RelayPointFields {
+    RelayPointFields::parse(RawRelayPoint {
+        external_id: Some("APB-1050-002"),
+        kind: RelayKind::Hairdresser,
+        name: "Salon",
+        address: "Chaussée d'Ixelles 2",
+        postcode: "1050",
+        municipality: "Ixelles",
+        region: Some(Region::Flanders),
+        languages: vec!["fr", "nl"],
+        active: true,
+    })
+    .unwrap()
+}
+
+#[test]
+fn an_empty_patch_keeps_every_field_including_an_overridden_region() {
+    let old = ixelles_salon();
+    assert_eq!(RelayPatch::default().apply(&old).unwrap(), old);
+}
+
+#[test]
+fn a_patch_changes_only_what_it_names() {
+    let old = ixelles_salon();
+    let patch = RelayPatch { name: Some("Salon Mèches".into()), active: Some(false), ..Default::default() };
+    let new = patch.apply(&old).unwrap();
+    assert_eq!(new.name.as_str(), "Salon Mèches");
+    assert!(!new.active);
+    assert_eq!(RelayPointFields { name: old.name.clone(), active: old.active, ..new }, old);
+}
+
+#[test]
+fn a_new_postcode_without_a_region_re_derives_the_region() {
+    let old = ixelles_salon();
+    let moved = RelayPatch { postcode: Some("4000".into()), ..Default::default() }.apply(&old).unwrap();
+    assert_eq!((moved.postcode.to_string().as_str(), moved.region), ("4000", Region::Wallonia));
+    let kept = RelayPatch { postcode: Some("4000".into()), region: Some(Region::Brussels), ..Default::default() };
+    assert_eq!(kept.apply(&old).unwrap().region, Region::Brussels);
+}
+
+#[test]
+fn a_patch_is_validated_with_the_fields_it_keeps() {
+    let patch = RelayPatch { postcode: Some("12".into()), languages: Some(vec![]), ..Default::default() };
+    let errors = patch.apply(&ixelles_salon()).unwrap_err();
+    let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["postcode", "languages"]);
+}

@@ -1,7 +1,7 @@
 //! Endpoints of programmes: admins create and list them; a manager sees their own.
 
+use super::model::Programme;
 use super::service::{self, NewProgramme};
-use super::store::Programme;
 use crate::domain::ProgrammeId;
 use crate::domain::Role;
 use crate::http::error::{AppError, FieldError};
@@ -27,7 +27,13 @@ pub struct ProgrammeView {
 
 impl From<Programme> for ProgrammeView {
     fn from(p: Programme) -> Self {
-        Self { id: p.id, code: p.code, name: p.name, country: p.country, created_at: p.created_at.and_utc() }
+        Self {
+            id: p.id.to_string(),
+            code: p.code,
+            name: p.name,
+            country: p.country,
+            created_at: p.created_at.and_utc(),
+        }
     }
 }
 

@@ -9,8 +9,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::model::{RawRelayPoint, RelayPoint, RelayPointFields};
-use super::service::{self, RelayFilter, RelayPatch, parse_cursor_key};
+use super::model::{RawRelayPoint, RelayPatch, RelayPoint, RelayPointFields};
+use super::service::{self, RelayFilter, parse_cursor_key};
 use super::store::RelayQuery;
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
@@ -97,22 +97,6 @@ impl TryFrom<CreateRelayPointRequest> for RelayPointFields {
         })
         .map_err(AppError::Validation)
     }
-}
-
-/// Body of `PATCH /api/v1/relay-points/{id}`: only the fields to change.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateRelayPointRequest {
-    pub external_id: Option<String>,
-    pub kind: Option<RelayKind>,
-    pub name: Option<String>,
-    pub address: Option<String>,
-    /// A new postcode without `region` re-derives the region.
-    pub postcode: Option<String>,
-    pub municipality: Option<String>,
-    pub region: Option<Region>,
-    pub languages: Option<Vec<String>>,
-    pub active: Option<bool>,
 }
 
 /// Filters of `GET /api/v1/relay-points`.
@@ -222,7 +206,7 @@ pub async fn get_relay_point(
 #[utoipa::path(
     tag = "relays",
     params(("id" = String, Path, description = "Relay point id")),
-    request_body = UpdateRelayPointRequest,
+    request_body = RelayPatch,
     responses(
         (status = 200, body = RelayPointView),
         BodyErrors, AuthErrors, NotFound, Conflict,
@@ -234,21 +218,10 @@ pub async fn update_relay_point(
     state: web::Data<AppState>,
     auth: AuthUser,
     id: web::Path<String>,
-    body: StrictJson<UpdateRelayPointRequest>,
+    body: StrictJson<RelayPatch>,
 ) -> Result<web::Json<RelayPointView>, AppError> {
     let programme = managed_programme(&auth)?;
     let id = relay_id(&id)?;
-    let b = body.into_inner()?;
-    let patch = RelayPatch {
-        external_id: b.external_id,
-        kind: b.kind,
-        name: b.name,
-        address: b.address,
-        postcode: b.postcode,
-        municipality: b.municipality,
-        region: b.region,
-        languages: b.languages,
-        active: b.active,
-    };
+    let patch = body.into_inner()?;
     Ok(web::Json(service::update_relay(&state, programme, id, patch).await?.into()))
 }

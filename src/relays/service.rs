@@ -1,15 +1,15 @@
 //! Use cases of programmes and relay points: who may act where, create, read,
 //! update, and list with filters (training status included).
 
-use crate::domain::{ProgrammeId, Region, RelayPointId, today};
-use crate::domain::{RelayKind, TrainingStatus};
+use crate::domain::TrainingStatus;
+use crate::domain::{ProgrammeId, RelayPointId, today};
 use chrono::NaiveDate;
 
-use super::model::{RawRelayPoint, RelayPoint, RelayPointFields};
-use super::store::{self, Programme, RelayPointChanges, RelayPointRow, RelayQuery};
+use super::model::{Programme, RelayPatch, RelayPoint, RelayPointFields};
+use super::store::{self, RelayQuery};
 use crate::db;
 use crate::http::error::AppError;
-use crate::http::pagination::{Cursor, Page, fetch_limit};
+use crate::http::pagination::{self, Cursor, Page, fetch_limit};
 use crate::state::AppState;
 use crate::training::status::programme_statuses;
 
@@ -21,18 +21,13 @@ pub struct NewProgramme {
 }
 
 pub async fn create_programme(state: &AppState, p: NewProgramme) -> Result<Programme, AppError> {
-    let row = Programme {
-        id: ProgrammeId::new().to_string(),
-        code: p.code,
-        name: p.name,
-        country: p.country,
-        created_at: db::now(),
-    };
+    let programme =
+        Programme { id: ProgrammeId::new(), code: p.code, name: p.name, country: p.country, created_at: db::now() };
     state
         .db
         .write(move |c| {
-            store::insert_programme(c, &row)?;
-            Ok(row)
+            store::insert_programme(c, &programme)?;
+            Ok(programme)
         })
         .await
 }
@@ -65,7 +60,9 @@ pub async fn create_relay(
     state
         .db
         .write(move |c| {
-            store::insert_relay(c, &RelayPointRow::new(id, programme, &fields, db::now()))?;
+            let now = db::now();
+            let relay = RelayPoint { id, programme_id: programme, fields, created_at: now, updated_at: now };
+            store::insert_relay(c, &relay)?;
             Ok::<_, AppError>(())
         })
         .await?;
@@ -82,28 +79,14 @@ pub async fn get_relay(
     state
         .db
         .run(move |c| {
-            let relay = store::find_relay(c, programme, id)?.ok_or(AppError::NotFound)?.into_domain()?;
+            let relay = store::find_relay(c, programme, id)?.ok_or(AppError::NotFound)?;
             let status = programme_statuses(c, programme, as_of)?.of(id);
             Ok((relay, status))
         })
         .await
 }
 
-/// A partial update; absent fields keep their value. A new postcode without a
-/// region re-derives the region from the postcode.
-#[derive(Debug, Default)]
-pub struct RelayPatch {
-    pub external_id: Option<String>,
-    pub kind: Option<RelayKind>,
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub postcode: Option<String>,
-    pub municipality: Option<String>,
-    pub region: Option<Region>,
-    pub languages: Option<Vec<String>>,
-    pub active: Option<bool>,
-}
-
+/// A partial update (see [`RelayPatch::apply`]).
 pub async fn update_relay(
     state: &AppState,
     programme: ProgrammeId,
@@ -114,25 +97,8 @@ pub async fn update_relay(
         .db
         .write(move |c| {
             let old = store::find_relay(c, programme, id)?.ok_or(AppError::NotFound)?;
-            let region = match (patch.region, &patch.postcode) {
-                (Some(r), _) => Some(r),
-                (None, Some(_)) => None,
-                (None, None) => Some(old.region.parse::<Region>().map_err(|_| AppError::internal("corrupt region"))?),
-            };
-            let languages = patch.languages.unwrap_or_else(|| old.languages.split(',').map(str::to_string).collect());
-            let raw = RawRelayPoint {
-                external_id: patch.external_id.as_deref().or(old.external_id.as_deref()),
-                kind: patch.kind.unwrap_or(old.kind.parse().map_err(|_| AppError::internal("corrupt kind"))?),
-                name: patch.name.as_deref().unwrap_or(&old.name),
-                address: patch.address.as_deref().unwrap_or(&old.address),
-                postcode: patch.postcode.as_deref().unwrap_or(&old.postcode),
-                municipality: patch.municipality.as_deref().unwrap_or(&old.municipality),
-                region,
-                languages: languages.iter().map(String::as_str).collect(),
-                active: patch.active.unwrap_or(old.active),
-            };
-            let fields = RelayPointFields::parse(raw).map_err(AppError::Validation)?;
-            store::update_relay(c, id, &RelayPointChanges::from_fields(&fields, db::now()))?;
+            let fields = patch.apply(&old.fields).map_err(AppError::Validation)?;
+            store::update_relay(c, id, &fields, db::now())?;
             Ok::<_, AppError>(())
         })
         .await?;
@@ -162,10 +128,8 @@ pub async fn list_relays(
         .db
         .run(move |c| {
             let statuses = programme_statuses(c, programme, as_of)?;
-            let rows = store::list_relays(c, programme, &filter.query)?;
             let mut items = Vec::new();
-            for row in rows {
-                let relay = row.into_domain()?;
+            for relay in store::list_relays(c, programme, &filter.query)? {
                 let status = statuses.of(relay.id);
                 if filter.status.is_none_or(|s| s == status) {
                     items.push((relay, status));
@@ -189,8 +153,8 @@ pub fn cursor_key(r: &RelayPoint) -> Cursor {
     Cursor::from_parts(&[r.fields.name.as_str(), &r.id.to_string()], KEY_SEPARATOR)
 }
 
-/// The name and id of a relay point's sort key.
-pub fn parse_cursor_key(cursor: &Cursor) -> Result<(String, String), AppError> {
+/// The name and id of a relay point's sort key; 422 if the id is not one.
+pub fn parse_cursor_key(cursor: &Cursor) -> Result<(String, RelayPointId), AppError> {
     let [name, id] = cursor.parts(KEY_SEPARATOR)?;
-    Ok((name.to_string(), id.to_string()))
+    Ok((name.to_string(), RelayPointId::parse(id).ok_or_else(pagination::invalid)?))
 }

@@ -2,7 +2,8 @@
 //! stored hashed; a re-invite revokes the previous token), acceptance with a chosen
 //! password, listing and deactivation by the programme's managers.
 
-use super::staff_store::{self as store, InvitationRow};
+use super::model::{Invitation, InvitationId};
+use super::staff_store as store;
 use super::store as relay_store;
 use crate::auth::password_policy::ChosenPassword;
 use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
@@ -11,7 +12,7 @@ use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
 use crate::http::error::AppError;
 use crate::http::pagination::{Cursor, Page, fetch_limit};
-use crate::mail::templates::{self, Invitation};
+use crate::mail::templates;
 use crate::state::AppState;
 use crate::users::model::User;
 use crate::users::service::{self as users, NewAccount};
@@ -73,27 +74,27 @@ pub async fn invite(
             let expires_at = now + Duration::hours(INVITATION_TTL_HOURS);
             store::insert_invitation(
                 c,
-                &InvitationRow {
-                    id: uuid::Uuid::new_v4().to_string(),
-                    user_id: user_id.to_string(),
-                    relay_point_id: req.relay_point_id.to_string(),
+                &Invitation {
+                    id: InvitationId::new(),
+                    user_id,
+                    relay_point_id: req.relay_point_id,
                     token_hash: hash,
-                    invited_by: actor.to_string(),
+                    invited_by: actor,
                     created_at: now,
                     expires_at,
                     accepted_at: None,
                     revoked_at: None,
                 },
             )?;
-            Ok::<_, AppError>((user_id, expires_at, relay.name, prog.name))
+            Ok::<_, AppError>((user_id, expires_at, relay.fields.name, prog.name))
         })
         .await?;
     // Sent after the commit: a mail for an invitation that was rolled back would
     // carry a dead token. A failed send is reported, and a re-invite fixes it.
     let message = templates::invitation(
         req.language,
-        &Invitation {
-            relay_name: &relay_name,
+        &templates::Invitation {
+            relay_name: relay_name.as_str(),
             programme_name: &programme_name,
             token: &token,
             expires_at: expires_at.and_utc(),
@@ -123,11 +124,10 @@ pub async fn accept(state: &AppState, token: &str, password: ChosenPassword) -> 
             // Re-checked inside the transaction: the token may have been used or
             // revoked while the password was being hashed.
             let open = store::find_open_invitation(c, &hash, now)?.ok_or(NO_INVITATION)?;
-            if !store::mark_accepted(c, &open.id, now)? {
+            if !store::mark_accepted(c, open.id, now)? {
                 return Err(NO_INVITATION);
             }
-            let user = UserId::parse(&invitation.user_id).ok_or_else(|| AppError::internal("corrupt invitation"))?;
-            users::activate_with_password(c, user, &password_hash, now)
+            users::activate_with_password(c, invitation.user_id, &password_hash, now)
         })
         .await
 }

@@ -1,69 +1,127 @@
 //! Diesel queries on `programmes` and `relay_points`. Every relay-point query takes
 //! the programme it must lie in, so scope cannot be forgotten by a caller.
 
-use crate::domain::RelayKind;
-use crate::domain::{ProgrammeId, Region, RelayPointId};
+use crate::domain::{ProgrammeId, Region, RelayKind, RelayPointId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{Postcode, RawRelayPoint, RelayPoint, RelayPointFields};
+use super::model::{Programme, RawRelayPoint, RelayPoint, RelayPointFields};
 use crate::db::AnyConnection;
 use crate::db::schema::{programmes, relay_points};
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
 
-/// A `programmes` row.
+fn corrupt(table: &str, column: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("corrupt {table}.{column}").into())
+}
+
+/// A `programmes` row, as read and as inserted: the rest of the code sees
+/// [`Programme`], converted once below.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = programmes)]
-pub struct Programme {
-    pub id: String,
-    pub code: String,
-    pub name: String,
-    pub country: String,
-    pub created_at: NaiveDateTime,
+struct ProgrammeRow {
+    id: String,
+    code: String,
+    name: String,
+    country: String,
+    created_at: NaiveDateTime,
 }
 
-/// A `relay_points` row, as read and as inserted.
+impl TryFrom<ProgrammeRow> for Programme {
+    type Error = diesel::result::Error;
+    fn try_from(r: ProgrammeRow) -> QueryResult<Self> {
+        Ok(Programme {
+            id: ProgrammeId::parse(&r.id).ok_or_else(|| corrupt("programmes", "id"))?,
+            code: r.code,
+            name: r.name,
+            country: r.country,
+            created_at: r.created_at,
+        })
+    }
+}
+
+impl From<&Programme> for ProgrammeRow {
+    fn from(p: &Programme) -> Self {
+        Self {
+            id: p.id.to_string(),
+            code: p.code.clone(),
+            name: p.name.clone(),
+            country: p.country.clone(),
+            created_at: p.created_at,
+        }
+    }
+}
+
+/// A `relay_points` row, as read and as inserted: the rest of the code sees
+/// [`RelayPoint`], converted once below.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = relay_points)]
-pub struct RelayPointRow {
-    pub id: String,
-    pub programme_id: String,
-    pub external_id: Option<String>,
-    pub kind: String,
-    pub name: String,
-    pub address: String,
-    pub postcode: String,
-    pub municipality: String,
-    pub region: String,
-    pub languages: String,
-    pub active: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+struct RelayPointRow {
+    id: String,
+    programme_id: String,
+    external_id: Option<String>,
+    kind: String,
+    name: String,
+    address: String,
+    postcode: String,
+    municipality: String,
+    region: String,
+    languages: String,
+    active: bool,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
 }
 
-/// Columns an update may change.
+/// Columns an update of a relay point changes.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = relay_points)]
-pub struct RelayPointChanges {
-    pub external_id: Option<Option<String>>,
-    pub kind: String,
-    pub name: String,
-    pub address: String,
-    pub postcode: String,
-    pub municipality: String,
-    pub region: String,
-    pub languages: String,
-    pub active: bool,
-    pub updated_at: NaiveDateTime,
+struct RelayPointChanges {
+    external_id: Option<Option<String>>,
+    kind: String,
+    name: String,
+    address: String,
+    postcode: String,
+    municipality: String,
+    region: String,
+    languages: String,
+    active: bool,
+    updated_at: NaiveDateTime,
 }
 
-impl RelayPointRow {
-    pub fn new(id: RelayPointId, programme: ProgrammeId, f: &RelayPointFields, now: NaiveDateTime) -> Self {
-        let c = RelayPointChanges::from_fields(f, now);
+/// A row that does not parse is a corrupt database.
+impl TryFrom<RelayPointRow> for RelayPoint {
+    type Error = diesel::result::Error;
+    fn try_from(r: RelayPointRow) -> QueryResult<Self> {
+        let corrupt = |column: &str| corrupt("relay_points", column);
+        let raw = RawRelayPoint {
+            external_id: r.external_id.as_deref(),
+            kind: r.kind.parse::<RelayKind>().map_err(|_| corrupt("kind"))?,
+            name: &r.name,
+            address: &r.address,
+            postcode: &r.postcode,
+            municipality: &r.municipality,
+            region: Some(r.region.parse::<Region>().map_err(|_| corrupt("region"))?),
+            languages: r.languages.split(',').collect(),
+            active: r.active,
+        };
+        let fields = RelayPointFields::parse(raw)
+            .map_err(|errors| corrupt(errors.first().map_or("fields", |e| e.field.as_str())))?;
+        Ok(RelayPoint {
+            id: RelayPointId::parse(&r.id).ok_or_else(|| corrupt("id"))?,
+            programme_id: ProgrammeId::parse(&r.programme_id).ok_or_else(|| corrupt("programme_id"))?,
+            fields,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+impl From<&RelayPoint> for RelayPointRow {
+    fn from(r: &RelayPoint) -> Self {
+        let c = RelayPointChanges::new(&r.fields, r.updated_at);
         Self {
-            id: id.to_string(),
-            programme_id: programme.to_string(),
+            id: r.id.to_string(),
+            programme_id: r.programme_id.to_string(),
             external_id: c.external_id.flatten(),
             kind: c.kind,
             name: c.name,
@@ -73,45 +131,20 @@ impl RelayPointRow {
             region: c.region,
             languages: c.languages,
             active: c.active,
-            created_at: now,
-            updated_at: now,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
         }
-    }
-
-    /// Converts to the domain type; a row that does not parse is a corrupt database.
-    pub fn into_domain(self) -> QueryResult<RelayPoint> {
-        let corrupt =
-            |what: &str| diesel::result::Error::DeserializationError(format!("corrupt relay_points.{what}").into());
-        let raw = RawRelayPoint {
-            external_id: self.external_id.as_deref(),
-            kind: self.kind.parse::<RelayKind>().map_err(|_| corrupt("kind"))?,
-            name: &self.name,
-            address: &self.address,
-            postcode: &self.postcode,
-            municipality: &self.municipality,
-            region: Some(self.region.parse::<Region>().map_err(|_| corrupt("region"))?),
-            languages: self.languages.split(',').collect(),
-            active: self.active,
-        };
-        let fields = RelayPointFields::parse(raw).map_err(|_| corrupt("fields"))?;
-        Ok(RelayPoint {
-            id: RelayPointId::parse(&self.id).ok_or_else(|| corrupt("id"))?,
-            programme_id: ProgrammeId::parse(&self.programme_id).ok_or_else(|| corrupt("programme_id"))?,
-            fields,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        })
     }
 }
 
 impl RelayPointChanges {
-    pub fn from_fields(f: &RelayPointFields, now: NaiveDateTime) -> Self {
+    fn new(f: &RelayPointFields, now: NaiveDateTime) -> Self {
         Self {
             external_id: Some(f.external_id.as_ref().map(|e| e.as_str().to_string())),
             kind: f.kind.as_str().into(),
             name: f.name.as_str().into(),
             address: f.address.as_str().into(),
-            postcode: Postcode::to_string(&f.postcode),
+            postcode: f.postcode.to_string(),
             municipality: f.municipality.as_str().into(),
             region: f.region.as_str().into(),
             languages: f.languages.to_stored(),
@@ -122,11 +155,12 @@ impl RelayPointChanges {
 }
 
 pub fn insert_programme(conn: &mut AnyConnection, p: &Programme) -> QueryResult<()> {
-    diesel::insert_into(programmes::table).values(p).execute(conn).map(|_| ())
+    diesel::insert_into(programmes::table).values(ProgrammeRow::from(p)).execute(conn).map(|_| ())
 }
 
 pub fn find_programme(conn: &mut AnyConnection, id: ProgrammeId) -> QueryResult<Option<Programme>> {
-    programmes::table.find(id.to_string()).select(Programme::as_select()).first(conn).optional()
+    let row = programmes::table.find(id.to_string()).select(ProgrammeRow::as_select()).first(conn).optional()?;
+    row.map(Programme::try_from).transpose()
 }
 
 /// Programmes ordered by code, after `after`; `only` restricts to one (a manager's).
@@ -137,35 +171,45 @@ pub fn list_programmes(
     limit: i64,
 ) -> QueryResult<Vec<Programme>> {
     let mut q =
-        programmes::table.select(Programme::as_select()).order(programmes::code.asc()).limit(limit).into_boxed();
+        programmes::table.select(ProgrammeRow::as_select()).order(programmes::code.asc()).limit(limit).into_boxed();
     if let Some(id) = only {
         q = q.filter(programmes::id.eq(id.to_string()));
     }
     if let Some(after) = after {
         q = q.filter(programmes::code.gt(after.to_string()));
     }
-    q.load(conn)
+    q.load(conn)?.into_iter().map(Programme::try_from).collect()
 }
 
-pub fn insert_relay(conn: &mut AnyConnection, row: &RelayPointRow) -> QueryResult<()> {
-    diesel::insert_into(relay_points::table).values(row).execute(conn).map(|_| ())
+pub fn insert_relay(conn: &mut AnyConnection, relay: &RelayPoint) -> QueryResult<()> {
+    diesel::insert_into(relay_points::table).values(RelayPointRow::from(relay)).execute(conn).map(|_| ())
 }
 
 /// Inserts many rows with multi-row INSERTs. `AnyConnection` cannot insert a Vec,
 /// so this goes to the backend's own connection. Chunks of 500 rows keep the bind
 /// count (13 per row) under SQLite's and PostgreSQL's limits.
-pub fn insert_relays_bulk(conn: &mut AnyConnection, rows: &[RelayPointRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(500) {
+pub fn insert_relays_bulk(conn: &mut AnyConnection, relays: &[RelayPoint]) -> QueryResult<()> {
+    for chunk in relays.chunks(500) {
+        let chunk: Vec<RelayPointRow> = chunk.iter().map(RelayPointRow::from).collect();
         match conn {
-            AnyConnection::Sqlite(c) => diesel::insert_into(relay_points::table).values(chunk).execute(c)?,
-            AnyConnection::Postgresql(c) => diesel::insert_into(relay_points::table).values(chunk).execute(c)?,
+            AnyConnection::Sqlite(c) => diesel::insert_into(relay_points::table).values(&chunk).execute(c)?,
+            AnyConnection::Postgresql(c) => diesel::insert_into(relay_points::table).values(&chunk).execute(c)?,
         };
     }
     Ok(())
 }
 
-pub fn update_relay(conn: &mut AnyConnection, id: RelayPointId, changes: &RelayPointChanges) -> QueryResult<()> {
-    diesel::update(relay_points::table.find(id.to_string())).set(changes).execute(conn).map(|_| ())
+/// Replaces every field of a relay point.
+pub fn update_relay(
+    conn: &mut AnyConnection,
+    id: RelayPointId,
+    fields: &RelayPointFields,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(relay_points::table.find(id.to_string()))
+        .set(RelayPointChanges::new(fields, now))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// A relay point, only if it lies in `programme`.
@@ -173,13 +217,14 @@ pub fn find_relay(
     conn: &mut AnyConnection,
     programme: ProgrammeId,
     id: RelayPointId,
-) -> QueryResult<Option<RelayPointRow>> {
-    relay_points::table
+) -> QueryResult<Option<RelayPoint>> {
+    let row = relay_points::table
         .find(id.to_string())
         .filter(relay_points::programme_id.eq(programme.to_string()))
         .select(RelayPointRow::as_select())
         .first(conn)
-        .optional()
+        .optional()?;
+    row.map(RelayPoint::try_from).transpose()
 }
 
 /// SQL-side filters of a relay-point list (training status is filtered after).
@@ -190,16 +235,12 @@ pub struct RelayQuery {
     /// Case-insensitive substring of name, municipality, postcode, address or external id.
     pub text: Option<String>,
     /// Continue after this (name, id).
-    pub after: Option<(String, String)>,
+    pub after: Option<(String, RelayPointId)>,
     pub limit: Option<i64>,
 }
 
 /// Relay points of `programme` ordered by (name, id).
-pub fn list_relays(
-    conn: &mut AnyConnection,
-    programme: ProgrammeId,
-    q: &RelayQuery,
-) -> QueryResult<Vec<RelayPointRow>> {
+pub fn list_relays(conn: &mut AnyConnection, programme: ProgrammeId, q: &RelayQuery) -> QueryResult<Vec<RelayPoint>> {
     use relay_points::dsl as r;
     let mut query = r::relay_points
         .filter(r::programme_id.eq(programme.to_string()))
@@ -227,10 +268,10 @@ pub fn list_relays(
         );
     }
     if let Some((name, id)) = &q.after {
-        query = query.filter(r::name.gt(name.clone()).or(r::name.eq(name.clone()).and(r::id.gt(id.clone()))));
+        query = query.filter(r::name.gt(name.clone()).or(r::name.eq(name.clone()).and(r::id.gt(id.to_string()))));
     }
     if let Some(limit) = q.limit {
         query = query.limit(limit);
     }
-    query.load(conn)
+    query.load(conn)?.into_iter().map(RelayPoint::try_from).collect()
 }
