@@ -66,3 +66,7 @@ typed_id!(
     /// Id of a signal (internal: relays and helplines speak of its reference).
     SignalId
 );
+typed_id!(
+    /// Id of a staff invitation.
+    InvitationId
+);

@@ -3,14 +3,11 @@
 //! staff invitations. Every value type is built through `parse`, so holding one
 //! means it is valid; the stores convert their rows to these types.
 
-use std::fmt;
-
 use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
-use crate::domain::{ProgrammeId, Region, RelayKind, RelayPointId, Text, UserId};
+use crate::domain::{InvitationId, ProgrammeId, Region, RelayKind, RelayPointId, Text, UserId};
 use crate::http::error::FieldError;
 
 /// A programme: the owner of a network of relay points (a pharmacists' union, a
@@ -227,33 +224,6 @@ impl RelayPatch {
             languages,
             active: self.active.unwrap_or(old.active),
         })
-    }
-}
-
-/// Id of a staff invitation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct InvitationId(pub Uuid);
-
-impl InvitationId {
-    pub fn new() -> Self {
-        Self(Uuid::new_v4())
-    }
-
-    /// Parses an id from a stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        Uuid::parse_str(s).ok().map(Self)
-    }
-}
-
-impl Default for InvitationId {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Display for InvitationId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
     }
 }
 

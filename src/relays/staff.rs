@@ -2,12 +2,13 @@
 //! stored hashed; a re-invite revokes the previous token), acceptance with a chosen
 //! password, listing and deactivation by the programme's managers.
 
-use super::model::{Invitation, InvitationId};
+use super::model::Invitation;
 use super::staff_store as store;
 use super::store as relay_store;
 use crate::auth::password_policy::ChosenPassword;
 use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
 use crate::db;
+use crate::domain::InvitationId;
 use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
 use crate::http::error::AppError;

@@ -5,9 +5,10 @@ use crate::domain::{RelayPointId, UserId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::model::{Invitation, InvitationId};
+use super::model::Invitation;
 use crate::db::AnyConnection;
 use crate::db::schema::staff_invitations;
+use crate::domain::InvitationId;
 
 fn corrupt(column: &str) -> diesel::result::Error {
     diesel::result::Error::DeserializationError(format!("corrupt staff_invitations.{column}").into())
