@@ -26,10 +26,11 @@ use crate::users::caller::{AuthUser, Claims};
 // What other capabilities do to signals inside their own transactions: the
 // helpline's queue and work on a case, escalation, deliveries (cancelled, or
 // forwarded) and the destruction of a contact.
-pub use super::store::{
-    CaseRow, cancel_pending_deliveries, claim, close, destroy_contact, escalation_candidates, find_by_id, find_case,
-    mark_escalated, mark_forwarded, note_attempt, queue, relay_municipality, release, touch, transfer,
+pub use super::case_store::{
+    CaseRow, cancel_pending_deliveries, claim, close, escalation_candidates, find_case, mark_escalated, mark_forwarded,
+    note_attempt, queue, relay_municipality, release, touch, transfer,
 };
+pub use super::store::{destroy_contact, find_by_id};
 
 /// How long an `Idempotency-Key` is remembered.
 pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
@@ -278,11 +279,10 @@ fn over_rate_limit(
     limit: i64,
 ) -> Result<Option<u64>, AppError> {
     let since = now - Duration::hours(1);
-    let r = relay.to_string();
-    if store::count_recent_from_relay(c, &r, since)? < limit {
+    if store::count_recent_from_relay(c, relay, since)? < limit {
         return Ok(None);
     }
-    let oldest = store::oldest_recent_from_relay(c, &r, since)?;
+    let oldest = store::oldest_recent_from_relay(c, relay, since)?;
     let wait = oldest.map_or(3600, |o| (o + Duration::hours(1) - now).num_seconds().max(1));
     Ok(Some(u64::try_from(wait).unwrap_or(3600)))
 }

@@ -78,7 +78,7 @@ impl From<&Signal> for SignalRow {
     }
 }
 
-fn convert<T>(rows: Vec<(SignalRow, T)>) -> QueryResult<Vec<(Signal, T)>> {
+pub(super) fn convert<T>(rows: Vec<(SignalRow, T)>) -> QueryResult<Vec<(Signal, T)>> {
     rows.into_iter().map(|(r, t)| Ok((Signal::try_from(r)?, t))).collect()
 }
 
@@ -86,7 +86,7 @@ fn convert<T>(rows: Vec<(SignalRow, T)>) -> QueryResult<Vec<(Signal, T)>> {
 /// [`Signal`], converted once below.
 #[derive(Queryable, Selectable, Insertable, Debug, Clone)]
 #[diesel(table_name = signals)]
-struct SignalRow {
+pub(super) struct SignalRow {
     pub id: String,
     pub reference: String,
     pub relay_point_id: String,
@@ -216,9 +216,13 @@ pub fn insert_idempotency(conn: &mut AnyConnection, rec: &IdempotencyRecord) -> 
     diesel::insert_into(idempotency_keys::table).values(rec).execute(conn).map(|_| ())
 }
 
-pub fn count_recent_from_relay(conn: &mut AnyConnection, relay_point: &str, since: NaiveDateTime) -> QueryResult<i64> {
+pub fn count_recent_from_relay(
+    conn: &mut AnyConnection,
+    relay_point: RelayPointId,
+    since: NaiveDateTime,
+) -> QueryResult<i64> {
     signals::table
-        .filter(signals::relay_point_id.eq(relay_point))
+        .filter(signals::relay_point_id.eq(relay_point.to_string()))
         .filter(signals::created_at.gt(since))
         .count()
         .get_result(conn)
@@ -227,11 +231,11 @@ pub fn count_recent_from_relay(conn: &mut AnyConnection, relay_point: &str, sinc
 /// The oldest signal of the relay inside the window (to compute `Retry-After`).
 pub fn oldest_recent_from_relay(
     conn: &mut AnyConnection,
-    relay_point: &str,
+    relay_point: RelayPointId,
     since: NaiveDateTime,
 ) -> QueryResult<Option<NaiveDateTime>> {
     signals::table
-        .filter(signals::relay_point_id.eq(relay_point))
+        .filter(signals::relay_point_id.eq(relay_point.to_string()))
         .filter(signals::created_at.gt(since))
         .select(diesel::dsl::min(signals::created_at))
         .first(conn)
@@ -304,190 +308,4 @@ pub fn find_by_id(conn: &mut AnyConnection, id: SignalId) -> QueryResult<Option<
 /// Deletes the contact row: its wrapped data key goes with it (crypto-shredding).
 pub fn destroy_contact(conn: &mut AnyConnection, signal: SignalId) -> QueryResult<usize> {
     diesel::delete(signal_contacts::table.find(signal.to_string())).execute(conn)
-}
-
-// The helpline's work on a signal: its queue, claims, attempts, close and
-// transfer. Helplines reach these through `signals::service`.
-
-/// A signal with its relay point's municipality, as helplines see it.
-pub type CaseRow = (Signal, String);
-
-pub fn find_case(
-    conn: &mut AnyConnection,
-    helpline: HelplineId,
-    reference: &Reference,
-) -> QueryResult<Option<CaseRow>> {
-    let row = signals::table
-        .inner_join(relay_points::table)
-        .filter(signals::helpline_id.eq(helpline.to_string()))
-        .filter(signals::reference.eq(reference.as_str()))
-        .select((SignalRow::as_select(), relay_points::municipality))
-        .first(conn)
-        .optional()?;
-    Ok(convert(row.into_iter().collect())?.pop())
-}
-
-/// The helpline's queue: open signals, most urgent first, then oldest. `after` is
-/// the (priority, created_at, id) of the last row of the previous page.
-pub fn queue(
-    conn: &mut AnyConnection,
-    helpline: HelplineId,
-    open: bool,
-    after: Option<(i32, NaiveDateTime, String)>,
-    limit: i64,
-) -> QueryResult<Vec<CaseRow>> {
-    let mut q = signals::table
-        .inner_join(relay_points::table)
-        .filter(signals::helpline_id.eq(helpline.to_string()))
-        .select((SignalRow::as_select(), relay_points::municipality))
-        .order((signals::priority.asc(), signals::created_at.asc(), signals::id.asc()))
-        .limit(limit)
-        .into_boxed();
-    q = if open { q.filter(signals::closed_at.is_null()) } else { q.filter(signals::closed_at.is_not_null()) };
-    if let Some((p, at, id)) = after {
-        q = q.filter(
-            signals::priority
-                .gt(p)
-                .or(signals::priority.eq(p).and(signals::created_at.gt(at)))
-                .or(signals::priority.eq(p).and(signals::created_at.eq(at)).and(signals::id.gt(id))),
-        );
-    }
-    convert(q.load(conn)?)
-}
-
-/// Takes the claim if the signal is open and unclaimed, claimed by `user`, or its
-/// claim lapsed (`stale_before`). False when a colleague holds it.
-pub fn claim(
-    conn: &mut AnyConnection,
-    id: SignalId,
-    user: UserId,
-    now: NaiveDateTime,
-    stale_before: NaiveDateTime,
-) -> QueryResult<bool> {
-    let user = user.to_string();
-    let n = diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()).filter(
-        signals::claimed_by.is_null().or(signals::claimed_by.eq(&user)).or(signals::claim_activity_at.lt(stale_before)),
-    ))
-    .set((
-        signals::claimed_by.eq(Some(&user)),
-        signals::claim_activity_at.eq(Some(now)),
-        signals::status.eq(SignalStatus::InProgress.as_str()),
-        signals::updated_at.eq(now),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
-}
-
-/// Drops the claim; the relay-facing status steps back to forwarded or received.
-pub fn release(conn: &mut AnyConnection, s: &Signal, now: NaiveDateTime) -> QueryResult<usize> {
-    let status = if s.forwarded_at.is_some() { SignalStatus::Forwarded } else { SignalStatus::Received };
-    diesel::update(signals::table.find(s.id.to_string()))
-        .set((
-            signals::claimed_by.eq(None::<String>),
-            signals::claim_activity_at.eq(None::<NaiveDateTime>),
-            signals::status.eq(status.as_str()),
-            signals::updated_at.eq(now),
-        ))
-        .execute(conn)
-}
-
-/// Keeps the claim alive.
-pub fn touch(conn: &mut AnyConnection, id: SignalId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(signals::table.find(id.to_string())).set(signals::claim_activity_at.eq(Some(now))).execute(conn)
-}
-
-/// Records that a call was attempted at `at` (the first one counts for the
-/// statistics) and keeps the claim alive.
-pub fn note_attempt(conn: &mut AnyConnection, id: SignalId, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(signals::table.find(id.to_string()).filter(signals::first_attempt_at.is_null()))
-        .set(signals::first_attempt_at.eq(Some(at)))
-        .execute(conn)?;
-    touch(conn, id, at).map(|_| ())
-}
-
-/// Cancels deliveries not yet made (after a close, an expiry or a transfer).
-pub fn cancel_pending_deliveries(conn: &mut AnyConnection, signal: SignalId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(
-        outbox::table
-            .filter(outbox::signal_id.eq(signal.to_string()))
-            .filter(outbox::status.eq_any(["pending", "in_flight"])),
-    )
-    .set((outbox::status.eq("cancelled"), outbox::updated_at.eq(now)))
-    .execute(conn)
-}
-
-pub fn close(conn: &mut AnyConnection, id: SignalId, outcome: Outcome, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
-        .set((
-            signals::closed_at.eq(Some(now)),
-            signals::outcome.eq(Some(outcome.as_str())),
-            signals::status.eq(SignalStatus::Completed.as_str()),
-            signals::claimed_by.eq(None::<String>),
-            signals::claim_activity_at.eq(None::<NaiveDateTime>),
-            signals::updated_at.eq(now),
-        ))
-        .execute(conn)
-}
-
-pub fn transfer(
-    conn: &mut AnyConnection,
-    id: SignalId,
-    helpline: HelplineId,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
-        .set((
-            signals::helpline_id.eq(helpline.to_string()),
-            signals::claimed_by.eq(None::<String>),
-            signals::claim_activity_at.eq(None::<NaiveDateTime>),
-            signals::forwarded_at.eq(None::<NaiveDateTime>),
-            signals::escalated_at.eq(None::<NaiveDateTime>),
-            signals::status.eq(SignalStatus::Received.as_str()),
-            signals::updated_at.eq(now),
-        ))
-        .execute(conn)
-}
-
-/// Open signals nobody has called yet and that were not escalated.
-pub fn escalation_candidates(conn: &mut AnyConnection) -> QueryResult<Vec<Signal>> {
-    signals::table
-        .filter(signals::closed_at.is_null())
-        .filter(signals::escalated_at.is_null())
-        .filter(signals::first_attempt_at.is_null())
-        .select(SignalRow::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(Signal::try_from)
-        .collect()
-}
-
-/// Marks a signal escalated; false when another instance did it first.
-pub fn mark_escalated(conn: &mut AnyConnection, id: SignalId, now: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(signals::table.find(id.to_string()).filter(signals::escalated_at.is_null()))
-        .set(signals::escalated_at.eq(Some(now)))
-        .execute(conn)?;
-    Ok(n == 1)
-}
-
-// What the delivery worker reads and records.
-
-/// Municipality of the relay point that filed the signal.
-pub fn relay_municipality(conn: &mut AnyConnection, signal: SignalId) -> QueryResult<String> {
-    signals::table
-        .inner_join(relay_points::table)
-        .filter(signals::id.eq(signal.to_string()))
-        .select(relay_points::municipality)
-        .first(conn)
-}
-
-/// After a first delivery, the relay sees `forwarded` (unless work already started).
-pub fn mark_forwarded(conn: &mut AnyConnection, signal: SignalId, now: NaiveDateTime) -> QueryResult<()> {
-    let signal = signal.to_string();
-    diesel::update(signals::table.find(&signal).filter(signals::forwarded_at.is_null()))
-        .set(signals::forwarded_at.eq(Some(now)))
-        .execute(conn)?;
-    diesel::update(signals::table.find(&signal).filter(signals::status.eq(SignalStatus::Received.as_str())))
-        .set((signals::status.eq(SignalStatus::Forwarded.as_str()), signals::updated_at.eq(now)))
-        .execute(conn)
-        .map(|_| ())
 }
