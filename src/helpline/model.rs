@@ -1,19 +1,13 @@
-//! Helpline work domain: call attempt results, outcomes, claims and safe windows.
+//! Helpline work domain: call attempt results and safe windows (claims are part of
+//! the signal: `signals::model`).
 
-use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::signals::model::SafeWindow;
+pub use crate::signals::model::{CLAIM_IDLE_MINUTES, claim_holds};
 use crate::text_enum;
-
-/// A claim lapses after this long without activity; the signal returns to the queue.
-pub const CLAIM_IDLE_MINUTES: i64 = 30;
-
-/// Whether a claim taken or last touched at `activity` still holds at `now`.
-pub fn claim_holds(activity: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
-    activity.is_some_and(|a| now - a < Duration::minutes(CLAIM_IDLE_MINUTES))
-}
 
 /// What happened on a call attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -75,8 +69,8 @@ mod tests {
     #[test]
     fn claims_lapse_after_thirty_idle_minutes() {
         let t = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(10, 0, 0).unwrap();
-        assert!(claim_holds(Some(t), t + Duration::minutes(29)));
-        assert!(!claim_holds(Some(t), t + Duration::minutes(30)));
+        assert!(claim_holds(Some(t), t + chrono::Duration::minutes(29)));
+        assert!(!claim_holds(Some(t), t + chrono::Duration::minutes(30)));
         assert!(!claim_holds(None, t));
     }
 }

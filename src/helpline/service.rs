@@ -45,19 +45,10 @@ pub struct Case {
 }
 
 fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Result<Case, AppError> {
-    let live = s.claimed_by.is_some() && claim_holds(s.claim_activity_at, now);
+    let live = s.claim_is_live(now);
     let utc = |t: Option<NaiveDateTime>| t.map(|t| t.and_utc());
     Ok(Case {
-        status: match s.status {
-            SignalStatus::InProgress if !live => {
-                if s.forwarded_at.is_some() {
-                    SignalStatus::Forwarded
-                } else {
-                    SignalStatus::Received
-                }
-            }
-            other => other,
-        },
+        status: s.status_at(now),
         claimed: live,
         claimed_by_me: live && s.claimed_by == Some(me),
         claim_expires_at: if live {

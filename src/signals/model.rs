@@ -263,6 +263,14 @@ pub struct Signal {
     pub escalated_at: Option<NaiveDateTime>,
 }
 
+/// A claim lapses after this long without activity; the signal returns to the queue.
+pub const CLAIM_IDLE_MINUTES: i64 = 30;
+
+/// Whether a claim taken or last touched at `activity` still holds at `now`.
+pub fn claim_holds(activity: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    activity.is_some_and(|a| now - a < chrono::Duration::minutes(CLAIM_IDLE_MINUTES))
+}
+
 /// What a newly filed signal is made of, before it is written.
 pub struct Filing {
     pub relay_point_id: RelayPointId,
@@ -277,6 +285,26 @@ pub struct Filing {
 }
 
 impl Signal {
+    /// Someone holds a claim on it that has not lapsed at `now`.
+    pub fn claim_is_live(&self, now: NaiveDateTime) -> bool {
+        self.claimed_by.is_some() && claim_holds(self.claim_activity_at, now)
+    }
+
+    /// The status as relays and helplines see it at `now`: once a claim lapses,
+    /// nobody is working on the signal, so it shows what it showed before the claim.
+    pub fn status_at(&self, now: NaiveDateTime) -> SignalStatus {
+        match self.status {
+            SignalStatus::InProgress if !self.claim_is_live(now) => {
+                if self.forwarded_at.is_some() {
+                    SignalStatus::Forwarded
+                } else {
+                    SignalStatus::Received
+                }
+            }
+            other => other,
+        }
+    }
+
     /// A signal just received, at `now`: a new id and reference, nothing done yet.
     pub fn received(f: Filing, now: NaiveDateTime) -> Self {
         Self {

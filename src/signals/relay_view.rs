@@ -23,17 +23,17 @@ pub struct RelaySignalView {
     pub updated_at: DateTime<Utc>,
 }
 
-impl TryFrom<SignalWithHelpline> for RelaySignalView {
-    type Error = AppError;
-    fn try_from((s, (name, public_phone)): SignalWithHelpline) -> Result<Self, AppError> {
-        Ok(Self {
-            status: s.status,
+impl RelaySignalView {
+    /// The view at `now`: a claim that lapsed no longer shows as work in progress.
+    fn at((s, (name, public_phone)): SignalWithHelpline, now: chrono::NaiveDateTime) -> Self {
+        Self {
+            status: s.status_at(now),
             urgency: s.urgency,
             reference: s.reference.as_str().to_string(),
             helpline: super::service::HelplineSummary { name, public_phone },
             created_at: s.created_at.and_utc(),
             updated_at: s.updated_at.and_utc(),
-        })
+        }
     }
 }
 
@@ -51,7 +51,7 @@ pub async fn get(state: &AppState, auth: &AuthUser, reference: &str) -> Result<R
         .run(move |c| Ok::<_, AppError>(store::find_for_relay(c, relay, &reference)?))
         .await?
         .ok_or(AppError::NotFound)?;
-    row.try_into()
+    Ok(RelaySignalView::at(row, crate::db::now()))
 }
 
 /// A page of the relay point's signals, newest first; the cursor is `created_at|id`.
@@ -76,5 +76,6 @@ pub async fn list(
     let key = |row: &SignalWithHelpline| {
         Cursor::from_parts(&[&Cursor::time_part(row.0.created_at), &row.0.id.to_string()], '|')
     };
-    Page::from_rows(rows, limit, key).try_map(RelaySignalView::try_from)
+    let now = crate::db::now();
+    Ok(Page::from_rows(rows, limit, key).map(|row| RelaySignalView::at(row, now)))
 }

@@ -162,6 +162,11 @@ async fn claims_are_exclusive_and_lapse_after_thirty_idle_minutes(app: TestApp) 
     // The lapsed claim shows as unclaimed, and the status steps back from in_progress.
     assert_eq!(case["claimed"], false);
     assert!(case["status"] == "received" || case["status"] == "forwarded", "{case}");
+    // The relay, too, sees again what it saw before the claim, not `in_progress`.
+    let seen: Value = app.get(&format!("/api/v1/signals/{r}"), &relay).await.json().await.unwrap();
+    assert_eq!(seen["status"], case["status"], "{seen}");
+    let listed: Value = app.get("/api/v1/signals", &relay).await.json().await.unwrap();
+    assert_eq!(listed["items"][0]["status"], case["status"], "{listed}");
     let taken: Value = post(&app, &b, &format!("/api/v1/cases/{r}/claim"), json!({})).await.json().await.unwrap();
     assert_eq!(taken["claimed_by_me"], true);
     problem(post(&app, &a, &format!("/api/v1/cases/{r}/reveal"), json!({})).await, StatusCode::CONFLICT).await;
