@@ -1,5 +1,6 @@
-//! Training rules, free of I/O: module kinds, validity, expiry dates, and the
-//! derived training status of a relay point (docs/ARCHITECTURE.md, "Relay network and training"),
+//! Training types and rules, free of I/O: modules, recorded completions, what the
+//! reminder job reads, module kinds, validity, expiry dates, and the derived
+//! training status of a relay point (docs/ARCHITECTURE.md, "Relay network and training"),
 //! as a pure function of the required modules, the staff's completions and a date.
 //!
 //! Date semantics, used everywhere: a completion is valid from `completed_on` up to

@@ -284,3 +284,53 @@ pub fn status_inputs(
             .collect::<QueryResult<_>>()?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module() -> TrainingModule {
+        TrainingModule {
+            id: TrainingModuleId::new(),
+            programme_id: ProgrammeId::new(),
+            title: Text::parse("title", "Receiving a signal", 200).unwrap(),
+            kind: ModuleKind::InPerson,
+            validity: ValidityMonths::parse(24).unwrap(),
+            required: true,
+            created_at: crate::db::now(),
+        }
+    }
+
+    #[test]
+    fn a_module_round_trips_through_its_row_and_a_corrupt_row_names_the_column() {
+        let m = module();
+        assert_eq!(TrainingModule::try_from(ModuleRow::from(&m)).unwrap(), m);
+        let bad = ModuleRow { kind: "lecture".into(), ..ModuleRow::from(&m) };
+        let err = TrainingModule::try_from(bad).unwrap_err().to_string();
+        assert!(err.contains("corrupt training_modules.kind"), "{err}");
+        let bad = ModuleRow { validity_months: 0, ..ModuleRow::from(&m) };
+        let err = TrainingModule::try_from(bad).unwrap_err().to_string();
+        assert!(err.contains("corrupt training_modules.validity_months"), "{err}");
+    }
+
+    #[test]
+    fn a_completion_round_trips_through_its_row_and_a_corrupt_row_names_the_column() {
+        let on = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        let c = RecordedCompletion {
+            id: CompletionId::new(),
+            user_id: UserId::new(),
+            module_id: TrainingModuleId::new(),
+            completed_on: on,
+            expires_on: ValidityMonths::parse(1).unwrap().expiry(on),
+            recorded_by: Some(UserId::new()),
+            certificate_ref: Some(Text::parse("certificate_ref", "CERT-1", 100).unwrap()),
+            created_at: crate::db::now(),
+        };
+        assert_eq!(RecordedCompletion::try_from(CompletionRow::from(&c)).unwrap(), c);
+        let anonymous = RecordedCompletion { recorded_by: None, certificate_ref: None, ..c.clone() };
+        assert_eq!(RecordedCompletion::try_from(CompletionRow::from(&anonymous)).unwrap(), anonymous);
+        let bad = CompletionRow { recorded_by: Some("someone".into()), ..CompletionRow::from(&c) };
+        let err = RecordedCompletion::try_from(bad).unwrap_err().to_string();
+        assert!(err.contains("corrupt training_completions.recorded_by"), "{err}");
+    }
+}
