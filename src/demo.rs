@@ -170,12 +170,11 @@ pub async fn seed(state: &AppState) -> Result<Vec<Credential>, AppError> {
         },
     )
     .await?;
-    let module_id = crate::domain::TrainingModuleId::parse(&module.id).ok_or(AppError::NotFound)?;
     record_one(
         state,
         wal_id,
         wal_manager,
-        NewCompletion { user: pharmacist, module: module_id, completed_on: today(), certificate_ref: None },
+        NewCompletion { user: pharmacist, module: module.id, completed_on: today(), certificate_ref: None },
     )
     .await?;
     Ok(creds)

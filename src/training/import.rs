@@ -8,8 +8,8 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::model::ValidityMonths;
-use super::store::{self, CompletionRow};
+use super::model::{RecordedCompletion, ValidityMonths};
+use super::store;
 use crate::db::{self, AnyConnection};
 use crate::http::csv_import::{Header, ImportReport, RowError, rows_invalid};
 use crate::http::error::{AppError, FieldError};
@@ -26,11 +26,15 @@ fn apply(
     text: &str,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    let staff: HashMap<String, String> = users::staff_ids_by_email(conn, programme)?.into_iter().collect();
-    let mut modules: HashMap<String, (String, i32)> = HashMap::new();
+    // `users` still hands these ids out as text.
+    let staff: HashMap<String, UserId> = users::staff_ids_by_email(conn, programme)?
+        .into_iter()
+        .map(|(email, id)| Ok((email, UserId::parse(&id).ok_or_else(|| AppError::internal("corrupt users.id"))?)))
+        .collect::<Result<_, AppError>>()?;
+    let mut modules: HashMap<String, (TrainingModuleId, ValidityMonths)> = HashMap::new();
     for m in store::list_modules(conn, programme, None, None)? {
-        modules.insert(m.title.to_lowercase(), (m.id.clone(), m.validity_months));
-        modules.insert(m.id.clone(), (m.id, m.validity_months));
+        modules.insert(m.title.as_str().to_lowercase(), (m.id, m.validity));
+        modules.insert(m.id.to_string(), (m.id, m.validity));
     }
     let today = crate::domain::today();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
@@ -74,26 +78,25 @@ fn apply(
         let cert = header.get(&record, "certificate_ref");
         let cert = if cert.is_empty() { Ok(None) } else { Text::parse("certificate_ref", cert, 100).map(Some) };
         let cert = cert.map_err(|e| report.errors.push(RowError::new(row, e))).ok();
-        let (Some(user), Some((module, months)), Some(date), Some(cert)) = (user, module, date, cert) else { continue };
-        if !seen.insert((user.clone(), module.clone(), date)) {
+        let (Some(&user), Some(&(module, validity)), Some(date), Some(cert)) = (user, module, date, cert) else {
+            continue;
+        };
+        if !seen.insert((user, module, date)) {
             report.errors.push(RowError::new(row, FieldError::new("row", "repeats an earlier row")));
             continue;
         }
-        let (uid, mid) = (UserId::parse(user), TrainingModuleId::parse(module));
-        let (Some(uid), Some(mid)) = (uid, mid) else { return Err(AppError::internal("corrupt ids")) };
-        if store::completion_exists(conn, uid, mid, date)? {
+        if store::completion_exists(conn, user, module, date)? {
             report.unchanged += 1;
             continue;
         }
-        let validity = ValidityMonths::parse(i64::from(*months)).map_err(|_| AppError::internal("corrupt validity"))?;
-        inserts.push(CompletionRow {
-            id: CompletionId::new().to_string(),
-            user_id: user.clone(),
-            module_id: module.clone(),
+        inserts.push(RecordedCompletion {
+            id: CompletionId::new(),
+            user_id: user,
+            module_id: module,
             completed_on: date,
             expires_on: validity.expiry(date),
-            recorded_by: Some(actor.to_string()),
-            certificate_ref: cert.map(|t| t.as_str().to_string()),
+            recorded_by: Some(actor),
+            certificate_ref: cert,
             created_at: now,
         });
     }
@@ -103,9 +106,7 @@ fn apply(
         return Err(rows_invalid(std::mem::take(&mut report.errors)));
     }
     if !dry_run {
-        for row in &inserts {
-            store::insert_completion(conn, row)?;
-        }
+        store::insert_completions(conn, &inserts)?;
     }
     Ok(report)
 }

@@ -1,5 +1,6 @@
-//! Training rules, free of I/O: module kinds, validity, expiry dates, and the
-//! derived training status of a relay point (docs/ARCHITECTURE.md, "Relay network and training"),
+//! Training types and rules, free of I/O: modules, recorded completions, what the
+//! reminder job reads, module kinds, validity, expiry dates, and the derived
+//! training status of a relay point (docs/ARCHITECTURE.md, "Relay network and training"),
 //! as a pure function of the required modules, the staff's completions and a date.
 //!
 //! Date semantics, used everywhere: a completion is valid from `completed_on` up to
@@ -9,10 +10,12 @@
 
 use std::str::FromStr;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Months, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{TrainingModuleId, TrainingStatus};
+use crate::domain::{
+    CompletionId, Email, ProgrammeId, RelayPointId, StaffLanguage, Text, TrainingModuleId, TrainingStatus, UserId,
+};
 use crate::http::error::FieldError;
 
 /// Days before expiry in which training counts as `expiring` and staff are reminded.
@@ -68,6 +71,63 @@ impl ValidityMonths {
     pub fn expiry(self, completed_on: NaiveDate) -> NaiveDate {
         completed_on.checked_add_months(Months::new(self.0)).unwrap_or(NaiveDate::MAX)
     }
+}
+
+/// A training module of a programme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrainingModule {
+    pub id: TrainingModuleId,
+    pub programme_id: ProgrammeId,
+    pub title: Text,
+    pub kind: ModuleKind,
+    pub validity: ValidityMonths,
+    /// Counts for the relay point's training status.
+    pub required: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// A completion recorded by a manager (one by one or by import).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedCompletion {
+    pub id: CompletionId,
+    pub user_id: UserId,
+    pub module_id: TrainingModuleId,
+    pub completed_on: NaiveDate,
+    /// First day the completion no longer counts.
+    pub expires_on: NaiveDate,
+    pub recorded_by: Option<UserId>,
+    pub certificate_ref: Option<Text>,
+    pub created_at: NaiveDateTime,
+}
+
+impl RecordedCompletion {
+    /// The completion as the status rules see it.
+    pub fn span(&self) -> Completion {
+        Completion { module: self.module_id, completed_on: self.completed_on, expires_on: self.expires_on }
+    }
+}
+
+/// A required completion of an active staff member expiring soon, with what the
+/// reminder to that person needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiringTraining {
+    pub user_id: UserId,
+    pub email: Email,
+    pub language: StaffLanguage,
+    pub relay_name: String,
+    pub module_id: TrainingModuleId,
+    pub module_title: String,
+    pub expires_on: NaiveDate,
+}
+
+/// An active relay point of a programme and its status at the last digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelaySnapshot {
+    pub relay_point_id: RelayPointId,
+    pub name: String,
+    pub municipality: String,
+    /// `None` before the first digest that saw it.
+    pub previous: Option<TrainingStatus>,
 }
 
 /// One completion as the status rules see it.

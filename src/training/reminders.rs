@@ -6,12 +6,11 @@
 //! `saferelay remind`.
 
 use crate::domain::TrainingStatus;
-use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage};
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 
-use super::model::EXPIRING_WINDOW_DAYS;
+use super::model::{EXPIRING_WINDOW_DAYS, ExpiringTraining};
 use super::reminder_store as store;
 use super::status::programme_statuses;
 use crate::db::{self, Db};
@@ -35,10 +34,6 @@ pub async fn run(db: &Db, mailer: &Mailer, today: NaiveDate) -> Result<RunReport
     Ok(report)
 }
 
-fn language(code: &str) -> StaffLanguage {
-    code.parse().unwrap_or_default()
-}
-
 async fn remind_staff(db: &Db, mailer: &Mailer, today: NaiveDate, report: &mut RunReport) -> Result<(), AppError> {
     let until = today + Duration::days(EXPIRING_WINDOW_DAYS);
     let rows = db
@@ -47,25 +42,26 @@ async fn remind_staff(db: &Db, mailer: &Mailer, today: NaiveDate, report: &mut R
             // Keep only each pair's latest expiry: a renewed module needs no reminder.
             let mut kept = Vec::new();
             for r in rows {
-                if store::latest_expiry(c, &r.user_id, &r.module_id)? == Some(r.expires_on) {
+                if store::latest_expiry(c, r.user_id, r.module_id)? == Some(r.expires_on) {
                     kept.push(r);
                 }
             }
             Ok::<_, AppError>(kept)
         })
         .await?;
-    let mut by_user: BTreeMap<String, Vec<store::ExpiryRow>> = BTreeMap::new();
+    let mut by_user: BTreeMap<String, Vec<ExpiringTraining>> = BTreeMap::new();
     for r in rows {
-        by_user.entry(r.user_id.clone()).or_default().push(r);
+        // Keyed by the id's text: people are reminded in the same order as before.
+        by_user.entry(r.user_id.to_string()).or_default().push(r);
     }
     for (_, rows) in by_user {
         let claim = rows.clone();
-        let claimed: Vec<store::ExpiryRow> = db
+        let claimed: Vec<ExpiringTraining> = db
             .write(move |c| {
                 let now = db::now();
                 let mut claimed = Vec::new();
                 for r in claim {
-                    if store::claim_reminder(c, &r.user_id, &r.module_id, r.expires_on, now)? {
+                    if store::claim_reminder(c, r.user_id, r.module_id, r.expires_on, now)? {
                         claimed.push(r);
                     }
                 }
@@ -73,17 +69,16 @@ async fn remind_staff(db: &Db, mailer: &Mailer, today: NaiveDate, report: &mut R
             })
             .await?;
         let Some(first) = claimed.first() else { continue };
-        let Ok(email) = Email::parse(&first.email) else { continue };
         let modules: Vec<(String, NaiveDate)> =
             claimed.iter().map(|r| (r.module_title.clone(), r.expires_on)).collect();
-        let message = templates::training_reminder(language(&first.language), &first.relay_name, &modules);
-        if mailer.send(&email, message).await.is_ok() {
+        let message = templates::training_reminder(first.language, &first.relay_name, &modules);
+        if mailer.send(&first.email, message).await.is_ok() {
             report.reminders_sent += 1;
         } else {
             report.failures += 1;
             db.write(move |c| {
                 for r in &claimed {
-                    store::release_reminder(c, &r.user_id, &r.module_id, r.expires_on)?;
+                    store::release_reminder(c, r.user_id, r.module_id, r.expires_on)?;
                 }
                 Ok::<_, AppError>(())
             })
@@ -103,24 +98,32 @@ async fn send_digests(db: &Db, mailer: &Mailer, today: NaiveDate, report: &mut R
     let week = iso_week(today);
     let programmes = db.run(|c| store::programmes(c).map_err(AppError::from)).await?;
     for (programme, programme_name) in programmes {
-        let Some(pid) = ProgrammeId::parse(&programme) else { continue };
-        let (p, w) = (programme.clone(), week.clone());
+        let w = week.clone();
         let (lines, snapshots, managers, already) = db
             .run(move |c| {
-                let statuses = programme_statuses(c, pid, today)?;
+                let statuses = programme_statuses(c, programme, today)?;
                 let mut lines = Vec::new();
                 let mut snapshots = Vec::new();
-                for (id, name, municipality, previous) in store::relays_with_snapshot(c, &p)? {
-                    let status = RelayPointId::parse(&id).map_or(TrainingStatus::Untrained, |r| statuses.of(r));
-                    let changed = previous.as_deref() != Some(status.as_str());
+                for relay in store::relays_with_snapshot(c, programme)? {
+                    let status = statuses.of(relay.relay_point_id);
+                    let changed = relay.previous != Some(status);
                     if changed && matches!(status, TrainingStatus::Expiring | TrainingStatus::Lapsed) {
-                        lines.push(DigestLine { relay_name: name, municipality, status: status.as_str() });
+                        lines.push(DigestLine {
+                            relay_name: relay.name,
+                            municipality: relay.municipality,
+                            status: status.as_str(),
+                        });
                     }
                     if changed {
-                        snapshots.push((id, status.as_str()));
+                        snapshots.push((relay.relay_point_id, status));
                     }
                 }
-                Ok::<_, AppError>((lines, snapshots, store::managers(c, &p)?, store::digest_sent(c, &p, &w)?))
+                Ok::<_, AppError>((
+                    lines,
+                    snapshots,
+                    store::managers(c, programme)?,
+                    store::digest_sent(c, programme, &w)?,
+                ))
             })
             .await?;
         if lines.is_empty() {
@@ -132,19 +135,18 @@ async fn send_digests(db: &Db, mailer: &Mailer, today: NaiveDate, report: &mut R
             continue; // keep the changes for next week's digest
         }
         let mut sent_any = false;
-        for (email, lang) in &managers {
-            let Ok(email) = Email::parse(email) else { continue };
-            let message = templates::manager_digest(language(lang), &programme_name, &lines);
-            match mailer.send(&email, message).await {
+        for (email, language) in &managers {
+            let message = templates::manager_digest(*language, &programme_name, &lines);
+            match mailer.send(email, message).await {
                 Ok(()) => sent_any = true,
                 Err(_) => report.failures += 1,
             }
         }
         if sent_any {
             report.digests_sent += 1;
-            let (p, w) = (programme.clone(), week.clone());
+            let w = week.clone();
             db.write(move |c| {
-                store::record_digest(c, &p, &w, db::now())?;
+                store::record_digest(c, programme, &w, db::now())?;
                 store::save_snapshots(c, &snapshots, today).map_err(AppError::from)
             })
             .await?;

@@ -10,9 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::import;
-use super::model::{ModuleKind, ModuleStanding, ValidityMonths};
+use super::model::{ModuleKind, ModuleStanding, RecordedCompletion, TrainingModule, ValidityMonths};
 use super::service::{self, NewCompletion, NewModule};
-use super::store::{CompletionRow, ModuleRow};
 use crate::http::csv::CsvBody;
 use crate::http::csv_import::ImportReport;
 use crate::http::error::AppError;
@@ -36,14 +35,14 @@ pub struct ModuleView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<ModuleRow> for ModuleView {
-    fn from(m: ModuleRow) -> Self {
+impl From<TrainingModule> for ModuleView {
+    fn from(m: TrainingModule) -> Self {
         Self {
-            id: m.id,
-            programme_id: m.programme_id,
-            title: m.title,
-            kind: m.kind,
-            validity_months: m.validity_months,
+            id: m.id.to_string(),
+            programme_id: m.programme_id.to_string(),
+            title: m.title.as_str().to_string(),
+            kind: m.kind.as_str().to_string(),
+            validity_months: i32::try_from(m.validity.get()).unwrap_or(i32::MAX),
             required: m.required,
             created_at: m.created_at.and_utc(),
         }
@@ -87,16 +86,16 @@ pub struct CompletionView {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<CompletionRow> for CompletionView {
-    fn from(c: CompletionRow) -> Self {
+impl From<RecordedCompletion> for CompletionView {
+    fn from(c: RecordedCompletion) -> Self {
         Self {
-            id: c.id,
-            user_id: c.user_id,
-            module_id: c.module_id,
+            id: c.id.to_string(),
+            user_id: c.user_id.to_string(),
+            module_id: c.module_id.to_string(),
             completed_on: c.completed_on,
             expires_on: c.expires_on,
-            recorded_by: c.recorded_by,
-            certificate_ref: c.certificate_ref,
+            recorded_by: c.recorded_by.map(|u| u.to_string()),
+            certificate_ref: c.certificate_ref.map(|t| t.as_str().to_string()),
             created_at: c.created_at.and_utc(),
         }
     }
@@ -203,8 +202,9 @@ pub async fn record_completion(
     body: StrictJson<RecordCompletionRequest>,
 ) -> Result<HttpResponse, AppError> {
     let programme = managed_programme(&auth)?;
-    let row = service::record_one(&state, programme, auth.id, NewCompletion::try_from(body.into_inner()?)?).await?;
-    Ok(HttpResponse::Created().json(CompletionView::from(row)))
+    let completion =
+        service::record_one(&state, programme, auth.id, NewCompletion::try_from(body.into_inner()?)?).await?;
+    Ok(HttpResponse::Created().json(CompletionView::from(completion)))
 }
 
 /// List completions recorded in the manager's programme.

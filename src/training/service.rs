@@ -5,9 +5,11 @@ use crate::domain::TrainingStatus;
 use crate::domain::{CompletionId, ProgrammeId, RelayPointId, Text, TrainingModuleId, UserId};
 use chrono::NaiveDate;
 
-use super::model::{Completion, ModuleKind, ModuleStanding, ValidityMonths, module_standing};
+use super::model::{
+    Completion, ModuleKind, ModuleStanding, RecordedCompletion, TrainingModule, ValidityMonths, module_standing,
+};
 use super::status::programme_statuses;
-use super::store::{self, CompletionRow, ModuleRow};
+use super::store;
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::http::pagination::{Cursor, Page, fetch_limit};
@@ -22,21 +24,21 @@ pub struct NewModule {
     pub required: bool,
 }
 
-pub async fn create_module(state: &AppState, programme: ProgrammeId, m: NewModule) -> Result<ModuleRow, AppError> {
-    let row = ModuleRow {
-        id: TrainingModuleId::new().to_string(),
-        programme_id: programme.to_string(),
-        title: m.title.as_str().into(),
-        kind: m.kind.as_str().into(),
-        validity_months: i32::try_from(m.validity.get()).unwrap_or(120),
+pub async fn create_module(state: &AppState, programme: ProgrammeId, m: NewModule) -> Result<TrainingModule, AppError> {
+    let module = TrainingModule {
+        id: TrainingModuleId::new(),
+        programme_id: programme,
+        title: m.title,
+        kind: m.kind,
+        validity: m.validity,
         required: m.required,
         created_at: db::now(),
     };
     state
         .db
         .write(move |c| {
-            store::insert_module(c, &row)?;
-            Ok(row)
+            store::insert_module(c, &module)?;
+            Ok(module)
         })
         .await
 }
@@ -46,15 +48,15 @@ pub async fn list_modules(
     programme: ProgrammeId,
     after: Option<Cursor>,
     limit: i64,
-) -> Result<Page<ModuleRow>, AppError> {
-    let rows = state
+) -> Result<Page<TrainingModule>, AppError> {
+    let modules = state
         .db
         .run(move |c| {
             store::list_modules(c, programme, after.as_ref().map(Cursor::key), Some(fetch_limit(limit)))
                 .map_err(AppError::from)
         })
         .await?;
-    Ok(Page::from_rows(rows, limit, |m| Cursor::new(m.title.as_str())))
+    Ok(Page::from_rows(modules, limit, |m| Cursor::new(m.title.as_str())))
 }
 
 /// A validated completion to record.
@@ -74,7 +76,7 @@ pub fn record(
     actor: UserId,
     c: &NewCompletion,
     field_prefix: &str,
-) -> Result<Option<CompletionRow>, AppError> {
+) -> Result<Option<RecordedCompletion>, AppError> {
     if c.completed_on > crate::domain::today() {
         return Err(AppError::invalid(format!("{field_prefix}completed_on"), "must not be in the future"));
     }
@@ -85,20 +87,18 @@ pub fn record(
     if store::completion_exists(conn, c.user, c.module, c.completed_on)? {
         return Ok(None);
     }
-    let validity =
-        ValidityMonths::parse(i64::from(module.validity_months)).map_err(|_| AppError::internal("corrupt validity"))?;
-    let row = CompletionRow {
-        id: CompletionId::new().to_string(),
-        user_id: c.user.to_string(),
-        module_id: c.module.to_string(),
+    let completion = RecordedCompletion {
+        id: CompletionId::new(),
+        user_id: c.user,
+        module_id: module.id,
         completed_on: c.completed_on,
-        expires_on: validity.expiry(c.completed_on),
-        recorded_by: Some(actor.to_string()),
-        certificate_ref: c.certificate_ref.as_ref().map(|t| t.as_str().to_string()),
+        expires_on: module.validity.expiry(c.completed_on),
+        recorded_by: Some(actor),
+        certificate_ref: c.certificate_ref.clone(),
         created_at: db::now(),
     };
-    store::insert_completion(conn, &row)?;
-    Ok(Some(row))
+    store::insert_completion(conn, &completion)?;
+    Ok(Some(completion))
 }
 
 /// Records one completion (201), or 409 when it is already recorded.
@@ -107,7 +107,7 @@ pub async fn record_one(
     programme: ProgrammeId,
     actor: UserId,
     c: NewCompletion,
-) -> Result<CompletionRow, AppError> {
+) -> Result<RecordedCompletion, AppError> {
     state
         .db
         .write(move |conn| {
@@ -123,15 +123,15 @@ pub async fn list_completions(
     user: Option<UserId>,
     after: Option<Cursor>,
     limit: i64,
-) -> Result<Page<CompletionRow>, AppError> {
-    let rows = state
+) -> Result<Page<RecordedCompletion>, AppError> {
+    let completions = state
         .db
         .run(move |c| {
             store::list_completions(c, programme, user, after.as_ref().map(Cursor::key), fetch_limit(limit))
                 .map_err(AppError::from)
         })
         .await?;
-    Ok(Page::from_rows(rows, limit, |r| Cursor::new(r.id.as_str())))
+    Ok(Page::from_rows(completions, limit, |c| Cursor::new(c.id.to_string())))
 }
 
 /// A staff member's own training: each module of the programme with their
@@ -139,8 +139,8 @@ pub async fn list_completions(
 pub struct MyTraining {
     pub relay_point_id: RelayPointId,
     pub relay_status: TrainingStatus,
-    pub modules: Vec<(ModuleRow, ModuleStanding)>,
-    pub completions: Vec<CompletionRow>,
+    pub modules: Vec<(TrainingModule, ModuleStanding)>,
+    pub completions: Vec<RecordedCompletion>,
 }
 
 pub async fn my_training(
@@ -155,21 +155,11 @@ pub async fn my_training(
         .run(move |c| {
             let modules = store::list_modules(c, programme, None, None)?;
             let completions = store::completions_of(c, user)?;
-            let spans: Vec<Completion> = completions
-                .iter()
-                .filter_map(|r| {
-                    Some(Completion {
-                        module: TrainingModuleId::parse(&r.module_id)?,
-                        completed_on: r.completed_on,
-                        expires_on: r.expires_on,
-                    })
-                })
-                .collect();
+            let spans: Vec<Completion> = completions.iter().map(RecordedCompletion::span).collect();
             let modules = modules
                 .into_iter()
                 .map(|m| {
-                    let standing = TrainingModuleId::parse(&m.id)
-                        .map_or(ModuleStanding::Missing, |id| module_standing(&spans, id, as_of));
+                    let standing = module_standing(&spans, m.id, as_of);
                     (m, standing)
                 })
                 .collect();

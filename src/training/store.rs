@@ -1,52 +1,127 @@
 //! Diesel queries on `training_modules`, `training_completions` and what the
 //! status rules need: a programme's required modules, active staff and completions.
 
-use crate::domain::{ProgrammeId, RelayPointId, TrainingModuleId, UserId};
+use crate::domain::{CompletionId, ProgrammeId, RelayPointId, Text, TrainingModuleId, UserId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::model::Completion;
+use super::model::{Completion, ModuleKind, RecordedCompletion, TrainingModule, ValidityMonths};
 use crate::db::AnyConnection;
 use crate::db::schema::{training_completions, training_modules, users};
 
-/// A `training_modules` row.
+fn corrupt(table: &str, what: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("corrupt {table}.{what}").into())
+}
+
+/// A `training_modules` row, read and written only here: the rest of the code sees
+/// [`TrainingModule`], converted once below.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = training_modules)]
-pub struct ModuleRow {
-    pub id: String,
-    pub programme_id: String,
-    pub title: String,
-    pub kind: String,
-    pub validity_months: i32,
-    pub required: bool,
-    pub created_at: NaiveDateTime,
+struct ModuleRow {
+    id: String,
+    programme_id: String,
+    title: String,
+    kind: String,
+    validity_months: i32,
+    required: bool,
+    created_at: NaiveDateTime,
 }
 
-/// A `training_completions` row.
+impl TryFrom<ModuleRow> for TrainingModule {
+    type Error = diesel::result::Error;
+    fn try_from(r: ModuleRow) -> QueryResult<Self> {
+        let corrupt = |what| corrupt("training_modules", what);
+        Ok(TrainingModule {
+            id: TrainingModuleId::parse(&r.id).ok_or_else(|| corrupt("id"))?,
+            programme_id: ProgrammeId::parse(&r.programme_id).ok_or_else(|| corrupt("programme_id"))?,
+            title: Text::parse("title", &r.title, 200).map_err(|_| corrupt("title"))?,
+            kind: r.kind.parse::<ModuleKind>().map_err(|()| corrupt("kind"))?,
+            validity: ValidityMonths::parse(i64::from(r.validity_months)).map_err(|_| corrupt("validity_months"))?,
+            required: r.required,
+            created_at: r.created_at,
+        })
+    }
+}
+
+impl From<&TrainingModule> for ModuleRow {
+    fn from(m: &TrainingModule) -> Self {
+        Self {
+            id: m.id.to_string(),
+            programme_id: m.programme_id.to_string(),
+            title: m.title.as_str().to_string(),
+            kind: m.kind.as_str().into(),
+            validity_months: i32::try_from(m.validity.get()).unwrap_or(i32::MAX),
+            required: m.required,
+            created_at: m.created_at,
+        }
+    }
+}
+
+/// A `training_completions` row, read and written only here: the rest of the code
+/// sees [`RecordedCompletion`], converted once below.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = training_completions)]
-pub struct CompletionRow {
-    pub id: String,
-    pub user_id: String,
-    pub module_id: String,
-    pub completed_on: NaiveDate,
-    pub expires_on: NaiveDate,
-    pub recorded_by: Option<String>,
-    pub certificate_ref: Option<String>,
-    pub created_at: NaiveDateTime,
+struct CompletionRow {
+    id: String,
+    user_id: String,
+    module_id: String,
+    completed_on: NaiveDate,
+    expires_on: NaiveDate,
+    recorded_by: Option<String>,
+    certificate_ref: Option<String>,
+    created_at: NaiveDateTime,
 }
 
-pub fn insert_module(conn: &mut AnyConnection, m: &ModuleRow) -> QueryResult<()> {
-    diesel::insert_into(training_modules::table).values(m).execute(conn).map(|_| ())
+impl TryFrom<CompletionRow> for RecordedCompletion {
+    type Error = diesel::result::Error;
+    fn try_from(r: CompletionRow) -> QueryResult<Self> {
+        let corrupt = |what| corrupt("training_completions", what);
+        Ok(RecordedCompletion {
+            id: CompletionId::parse(&r.id).ok_or_else(|| corrupt("id"))?,
+            user_id: UserId::parse(&r.user_id).ok_or_else(|| corrupt("user_id"))?,
+            module_id: TrainingModuleId::parse(&r.module_id).ok_or_else(|| corrupt("module_id"))?,
+            completed_on: r.completed_on,
+            expires_on: r.expires_on,
+            recorded_by: r.recorded_by.map(|u| UserId::parse(&u).ok_or_else(|| corrupt("recorded_by"))).transpose()?,
+            certificate_ref: r
+                .certificate_ref
+                .map(|c| Text::parse("certificate_ref", &c, 100).map_err(|_| corrupt("certificate_ref")))
+                .transpose()?,
+            created_at: r.created_at,
+        })
+    }
 }
 
-/// Modules of a programme ordered by title, after `after`.
+impl From<&RecordedCompletion> for CompletionRow {
+    fn from(c: &RecordedCompletion) -> Self {
+        Self {
+            id: c.id.to_string(),
+            user_id: c.user_id.to_string(),
+            module_id: c.module_id.to_string(),
+            completed_on: c.completed_on,
+            expires_on: c.expires_on,
+            recorded_by: c.recorded_by.map(|u| u.to_string()),
+            certificate_ref: c.certificate_ref.as_ref().map(|t| t.as_str().to_string()),
+            created_at: c.created_at,
+        }
+    }
+}
+
+fn convert<R, T: TryFrom<R, Error = diesel::result::Error>>(rows: Vec<R>) -> QueryResult<Vec<T>> {
+    rows.into_iter().map(T::try_from).collect()
+}
+
+pub fn insert_module(conn: &mut AnyConnection, m: &TrainingModule) -> QueryResult<()> {
+    diesel::insert_into(training_modules::table).values(ModuleRow::from(m)).execute(conn).map(|_| ())
+}
+
+/// Modules of a programme ordered by title, after the title `after` (a cursor's sort key).
 pub fn list_modules(
     conn: &mut AnyConnection,
     programme: ProgrammeId,
     after: Option<&str>,
     limit: Option<i64>,
-) -> QueryResult<Vec<ModuleRow>> {
+) -> QueryResult<Vec<TrainingModule>> {
     let mut q = training_modules::table
         .filter(training_modules::programme_id.eq(programme.to_string()))
         .select(ModuleRow::as_select())
@@ -58,7 +133,7 @@ pub fn list_modules(
     if let Some(limit) = limit {
         q = q.limit(limit);
     }
-    q.load(conn)
+    convert(q.load(conn)?)
 }
 
 /// A module, only if it belongs to `programme`.
@@ -66,17 +141,24 @@ pub fn find_module(
     conn: &mut AnyConnection,
     programme: ProgrammeId,
     id: TrainingModuleId,
-) -> QueryResult<Option<ModuleRow>> {
+) -> QueryResult<Option<TrainingModule>> {
     training_modules::table
         .find(id.to_string())
         .filter(training_modules::programme_id.eq(programme.to_string()))
         .select(ModuleRow::as_select())
         .first(conn)
-        .optional()
+        .optional()?
+        .map(TrainingModule::try_from)
+        .transpose()
 }
 
-pub fn insert_completion(conn: &mut AnyConnection, c: &CompletionRow) -> QueryResult<()> {
-    diesel::insert_into(training_completions::table).values(c).execute(conn).map(|_| ())
+pub fn insert_completion(conn: &mut AnyConnection, c: &RecordedCompletion) -> QueryResult<()> {
+    diesel::insert_into(training_completions::table).values(CompletionRow::from(c)).execute(conn).map(|_| ())
+}
+
+/// Inserts several completions (an import), one statement each.
+pub fn insert_completions(conn: &mut AnyConnection, completions: &[RecordedCompletion]) -> QueryResult<()> {
+    completions.iter().try_for_each(|c| insert_completion(conn, c))
 }
 
 pub fn completion_exists(
@@ -95,22 +177,25 @@ pub fn completion_exists(
 }
 
 /// Completions of one person, newest first.
-pub fn completions_of(conn: &mut AnyConnection, user: UserId) -> QueryResult<Vec<CompletionRow>> {
-    training_completions::table
-        .filter(training_completions::user_id.eq(user.to_string()))
-        .select(CompletionRow::as_select())
-        .order((training_completions::completed_on.desc(), training_completions::id.asc()))
-        .load(conn)
+pub fn completions_of(conn: &mut AnyConnection, user: UserId) -> QueryResult<Vec<RecordedCompletion>> {
+    convert(
+        training_completions::table
+            .filter(training_completions::user_id.eq(user.to_string()))
+            .select(CompletionRow::as_select())
+            .order((training_completions::completed_on.desc(), training_completions::id.asc()))
+            .load(conn)?,
+    )
 }
 
-/// Completions recorded in a programme, ordered by id, after `after`; optionally one person's.
+/// Completions recorded in a programme, ordered by id, after `after` (a cursor's
+/// sort key, compared as text); optionally one person's.
 pub fn list_completions(
     conn: &mut AnyConnection,
     programme: ProgrammeId,
     user: Option<UserId>,
     after: Option<&str>,
     limit: i64,
-) -> QueryResult<Vec<CompletionRow>> {
+) -> QueryResult<Vec<RecordedCompletion>> {
     let mut q = training_completions::table
         .inner_join(training_modules::table)
         .filter(training_modules::programme_id.eq(programme.to_string()))
@@ -124,7 +209,7 @@ pub fn list_completions(
     if let Some(after) = after {
         q = q.filter(training_completions::id.gt(after.to_string()));
     }
-    q.load(conn)
+    convert(q.load(conn)?)
 }
 
 /// Everything the status rules need for one programme, in three queries.
@@ -175,19 +260,77 @@ pub fn status_inputs(
     let staff: Vec<(Option<String>, String)> = staff_q.load(conn)?;
     let completions: Vec<(String, String, NaiveDate, NaiveDate)> = completions_q.load(conn)?;
     Ok(StatusInputs {
-        required: required.iter().filter_map(|m| TrainingModuleId::parse(m)).collect(),
+        required: required
+            .iter()
+            .map(|m| TrainingModuleId::parse(m).ok_or_else(|| corrupt("training_modules", "id")))
+            .collect::<QueryResult<_>>()?,
+        // Staff not (yet) at a relay point count for no relay point.
         staff: staff
             .into_iter()
-            .filter_map(|(r, u)| Some((RelayPointId::parse(r.as_deref()?)?, UserId::parse(&u)?)))
-            .collect(),
+            .filter_map(|(r, u)| Some((r?, u)))
+            .map(|(r, u)| {
+                let relay = RelayPointId::parse(&r).ok_or_else(|| corrupt("users", "relay_point_id"))?;
+                Ok((relay, UserId::parse(&u).ok_or_else(|| corrupt("users", "id"))?))
+            })
+            .collect::<QueryResult<_>>()?,
         completions: completions
             .into_iter()
-            .filter_map(|(u, m, completed_on, expires_on)| {
-                Some((
-                    UserId::parse(&u)?,
-                    Completion { module: TrainingModuleId::parse(&m)?, completed_on, expires_on },
-                ))
+            .map(|(u, m, completed_on, expires_on)| {
+                let corrupt = |what| corrupt("training_completions", what);
+                let module = TrainingModuleId::parse(&m).ok_or_else(|| corrupt("module_id"))?;
+                let user = UserId::parse(&u).ok_or_else(|| corrupt("user_id"))?;
+                Ok((user, Completion { module, completed_on, expires_on }))
             })
-            .collect(),
+            .collect::<QueryResult<_>>()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn module() -> TrainingModule {
+        TrainingModule {
+            id: TrainingModuleId::new(),
+            programme_id: ProgrammeId::new(),
+            title: Text::parse("title", "Receiving a signal", 200).unwrap(),
+            kind: ModuleKind::InPerson,
+            validity: ValidityMonths::parse(24).unwrap(),
+            required: true,
+            created_at: crate::db::now(),
+        }
+    }
+
+    #[test]
+    fn a_module_round_trips_through_its_row_and_a_corrupt_row_names_the_column() {
+        let m = module();
+        assert_eq!(TrainingModule::try_from(ModuleRow::from(&m)).unwrap(), m);
+        let bad = ModuleRow { kind: "lecture".into(), ..ModuleRow::from(&m) };
+        let err = TrainingModule::try_from(bad).unwrap_err().to_string();
+        assert!(err.contains("corrupt training_modules.kind"), "{err}");
+        let bad = ModuleRow { validity_months: 0, ..ModuleRow::from(&m) };
+        let err = TrainingModule::try_from(bad).unwrap_err().to_string();
+        assert!(err.contains("corrupt training_modules.validity_months"), "{err}");
+    }
+
+    #[test]
+    fn a_completion_round_trips_through_its_row_and_a_corrupt_row_names_the_column() {
+        let on = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        let c = RecordedCompletion {
+            id: CompletionId::new(),
+            user_id: UserId::new(),
+            module_id: TrainingModuleId::new(),
+            completed_on: on,
+            expires_on: ValidityMonths::parse(1).unwrap().expiry(on),
+            recorded_by: Some(UserId::new()),
+            certificate_ref: Some(Text::parse("certificate_ref", "CERT-1", 100).unwrap()),
+            created_at: crate::db::now(),
+        };
+        assert_eq!(RecordedCompletion::try_from(CompletionRow::from(&c)).unwrap(), c);
+        let anonymous = RecordedCompletion { recorded_by: None, certificate_ref: None, ..c.clone() };
+        assert_eq!(RecordedCompletion::try_from(CompletionRow::from(&anonymous)).unwrap(), anonymous);
+        let bad = CompletionRow { recorded_by: Some("someone".into()), ..CompletionRow::from(&c) };
+        let err = RecordedCompletion::try_from(bad).unwrap_err().to_string();
+        assert!(err.contains("corrupt training_completions.recorded_by"), "{err}");
+    }
 }
