@@ -26,11 +26,7 @@ fn apply(
     text: &str,
     dry_run: bool,
 ) -> Result<ImportReport, AppError> {
-    // `users` still hands these ids out as text.
-    let staff: HashMap<String, UserId> = users::staff_ids_by_email(conn, programme)?
-        .into_iter()
-        .map(|(email, id)| Ok((email, UserId::parse(&id).ok_or_else(|| AppError::internal("corrupt users.id"))?)))
-        .collect::<Result<_, AppError>>()?;
+    let staff: HashMap<String, UserId> = users::staff_ids_by_email(conn, programme)?.into_iter().collect();
     let mut modules: HashMap<String, (TrainingModuleId, ValidityMonths)> = HashMap::new();
     for m in store::list_modules(conn, programme, None, None)? {
         modules.insert(m.title.as_str().to_lowercase(), (m.id, m.validity));

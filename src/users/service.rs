@@ -218,7 +218,7 @@ pub fn list_staff(
 }
 
 /// Relay-staff account ids of a programme by e-mail.
-pub fn staff_ids_by_email(c: &mut AnyConnection, programme: ProgrammeId) -> Result<Vec<(String, String)>, AppError> {
+pub fn staff_ids_by_email(c: &mut AnyConnection, programme: ProgrammeId) -> Result<Vec<(String, UserId)>, AppError> {
     Ok(store::staff_ids_by_email(c, programme)?)
 }
 

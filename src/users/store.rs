@@ -233,10 +233,17 @@ pub fn list_staff(
 }
 
 /// Relay-staff accounts of a programme by e-mail (completion imports name people by e-mail).
-pub fn staff_ids_by_email(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryResult<Vec<(String, String)>> {
-    users::table
+pub fn staff_ids_by_email(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryResult<Vec<(String, UserId)>> {
+    let rows: Vec<(String, String)> = users::table
         .filter(users::programme_id.eq(programme.to_string()))
-        .filter(users::role.eq("relay_staff"))
+        .filter(users::role.eq(Role::RelayStaff.as_str()))
         .select((users::email, users::id))
-        .load(conn)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(email, id)| {
+            let id = UserId::parse(&id)
+                .ok_or_else(|| diesel::result::Error::DeserializationError("corrupt users.id".into()))?;
+            Ok((email, id))
+        })
+        .collect()
 }
