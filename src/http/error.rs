@@ -127,6 +127,44 @@ impl AppError {
     }
 }
 
+/// A number to call now.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct CallNumber {
+    pub name: String,
+    pub number: String,
+}
+
+/// What to do now when a signal could not be filed (intake errors only).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+pub struct Guidance {
+    /// In the relay's language: call 112 first in immediate danger, else the
+    /// helpline that would have taken the signal.
+    pub what_to_do: String,
+    /// The numbers to call, most urgent first.
+    pub call: Vec<CallNumber>,
+}
+
+/// An error answered together with guidance: same status, headers and body, plus
+/// `guidance`.
+#[derive(Debug)]
+pub struct Guided(pub AppError, pub Guidance);
+
+impl std::fmt::Display for Guided {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for Guided {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.respond(Some(self.1.clone()))
+    }
+}
+
 /// RFC 9457 problem details, with SafeRelay's stable `code` and field list.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
@@ -142,6 +180,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(nullable = false)]
     pub errors: Vec<FieldError>,
+    /// On the errors of `POST /api/v1/signals`: what the relay must do now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub guidance: Option<Guidance>,
 }
 
 /// Seconds a client should wait before retrying when the database is down.
@@ -167,6 +209,13 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.respond(None)
+    }
+}
+
+impl AppError {
+    /// The problem+json response, with `guidance` when given.
+    fn respond(&self, guidance: Option<Guidance>) -> HttpResponse {
         let status = self.status_code();
         if let Self::Internal(cause) = self {
             // The cause may hold query text; it goes to the log only, never to the client.
@@ -176,7 +225,7 @@ impl ResponseError for AppError {
             Self::Validation(errors) | Self::BadRequest { errors, .. } => errors.clone(),
             _ => Vec::new(),
         };
-        let mut resp = problem_response(status, self.code(), self.detail(), errors);
+        let mut resp = problem_with(status, self.code(), self.detail(), errors, guidance);
         let headers = resp.headers_mut();
         match self {
             Self::Unauthorized(_) | Self::SecondFactorRequired => {
@@ -201,6 +250,16 @@ impl ResponseError for AppError {
 
 /// Builds a problem+json response; also used by the fallback error middleware.
 pub fn problem_response(status: StatusCode, code: &str, detail: String, errors: Vec<FieldError>) -> HttpResponse {
+    problem_with(status, code, detail, errors, None)
+}
+
+fn problem_with(
+    status: StatusCode,
+    code: &str,
+    detail: String,
+    errors: Vec<FieldError>,
+    guidance: Option<Guidance>,
+) -> HttpResponse {
     let body = Problem {
         problem_type: format!("/problems/{}", code.replace('_', "-")),
         title: status.canonical_reason().unwrap_or("Error").to_string(),
@@ -208,6 +267,7 @@ pub fn problem_response(status: StatusCode, code: &str, detail: String, errors: 
         detail,
         code: code.to_string(),
         errors,
+        guidance,
     };
     HttpResponse::build(status).content_type(PROBLEM_JSON).json(body)
 }

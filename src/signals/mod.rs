@@ -3,8 +3,10 @@
 //! Relays then follow its status, and nothing more.
 
 pub mod case_store;
+pub mod guidance;
 pub mod model;
 pub mod relay_view;
 pub mod routes;
 pub mod service;
 pub mod store;
+pub mod templates;

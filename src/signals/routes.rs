@@ -8,10 +8,11 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::guidance;
 use super::model::{Contact, SafeWindow, SignalStatus, Urgency};
 use super::relay_view::{self, RelaySignalView};
 use super::service::{self, Receipt, Submission};
-use crate::http::error::{AppError, FieldError};
+use crate::http::error::{AppError, FieldError, Guided};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, NotFound, TooManyRequests, Unavailable, Unprocessable};
@@ -78,13 +79,13 @@ fn check_request(
     req: &HttpRequest,
     state: &AppState,
     claims: &Claims,
-    body: StrictJson<SubmitSignalRequest>,
+    body: Result<SubmitSignalRequest, AppError>,
 ) -> Result<(String, String, Submission), AppError> {
     if claims.role != Role::RelayStaff {
         return Err(AppError::Forbidden);
     }
     let key = idempotency_key(req)?;
-    let request = body.into_inner()?;
+    let request = body?;
     let canonical =
         zeroize::Zeroizing::new(serde_json::to_vec(&request).map_err(|e| AppError::internal(e.to_string()))?);
     let mac = service::fingerprint(state, &canonical)?;
@@ -93,6 +94,10 @@ fn check_request(
 
 /// File a Mask-19 signal (relay staff). Retries with the same `Idempotency-Key`
 /// and body return the first response; the response never echoes the contact.
+/// Immediate danger is never refused by the hourly limit. Every error answer
+/// carries `guidance`: whom to call now (112 first in immediate danger, else the
+/// helpline that would have taken the signal), in the relay's language
+/// (`Accept-Language`, else the account's).
 #[utoipa::path(
     tag = "signals",
     request_body = SubmitSignalRequest,
@@ -107,22 +112,42 @@ fn check_request(
 pub async fn submit_signal(
     req: HttpRequest,
     state: web::Data<AppState>,
-    claims: Claims,
+    claims: Result<Claims, AppError>,
     body: StrictJson<SubmitSignalRequest>,
+) -> Result<HttpResponse, Guided> {
+    let body = body.into_inner();
+    let (language, urgency) = body.as_ref().map_or((None, None), |b| (Some(b.language), Some(b.urgency)));
+    let known = claims.as_ref().ok().cloned();
+    match file(&req, &state, claims, body).await {
+        Ok(filed) => Ok(filed),
+        Err(refused) => {
+            let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+            let accept = guidance::from_accept_language(accept);
+            Err(Guided(refused, service::guidance_for(&state, known.as_ref(), language, urgency, accept).await))
+        }
+    }
+}
+
+async fn file(
+    req: &HttpRequest,
+    state: &AppState,
+    claims: Result<Claims, AppError>,
+    body: Result<SubmitSignalRequest, AppError>,
 ) -> Result<HttpResponse, AppError> {
+    let claims = claims?;
     // The account behind the token is re-read inside `service::submit`, in the same
     // trip to the database as the rest of intake. A request refused before that
     // still has the account checked first, so a revoked account gets 401 whatever
     // else is wrong with its request, as on every other endpoint.
-    let checked = check_request(&req, &state, &claims, body);
+    let checked = check_request(req, state, &claims, body);
     let (key, mac, submission) = match checked {
         Ok(checked) => checked,
         Err(refused) => {
-            claims.confirm(&state).await?;
+            claims.confirm(state).await?;
             return Err(refused);
         }
     };
-    let (status, json) = service::submit(&state, &claims, key, mac, submission).await?;
+    let (status, json) = service::submit(state, &claims, key, mac, submission).await?;
     let reference =
         serde_json::from_str::<serde_json::Value>(&json).ok().and_then(|v| v["reference"].as_str().map(String::from));
     let mut resp = HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED))

@@ -2,7 +2,7 @@
 //! one transaction — and what relays may see of a signal afterwards.
 
 use crate::domain::Role;
-use crate::domain::{Language, RelayPointId, SignalId, UserId};
+use crate::domain::{Language, ProgrammeId, RelayPointId, SignalId, StaffLanguage, UserId};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -12,13 +12,13 @@ use utoipa::ToSchema;
 
 use super::model::{Contact, Reference, SignalStatus, Urgency};
 use super::model::{Filing, Signal};
-use super::store::{self, IdempotencyRecord, NewOutboxRow, SignalContact};
+use super::store::{self, IdempotencyRecord, NewOutboxRow, RelayOrigin, SignalContact};
 use crate::crypto::MasterKeyRing;
 use crate::db::{self, AnyConnection, Writer};
-use crate::http::error::{AppError, FieldError};
+use crate::http::error::{AppError, FieldError, Guidance};
 use crate::resources::model::Resource;
 use crate::resources::service::referrals;
-use crate::routing::model::{Origin, route};
+use crate::routing::model::{DestinationKind, Origin, route};
 use crate::routing::service::load_network;
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, Claims};
@@ -167,13 +167,84 @@ pub async fn submit(
         keys: state.master_keys.clone(),
         per_hour: i64::from(state.settings.signal_rate_limit_per_hour.max(1)),
     };
-    state
+    let (status, body, alert) = state
         .db
         .session(move |c, writer| {
             let auth = claims.confirm_with(c, totp_required)?;
             file(c, writer, &limits, &auth, &key, &mac, sub)
         })
-        .await
+        .await?;
+    if let Some(alert) = alert {
+        tell_managers(state, alert, i64::from(state.settings.signal_rate_limit_per_hour.max(1))).await;
+    }
+    Ok((status, body))
+}
+
+/// A relay point passed the hourly limit with an immediate-danger signal (filed
+/// all the same): its programme's managers are told.
+struct DangerAlert {
+    programme: ProgrammeId,
+    relay_name: String,
+}
+
+async fn tell_managers(state: &AppState, alert: DangerAlert, limit: i64) {
+    tracing::warn!("a relay point passed the hourly limit with immediate-danger signals; managers told");
+    let programme = alert.programme;
+    let managers = match state.db.run(move |c| crate::users::service::programme_managers(c, programme)).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read the programme's managers");
+            return;
+        }
+    };
+    for (to, language) in managers {
+        let message = super::templates::danger_over_limit(language, &alert.relay_name, limit);
+        if let Err(e) = state.mailer.send(&to, message).await {
+            tracing::warn!(error = %e, "danger alert not sent");
+        }
+    }
+}
+
+/// What a relay must do now when its signal could not be filed: the helpline that
+/// would have taken it (routing run again for the relay and the callback language,
+/// when both are known), else every regional helpline, else — database unreachable —
+/// the built-in regional numbers; 112 first unless the signal was a standard one.
+/// The relay's language is `Accept-Language`'s, else its account's, else English.
+pub async fn guidance_for(
+    state: &AppState,
+    claims: Option<&Claims>,
+    language: Option<Language>,
+    urgency: Option<Urgency>,
+    accept: Option<StaffLanguage>,
+) -> Guidance {
+    let user = claims.map(|c| c.id);
+    let found = state
+        .db
+        .run(move |c| {
+            let account = match user {
+                Some(id) => crate::users::service::account(c, id)?,
+                None => None,
+            };
+            let (rules, helplines) = load_network(c)?;
+            let relay = account.as_ref().and_then(|a| a.scope.relay_point_id);
+            let chosen = match (relay, language) {
+                (Some(relay), Some(language)) => store::relay_origin(c, relay)?.and_then(|o| {
+                    let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
+                    let origin = Origin { region: o.region, postcode: o.postcode, language };
+                    let r = route(&rules, &destinations, &origin, Utc::now()).ok()?;
+                    helplines.iter().find(|h| h.id() == r.helpline).cloned()
+                }),
+                _ => None,
+            };
+            let regional = helplines
+                .into_iter()
+                .filter(|h| h.destination.active && h.destination.kind == DestinationKind::Helpline)
+                .collect();
+            Ok::<_, AppError>((account.map(|a| a.language), chosen.map_or(regional, |h| vec![h])))
+        })
+        .await;
+    let (account_language, helplines) = found.unwrap_or((None, Vec::new()));
+    super::guidance::not_filed(accept.or(account_language).unwrap_or_default(), urgency, &helplines)
 }
 
 /// What filing needs from the application state, owned so that it can move to the
@@ -191,7 +262,7 @@ fn file(
     key: &str,
     mac: &str,
     sub: Submission,
-) -> Result<(u16, String), AppError> {
+) -> Result<(u16, String, Option<DangerAlert>), AppError> {
     auth.require(&[Role::RelayStaff])?;
     let relay = auth.scope.relay_point_id.ok_or(AppError::Forbidden)?;
     let user = auth.id.to_string();
@@ -199,13 +270,19 @@ fn file(
     let limit = limits.per_hour;
 
     if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
-        return replay(rec, mac);
-    }
-    if let Some(retry_after_secs) = over_rate_limit(c, relay, now, limit)? {
-        return Err(AppError::TooManyRequests { retry_after_secs });
+        return replay(rec, mac).map(|(status, body)| (status, body, None));
     }
     let Submission { contact, language, urgency } = sub;
-    let (receipt, signal, channels) = prepare(c, relay, auth.id, language, urgency)?;
+    let since = now - Duration::hours(1);
+    let recent = store::count_recent_from_relay(c, relay, since)?;
+    // Immediate danger is never turned away: it is counted, and the programme's
+    // managers are told when a relay first passes the limit within the hour.
+    if recent >= limit && urgency == Urgency::Standard {
+        return Err(AppError::TooManyRequests { retry_after_secs: retry_after(c, relay, now)? });
+    }
+    let (receipt, signal, channels, origin) = prepare(c, relay, auth.id, language, urgency)?;
+    let alert = (recent == limit && urgency == Urgency::ImmediateDanger)
+        .then(|| DangerAlert { programme: origin.programme_id, relay_name: origin.name.clone() });
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
 
@@ -238,11 +315,11 @@ fn file(
         match writer.transaction(c, move |c| write_signal(c, &signal, &channels, &contact_row, &record)) {
             Ok(Written::Created(response)) => {
                 tracing::info!(urgency = urgency.as_str(), "signal received");
-                return Ok((201, response));
+                return Ok((201, response, alert));
             }
             Ok(Written::Raced) | Err(AppError::Conflict(_)) => {
                 if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
-                    return replay(rec, mac);
+                    return replay(rec, mac).map(|(status, body)| (status, body, None));
                 }
                 // A reference collision: try again with a new one.
             }
@@ -271,24 +348,15 @@ fn write_signal(
     Ok(Written::Created(record.response_body.clone()))
 }
 
-/// `Some(wait in seconds)` when the relay has filed `limit` signals in the last hour.
-fn over_rate_limit(
-    c: &mut AnyConnection,
-    relay: RelayPointId,
-    now: chrono::NaiveDateTime,
-    limit: i64,
-) -> Result<Option<u64>, AppError> {
-    let since = now - Duration::hours(1);
-    if store::count_recent_from_relay(c, relay, since)? < limit {
-        return Ok(None);
-    }
-    let oldest = store::oldest_recent_from_relay(c, relay, since)?;
+/// Seconds until the relay's oldest signal of the last hour leaves the window.
+fn retry_after(c: &mut AnyConnection, relay: RelayPointId, now: chrono::NaiveDateTime) -> Result<u64, AppError> {
+    let oldest = store::oldest_recent_from_relay(c, relay, now - Duration::hours(1))?;
     let wait = oldest.map_or(3600, |o| (o + Duration::hours(1) - now).num_seconds().max(1));
-    Ok(Some(u64::try_from(wait).unwrap_or(3600)))
+    Ok(u64::try_from(wait).unwrap_or(3600))
 }
 
 /// Routes the signal and builds the receipt (reference filled in at write time).
-type Prepared = (Receipt, Signal, Vec<&'static str>);
+type Prepared = (Receipt, Signal, Vec<&'static str>, RelayOrigin);
 
 fn prepare(
     c: &mut AnyConnection,
@@ -339,7 +407,7 @@ fn prepare(
         },
         now,
     );
-    Ok((receipt, signal, helpline.channels()))
+    Ok((receipt, signal, helpline.channels(), origin))
 }
 
 /// Opens a signal's contact, or `None` once it has been destroyed.

@@ -154,9 +154,10 @@ pub struct IdempotencyRecord {
 }
 
 /// What intake needs to know about the submitting relay point.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RelayOrigin {
     pub programme_id: ProgrammeId,
+    pub name: String,
     pub region: Region,
     pub postcode: u16,
     pub kind: RelayKind,
@@ -164,10 +165,11 @@ pub struct RelayOrigin {
 }
 
 pub fn relay_origin(conn: &mut AnyConnection, relay_point: RelayPointId) -> QueryResult<Option<RelayOrigin>> {
-    let row: Option<(String, String, String, String, bool)> = relay_points::table
+    let row: Option<(String, String, String, String, String, bool)> = relay_points::table
         .find(relay_point.to_string())
         .select((
             relay_points::programme_id,
+            relay_points::name,
             relay_points::region,
             relay_points::postcode,
             relay_points::kind,
@@ -176,9 +178,10 @@ pub fn relay_origin(conn: &mut AnyConnection, relay_point: RelayPointId) -> Quer
         .first(conn)
         .optional()?;
     let bad = |what: &str| diesel::result::Error::DeserializationError(format!("corrupt relay_points.{what}").into());
-    row.map(|(programme_id, region, postcode, kind, active)| {
+    row.map(|(programme_id, name, region, postcode, kind, active)| {
         Ok(RelayOrigin {
             programme_id: ProgrammeId::parse(&programme_id).ok_or_else(|| bad("programme_id"))?,
+            name,
             region: region.parse().map_err(|_| bad("region"))?,
             postcode: postcode.parse().map_err(|_| bad("postcode"))?,
             kind: kind.parse().map_err(|_| bad("kind"))?,

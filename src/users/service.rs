@@ -182,6 +182,14 @@ pub fn deactivate_account(c: &mut AnyConnection, id: UserId, now: chrono::NaiveD
     Ok(changed)
 }
 
+/// Active managers of a programme, with the language to write to them in.
+pub fn programme_managers(
+    c: &mut AnyConnection,
+    programme: ProgrammeId,
+) -> Result<Vec<(Email, StaffLanguage)>, AppError> {
+    Ok(store::programme_managers(c, programme)?)
+}
+
 /// Active supervisors of a helpline, with the language to write to them in.
 pub fn helpline_supervisors(
     c: &mut AnyConnection,

@@ -144,6 +144,24 @@ pub fn helpline_supervisors(
         .filter(users::active.eq(true))
         .select((users::email, users::language))
         .load(conn)?;
+    recipients(rows)
+}
+
+/// Active managers of a programme, with the language to write to them in.
+pub fn programme_managers(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+) -> QueryResult<Vec<(Email, StaffLanguage)>> {
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::programme_id.eq(programme.to_string()))
+        .filter(users::role.eq(Role::ProgrammeManager.as_str()))
+        .filter(users::active.eq(true))
+        .select((users::email, users::language))
+        .load(conn)?;
+    recipients(rows)
+}
+
+fn recipients(rows: Vec<(String, String)>) -> QueryResult<Vec<(Email, StaffLanguage)>> {
     rows.into_iter()
         .map(|(email, language)| {
             let email = Email::parse(&email)

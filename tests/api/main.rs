@@ -19,6 +19,7 @@ mod errors;
 mod escalation;
 mod faults;
 mod forwarding;
+mod guidance;
 mod import;
 mod invitations;
 mod migrations;

@@ -1,0 +1,139 @@
+//! Intake never leaves a relay without a next step: immediate danger is never
+//! turned away by the hourly limit, and every error answer of `POST /api/v1/signals`
+//! says whom to call now, in the relay's language.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, problem, try_spawn_app_with};
+use crate::signals::{PHONE, body, relay_staff, submit};
+use crate::smtp::SmtpServer;
+
+fn danger() -> Value {
+    let mut b = body(PHONE, "A");
+    b["urgency"] = json!("immediate_danger");
+    b
+}
+
+fn numbers(p: &Value) -> Vec<String> {
+    p["guidance"]["call"]
+        .as_array()
+        .expect("guidance.call")
+        .iter()
+        .map(|c| c["number"].as_str().unwrap().into())
+        .collect()
+}
+
+/// Over the hourly limit, a standard signal is refused (429, with the number of
+/// the helpline that would have taken it); an immediate-danger one is filed,
+/// counted, and the programme's managers are told once.
+async fn immediate_danger_is_never_turned_away(backend: Backend) {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let Some(app) = try_spawn_app_with(backend, |s| {
+        s.signal_rate_limit_per_hour = 2;
+        s.smtp_url = Some(url);
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let m = app.programme_with_manager(&admin, "wal", "nl").await;
+    let relay = app.relay(&m.manager, "Pharmacie du Pont", "4000", "pharmacy").await;
+    let (_, token) = app.staff(&admin, "p@example.be", relay["id"].as_str().unwrap()).await;
+    for k in ["1", "2"] {
+        assert_eq!(submit(&app, &token, k, &body(PHONE, "A")).await.status(), StatusCode::CREATED);
+    }
+    let refused = problem(submit(&app, &token, "3", &body(PHONE, "A")).await, StatusCode::TOO_MANY_REQUESTS).await;
+    // Liège, French: the helpline that would have taken it, and no 112 for a standard signal.
+    assert_eq!(numbers(&refused), vec!["0800 30 030".to_string()], "{refused}");
+
+    for k in ["d1", "d2"] {
+        let resp = submit(&app, &token, k, &danger()).await;
+        assert_eq!(resp.status(), StatusCode::CREATED, "immediate danger is never refused");
+    }
+    assert_eq!(app.count("signals WHERE urgency = 'immediate_danger'"), 2);
+    let mails = smtp.wait_for(1).await;
+    let alert: Vec<_> = mails.iter().filter(|m| m.to.iter().any(|t| t.contains("manager-wal"))).collect();
+    assert_eq!(
+        alert.len(),
+        1,
+        "the managers are told once: {:?}",
+        mails.iter().map(|m| m.subject()).collect::<Vec<_>>()
+    );
+    let text = alert[0].body();
+    assert!(text.contains("Pharmacie du Pont"), "{text}");
+    assert!(!text.contains("0470") && !text.contains("987654"), "no contact in the alert");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn immediate_danger_is_never_turned_away_sqlite() {
+    immediate_danger_is_never_turned_away(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn immediate_danger_is_never_turned_away_postgres() {
+    immediate_danger_is_never_turned_away(Backend::Postgres).await;
+}
+
+crate::on_both_backends!(every_intake_error_says_whom_to_call_in_the_relays_language);
+
+async fn every_intake_error_says_whom_to_call_in_the_relays_language(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let send = |key: &'static str, accept: Option<&'static str>, bearer: Option<String>, b: Value| {
+        let mut req = app.client.post(app.url("/api/v1/signals")).header("idempotency-key", key).json(&b);
+        if let Some(a) = accept {
+            req = req.header("accept-language", a);
+        }
+        if let Some(t) = bearer {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+
+    // 422, immediate danger: 112 first, then the helpline that would have taken it.
+    let mut bad = danger();
+    bad["consent"] = json!(false);
+    let p =
+        problem(send("a", Some("fr-BE"), Some(token.clone()), bad).await.unwrap(), StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+    assert_eq!(numbers(&p), vec!["112".to_string(), "0800 30 030".to_string()], "{p}");
+    assert!(p["guidance"]["what_to_do"].as_str().unwrap().contains("112"), "{p}");
+    assert!(p["guidance"]["what_to_do"].as_str().unwrap().starts_with("Le signal"), "French: {p}");
+
+    // 400, a body that is not JSON: urgency unknown, routing could not run: 112 if in
+    // danger, else both regional helplines; in Dutch.
+    let p = problem(
+        app.client
+            .post(app.url("/api/v1/signals"))
+            .bearer_auth(&token)
+            .header("idempotency-key", "b")
+            .header("content-type", "application/json")
+            .header("accept-language", "nl")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(numbers(&p), vec!["112".to_string(), "1712".to_string(), "0800 30 030".to_string()], "{p}");
+    assert!(p["guidance"]["what_to_do"].as_str().unwrap().starts_with("Het signaal"), "Dutch: {p}");
+
+    // 401, no token: still guided (in German here).
+    let p = problem(send("c", Some("de"), None, body(PHONE, "A")).await.unwrap(), StatusCode::UNAUTHORIZED).await;
+    assert!(numbers(&p).contains(&"0800 30 030".to_string()), "{p}");
+    assert!(p["guidance"]["what_to_do"].as_str().unwrap().starts_with("Das Signal"), "German: {p}");
+
+    // 400, no Idempotency-Key, standard: the helpline only, in English by default.
+    let resp = app.client.post(app.url("/api/v1/signals")).bearer_auth(&token).json(&body(PHONE, "A")).send().await;
+    let p = problem(resp.unwrap(), StatusCode::BAD_REQUEST).await;
+    assert_eq!(numbers(&p), vec!["0800 30 030".to_string()], "{p}");
+    assert!(p["guidance"]["what_to_do"].as_str().unwrap().starts_with("The signal"), "{p}");
+
+    // Nothing was filed, and a successful answer carries no error guidance.
+    assert_eq!(app.count("signals"), 0);
+    let ok: Value = send("d", None, Some(token), body(PHONE, "A")).await.unwrap().json().await.unwrap();
+    assert!(ok.get("what_to_do").is_none() && ok["reference"].is_string());
+}
