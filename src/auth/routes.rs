@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 
 use super::password_policy::ChosenPassword;
 use super::service::{self, Session};
-use crate::http::error::{AppError, Problem};
+use crate::http::error::{AppError, Localised, Problem};
+use crate::http::error_text::accept_language;
 use crate::http::json::StrictJson;
 use crate::http::responses::{BodyErrors, NotFound, TooManyRequests, Unauthorized};
 use crate::state::AppState;
@@ -74,11 +75,17 @@ pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: StrictJson<LoginRequest>,
-) -> Result<web::Json<TokenResponse>, AppError> {
-    let LoginRequest { email, password, totp_code, recovery_code } = body.into_inner()?;
-    let client = client_address(&req, state.settings.trust_forwarded_for);
-    let second = service::SecondFactor { totp_code, recovery_code };
-    Ok(web::Json(service::login(&state, &email, password, second, &client).await?.into()))
+) -> Result<web::Json<TokenResponse>, Localised> {
+    // Nobody is signed in yet: errors follow `Accept-Language`.
+    let language = accept_language(&req).unwrap_or_default();
+    async {
+        let LoginRequest { email, password, totp_code, recovery_code } = body.into_inner()?;
+        let client = client_address(&req, state.settings.trust_forwarded_for);
+        let second = service::SecondFactor { totp_code, recovery_code };
+        Ok(web::Json(service::login(&state, &email, password, second, &client).await?.into()))
+    }
+    .await
+    .map_err(|e| Localised(e, language))
 }
 
 /// The client's address: the TCP peer, or `X-Forwarded-For` behind a trusted proxy.
@@ -99,10 +106,14 @@ pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: StrictJson<RefreshRequest>,
-) -> Result<web::Json<TokenResponse>, AppError> {
-    Ok(web::Json(service::refresh(&state, body.into_inner()?.refresh_token).await?.into()))
+) -> Result<web::Json<TokenResponse>, Localised> {
+    let language = accept_language(&req).unwrap_or_default();
+    async { Ok(web::Json(service::refresh(&state, body.into_inner()?.refresh_token).await?.into())) }
+        .await
+        .map_err(|e| Localised(e, language))
 }
 
 /// End a session: the refresh token and every token rotated from it stop working.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::http::error::FieldError;
+use super::FieldError;
 
 /// A syntactically plausible e-mail address, trimmed and lower-cased.
 #[derive(Clone, PartialEq, Eq)]

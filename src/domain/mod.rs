@@ -23,6 +23,7 @@ macro_rules! text_enum {
 
 mod account;
 mod email;
+mod field_error;
 pub mod ids;
 mod language;
 mod region;
@@ -32,6 +33,7 @@ mod time;
 
 pub use account::{Role, Scope};
 pub use email::Email;
+pub use field_error::FieldError;
 pub use ids::*;
 pub use language::{Language, StaffLanguage};
 pub use region::Region;

@@ -1,6 +1,6 @@
 //! Bounded free text, safe to export to a spreadsheet.
 
-use crate::http::error::FieldError;
+use super::FieldError;
 
 /// Free text with a length bound. Leading `=`, `+`, `-`, `@` are refused so that
 /// an exported CSV opened in a spreadsheet cannot run a formula.

@@ -12,25 +12,14 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use super::error_text;
 use crate::db::DbError;
+use crate::domain::StaffLanguage;
 
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// One thing wrong with one field of the request.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
-pub struct FieldError {
-    /// JSON path of the field (`email`, `windows[0].start`), or `body`.
-    pub field: String,
-    /// What is wrong, in plain words.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
-    }
-}
+pub use crate::domain::FieldError;
 
 /// The error every service and handler returns.
 #[derive(Debug, thiserror::Error)]
@@ -145,9 +134,9 @@ pub struct Guidance {
 }
 
 /// An error answered together with guidance: same status, headers and body, plus
-/// `guidance`.
+/// `guidance`, with title and detail in the relay's language.
 #[derive(Debug)]
-pub struct Guided(pub AppError, pub Guidance);
+pub struct Guided(pub AppError, pub Guidance, pub StaffLanguage);
 
 impl std::fmt::Display for Guided {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -161,7 +150,28 @@ impl ResponseError for Guided {
     }
 
     fn error_response(&self) -> HttpResponse {
-        self.0.respond(Some(self.1.clone()))
+        self.0.respond(Some(self.1.clone()), self.2)
+    }
+}
+
+/// An error answered with its title and detail in the caller's language (the
+/// endpoints relay staff call).
+#[derive(Debug)]
+pub struct Localised(pub AppError, pub StaffLanguage);
+
+impl std::fmt::Display for Localised {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl ResponseError for Localised {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        self.0.respond(None, self.1)
     }
 }
 
@@ -209,13 +219,13 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        self.respond(None)
+        self.respond(None, StaffLanguage::En)
     }
 }
 
 impl AppError {
-    /// The problem+json response, with `guidance` when given.
-    fn respond(&self, guidance: Option<Guidance>) -> HttpResponse {
+    /// The problem+json response in `language`, with `guidance` when given.
+    fn respond(&self, guidance: Option<Guidance>, language: StaffLanguage) -> HttpResponse {
         let status = self.status_code();
         if let Self::Internal(cause) = self {
             // The cause may hold query text; it goes to the log only, never to the client.
@@ -225,7 +235,13 @@ impl AppError {
             Self::Validation(errors) | Self::BadRequest { errors, .. } => errors.clone(),
             _ => Vec::new(),
         };
-        let mut resp = problem_with(status, self.code(), self.detail(), errors, guidance);
+        let retry = match self {
+            Self::TooManyRequests { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let detail = error_text::detail(self.code(), language, retry).unwrap_or_else(|| self.detail());
+        let title = error_text::title(status, language);
+        let mut resp = problem_with(status, self.code(), title, detail, errors, guidance);
         let headers = resp.headers_mut();
         match self {
             Self::Unauthorized(_) | Self::SecondFactorRequired => {
@@ -250,19 +266,20 @@ impl AppError {
 
 /// Builds a problem+json response; also used by the fallback error middleware.
 pub fn problem_response(status: StatusCode, code: &str, detail: String, errors: Vec<FieldError>) -> HttpResponse {
-    problem_with(status, code, detail, errors, None)
+    problem_with(status, code, None, detail, errors, None)
 }
 
 fn problem_with(
     status: StatusCode,
     code: &str,
+    title: Option<&str>,
     detail: String,
     errors: Vec<FieldError>,
     guidance: Option<Guidance>,
 ) -> HttpResponse {
     let body = Problem {
         problem_type: format!("/problems/{}", code.replace('_', "-")),
-        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        title: title.or(status.canonical_reason()).unwrap_or("Error").to_string(),
         status: status.as_u16(),
         detail,
         code: code.to_string(),

@@ -7,6 +7,7 @@ pub mod body;
 pub mod csv;
 pub mod csv_import;
 pub mod error;
+pub mod error_text;
 pub mod fallback;
 pub mod json;
 pub mod pagination;

@@ -4,7 +4,7 @@
 use crate::domain::Role;
 use crate::domain::{Language, Region};
 
-use actix_web::{HttpResponse, get, post, put, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -12,11 +12,11 @@ use super::model::{Resource, ResourceKind};
 use super::service;
 use super::store::ResourceRow;
 use crate::db;
-use crate::http::error::{AppError, FieldError};
+use crate::http::error::{AppError, FieldError, Localised};
 use crate::http::json::StrictJson;
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, NotFound};
 use crate::state::AppState;
-use crate::users::caller::AuthUser;
+use crate::users::caller::{AuthUser, in_callers_language};
 
 /// Filters of `GET /api/v1/resources`.
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -99,13 +99,17 @@ impl ResourceRequest {
 ), security(("bearer" = [])))]
 #[get("/resources")]
 pub async fn list_resources(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    _auth: AuthUser,
+    auth: Result<AuthUser, AppError>,
     filter: web::Query<ResourceFilter>,
-) -> Result<web::Json<Vec<Resource>>, AppError> {
-    let ResourceFilter { region, language, kind } = filter.into_inner();
-    let found = state.db.run(move |c| service::referrals(c, region, language)).await?;
-    Ok(web::Json(found.into_iter().filter(|r| kind.is_none_or(|k| r.kind == k)).collect()))
+) -> Result<web::Json<Vec<Resource>>, Localised> {
+    in_callers_language(&req, auth, |_| async move {
+        let ResourceFilter { region, language, kind } = filter.into_inner();
+        let found = state.db.run(move |c| service::referrals(c, region, language)).await?;
+        Ok(web::Json(found.into_iter().filter(|r| kind.is_none_or(|k| r.kind == k)).collect()))
+    })
+    .await
 }
 
 /// Add a resource (admin).

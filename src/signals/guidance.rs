@@ -116,15 +116,6 @@ fn unknown(language: StaffLanguage, helpline: &str) -> String {
     }
 }
 
-/// The relay's language from `Accept-Language` (the first of fr, nl, de, en it
-/// names), if it names one.
-pub fn from_accept_language(header: Option<&str>) -> Option<StaffLanguage> {
-    header?
-        .split(',')
-        .map(|part| part.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .find_map(|tag| tag.split('-').next().and_then(|primary| primary.parse::<StaffLanguage>().ok()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,13 +132,5 @@ mod tests {
         let unknown = not_filed(StaffLanguage::Nl, None, &[]);
         assert_eq!(unknown.call[0].number, "112");
         assert!(unknown.what_to_do.starts_with("Het signaal"));
-    }
-
-    #[test]
-    fn the_relays_language_comes_from_accept_language() {
-        assert_eq!(from_accept_language(Some("nl-BE,nl;q=0.9,en;q=0.5")), Some(StaffLanguage::Nl));
-        assert_eq!(from_accept_language(Some("es, de;q=0.8")), Some(StaffLanguage::De));
-        assert_eq!(from_accept_language(Some("es")), None);
-        assert_eq!(from_accept_language(None), None);
     }
 }

@@ -8,16 +8,16 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::guidance;
 use super::model::{Contact, SafeWindow, SignalStatus, Urgency};
 use super::relay_view::{self, RelaySignalView};
 use super::service::{self, Receipt, Submission};
-use crate::http::error::{AppError, FieldError, Guided};
+use crate::http::error::{AppError, FieldError, Guided, Localised};
+use crate::http::error_text::accept_language;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, NotFound, TooManyRequests, Unavailable, Unprocessable};
 use crate::state::AppState;
-use crate::users::caller::{AuthUser, Claims};
+use crate::users::caller::{AuthUser, Claims, in_callers_language};
 
 /// Body of `POST /api/v1/signals`. Only what the callback needs: no name, no
 /// address, no story.
@@ -121,9 +121,9 @@ pub async fn submit_signal(
     match file(&req, &state, claims, body).await {
         Ok(filed) => Ok(filed),
         Err(refused) => {
-            let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-            let accept = guidance::from_accept_language(accept);
-            Err(Guided(refused, service::guidance_for(&state, known.as_ref(), language, urgency, accept).await))
+            let accept = accept_language(&req);
+            let (guidance, language) = service::guidance_for(&state, known.as_ref(), language, urgency, accept).await;
+            Err(Guided(refused, guidance, language))
         }
     }
 }
@@ -176,6 +176,15 @@ pub struct SignalFilter {
 ), security(("bearer" = [])))]
 #[get("/signals")]
 pub async fn list_signals(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Result<AuthUser, AppError>,
+    filter: web::Query<SignalFilter>,
+) -> Result<web::Json<Page<RelaySignalView>>, Localised> {
+    in_callers_language(&req, auth, |auth| list_own(state, auth, filter)).await
+}
+
+async fn list_own(
     state: web::Data<AppState>,
     auth: AuthUser,
     filter: web::Query<SignalFilter>,
@@ -192,11 +201,17 @@ pub async fn list_signals(
 ), security(("bearer" = [])))]
 #[get("/signals/{reference}")]
 pub async fn get_signal(
+    req: HttpRequest,
     state: web::Data<AppState>,
-    auth: AuthUser,
+    auth: Result<AuthUser, AppError>,
     reference: web::Path<String>,
-) -> Result<web::Json<RelaySignalView>, AppError> {
-    Ok(web::Json(relay_view::get(&state, &auth, &reference).await?))
+) -> Result<web::Json<RelaySignalView>, Localised> {
+    in_callers_language(
+        &req,
+        auth,
+        |auth| async move { Ok(web::Json(relay_view::get(&state, &auth, &reference).await?)) },
+    )
+    .await
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -216,7 +216,7 @@ pub async fn guidance_for(
     language: Option<Language>,
     urgency: Option<Urgency>,
     accept: Option<StaffLanguage>,
-) -> Guidance {
+) -> (Guidance, StaffLanguage) {
     let user = claims.map(|c| c.id);
     let found = state
         .db
@@ -244,7 +244,8 @@ pub async fn guidance_for(
         })
         .await;
     let (account_language, helplines) = found.unwrap_or((None, Vec::new()));
-    super::guidance::not_filed(accept.or(account_language).unwrap_or_default(), urgency, &helplines)
+    let language = accept.or(account_language).unwrap_or_default();
+    (super::guidance::not_filed(language, urgency, &helplines), language)
 }
 
 /// What filing needs from the application state, owned so that it can move to the

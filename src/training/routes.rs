@@ -4,7 +4,7 @@
 use crate::domain::Role;
 use crate::domain::TrainingStatus;
 use crate::domain::{RelayPointId, Text, TrainingModuleId, UserId, today};
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -14,14 +14,14 @@ use super::model::{ModuleKind, ModuleStanding, RecordedCompletion, TrainingModul
 use super::service::{self, NewCompletion, NewModule};
 use crate::http::csv::CsvBody;
 use crate::http::csv_import::ImportReport;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, Localised};
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
 use crate::http::query::AsOfQuery;
 use crate::http::query::ImportQuery;
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, Unprocessable};
 use crate::state::AppState;
-use crate::users::caller::{AuthUser, managed_programme};
+use crate::users::caller::{AuthUser, in_callers_language, managed_programme};
 
 /// A training module.
 #[derive(Debug, Serialize, ToSchema)]
@@ -257,6 +257,15 @@ pub async fn import_completions(
     security(("bearer" = [])))]
 #[get("/me/training")]
 pub async fn my_training(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Result<AuthUser, AppError>,
+    query: web::Query<AsOfQuery>,
+) -> Result<web::Json<MyTrainingView>, Localised> {
+    in_callers_language(&req, auth, |auth| own_training(state, auth, query)).await
+}
+
+async fn own_training(
     state: web::Data<AppState>,
     auth: AuthUser,
     query: web::Query<AsOfQuery>,

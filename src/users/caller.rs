@@ -2,7 +2,7 @@
 //! The token proves who the caller is; the account is then re-read so that a
 //! deactivated user or a changed role stops working at once, not at token expiry.
 
-use crate::domain::{ProgrammeId, UserId};
+use crate::domain::{ProgrammeId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
 use std::future::Future;
 use std::pin::Pin;
@@ -12,7 +12,8 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, web};
 
 use crate::db::AnyConnection;
-use crate::http::error::AppError;
+use crate::http::error::{AppError, Localised};
+use crate::http::error_text::accept_language;
 use crate::state::AppState;
 
 /// The signed-in caller with the scope their data access is limited to.
@@ -21,6 +22,8 @@ pub struct AuthUser {
     pub id: UserId,
     pub role: Role,
     pub scope: Scope,
+    /// The account's language (errors to relay staff are answered in it).
+    pub language: StaffLanguage,
 }
 
 impl AuthUser {
@@ -67,7 +70,7 @@ impl Claims {
         {
             return Err(AppError::SecondFactorEnrolmentRequired);
         }
-        Ok(AuthUser { id: self.id, role: self.role, scope: user.scope })
+        Ok(AuthUser { id: self.id, role: self.role, scope: user.scope, language: user.language })
     }
 
     /// `confirm_with` in its own trip to the database.
@@ -111,4 +114,29 @@ impl FromRequest for AuthUser {
             claims?.confirm(&state).await
         })
     }
+}
+
+/// The language to answer the caller's errors in: `Accept-Language` (what the
+/// device shows now), else the account's, else English.
+pub fn caller_language(req: &HttpRequest, auth: Option<&AuthUser>) -> StaffLanguage {
+    accept_language(req).or(auth.map(|a| a.language)).unwrap_or_default()
+}
+
+/// Runs a handler of an endpoint relay staff call, answering its errors (the
+/// sign-in check's included) in the caller's language.
+pub async fn in_callers_language<T, F, Fut>(
+    req: &HttpRequest,
+    auth: Result<AuthUser, AppError>,
+    f: F,
+) -> Result<T, Localised>
+where
+    F: FnOnce(AuthUser) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let language = caller_language(req, auth.as_ref().ok());
+    match auth {
+        Ok(auth) => f(auth).await,
+        Err(e) => Err(e),
+    }
+    .map_err(|e| Localised(e, language))
 }

@@ -137,3 +137,62 @@ async fn every_intake_error_says_whom_to_call_in_the_relays_language(app: TestAp
     let ok: Value = send("d", None, Some(token), body(PHONE, "A")).await.unwrap().json().await.unwrap();
     assert!(ok.get("what_to_do").is_none() && ok["reference"].is_string());
 }
+
+crate::on_both_backends!(errors_relays_read_follow_their_language);
+
+/// The endpoints relay staff call answer errors (title and detail) in
+/// `Accept-Language`, else the account's language; English keeps its texts.
+async fn errors_relays_read_follow_their_language(app: TestApp) {
+    let admin = app.admin_token().await;
+    let s = app.seed_scopes();
+    let (_, pw) = app
+        .create_user(
+            &admin,
+            json!({"email": "de@example.be", "role": "relay_staff", "relay_point_id": s.relay_point, "language": "de"}),
+        )
+        .await;
+    let german = app.login_ok("de@example.be", &pw).await.access;
+    let get = |path: &'static str, token: Option<String>, accept: Option<&'static str>| {
+        let mut req = app.client.get(app.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(a) = accept {
+            req = req.header("accept-language", a);
+        }
+        req.send()
+    };
+
+    // The account's language when the device names none.
+    let p = problem(get("/api/v1/signals/K7Q-2XPA", Some(german.clone()), None).await.unwrap(), StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!((p["title"].as_str(), p["detail"].as_str()), (Some("Nicht gefunden"), Some("Nicht gefunden.")), "{p}");
+    // The device's language first.
+    let p = problem(
+        get("/api/v1/signals/K7Q-2XPA", Some(german.clone()), Some("nl-BE")).await.unwrap(),
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_eq!(p["title"], "Niet gevonden", "{p}");
+    let p = problem(get("/api/v1/me/training", None, Some("de")).await.unwrap(), StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["title"], "Nicht angemeldet", "{p}");
+    let p = problem(get("/api/v1/resources", None, Some("fr")).await.unwrap(), StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["title"], "Non connecté", "{p}");
+    assert!(p["detail"].as_str().unwrap().starts_with("Connexion requise"), "{p}");
+    assert_eq!(p["code"], "unauthorized", "the code stays stable");
+
+    // Sign-in: nobody is known yet, so Accept-Language decides.
+    let resp = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("accept-language", "nl")
+        .json(&json!({"email": "de@example.be", "password": "not the password"}))
+        .send()
+        .await
+        .unwrap();
+    let p = problem(resp, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["title"], "Niet aangemeld", "{p}");
+    // English (or no preference) keeps the detailed English text.
+    let p = problem(get("/api/v1/signals/K7Q-2XPA", None, Some("en")).await.unwrap(), StatusCode::UNAUTHORIZED).await;
+    assert_eq!(p["title"], "Unauthorized", "{p}");
+}
