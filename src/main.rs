@@ -124,7 +124,11 @@ async fn import_relays(settings: Settings, file: &std::path::Path, code: String,
     } else {
         import::import_relays(&db, programme.id, text, false).await.map_err(|e| anyhow::anyhow!("{e}"))?
     };
-    let written = if report.dry_run { "dry run, nothing written" } else { "written" };
+    let written = match (report.errors.is_empty(), dry_run) {
+        (false, _) => "refused, nothing written",
+        (true, true) => "dry run, nothing written",
+        (true, false) => "written",
+    };
     println!("programme {}: {} ({written})", programme.code, file.display());
     println!(
         "rows: {}, created: {}, updated: {}, unchanged: {}, errors: {}",

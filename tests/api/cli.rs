@@ -251,6 +251,7 @@ async fn cli_import_relays_with_a_row_error_exits_non_zero_and_writes_nothing(ap
         assert!(!ok, "{args:?} must fail: {stdout}");
         // Every error, by row (as a spreadsheet numbers it) and column, the way the HTTP report has them.
         assert!(stdout.contains("errors: 2"), "{stdout}");
+        assert!(stdout.contains("(refused, nothing written)"), "{stdout}");
         assert!(stdout.contains("row 3, column kind: "), "{stdout}");
         assert!(stdout.contains("row 4, column postcode: "), "{stdout}");
         assert!(stderr.contains("nothing was written"), "{stderr}");
