@@ -1,4 +1,5 @@
-//! The `saferelay` command: serve (default), migrate, create-admin, remind, purge, openapi.
+//! The `saferelay` command: serve (default), migrate, create-admin, import-relays,
+//! remind, purge, openapi, demo.
 
 use saferelay::domain::{Email, StaffLanguage};
 use saferelay::domain::{Role, Scope};
@@ -30,6 +31,19 @@ enum Command {
         email: String,
         #[arg(long)]
         password_stdin: bool,
+    },
+    /// Import relay points from a CSV file into a programme, with the same checks and
+    /// report as the HTTP import: all or nothing, matched on external_id. Exits
+    /// non-zero (writing nothing) if any row has an error.
+    ImportRelays {
+        /// The CSV file (header: external_id,kind,name,address,postcode,municipality,region,languages,active).
+        file: std::path::PathBuf,
+        /// Code of the programme to import into, e.g. be-wal-pharma.
+        #[arg(long)]
+        programme: String,
+        /// Check every row and report what would be done; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Print the OpenAPI document (the content of openapi.yaml).
     Openapi,
@@ -67,6 +81,9 @@ fn main() -> anyhow::Result<()> {
                 Ok(())
             }
             Command::CreateAdmin { email, password_stdin } => create_admin(settings, &email, password_stdin).await,
+            Command::ImportRelays { file, programme, dry_run } => {
+                import_relays(settings, &file, programme, dry_run).await
+            }
             Command::Remind { as_of } => remind(settings, as_of).await,
             Command::Purge => purge(settings).await,
             Command::Openapi => Ok(()),
@@ -85,6 +102,52 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     }
     tracing::info!(port = app.port(), "listening");
     app.run_until_stopped().await.context("server stopped with an error")
+}
+
+async fn import_relays(settings: Settings, file: &std::path::Path, code: String, dry_run: bool) -> anyhow::Result<()> {
+    use saferelay::relays::{import, service};
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    // Spreadsheets often save with a byte-order mark; it is not part of the header.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes[..]);
+    let text = String::from_utf8(bytes.to_vec()).map_err(|_| anyhow::anyhow!("{} is not UTF-8", file.display()))?;
+    let db = startup::connect_and_migrate(&settings).await?;
+    let programme = service::find_programme_by_code(&db, code.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .ok_or_else(|| anyhow::anyhow!("no programme with code {code:?}"))?;
+    // A dry run first: it reports every row error (a real run over a file with
+    // errors only refuses it); the real run, all or nothing, follows if it is clean.
+    let checked =
+        import::import_relays(&db, programme.id, text.clone(), true).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let report = if dry_run || !checked.errors.is_empty() {
+        checked
+    } else {
+        import::import_relays(&db, programme.id, text, false).await.map_err(|e| anyhow::anyhow!("{e}"))?
+    };
+    let written = match (report.errors.is_empty(), dry_run) {
+        (false, _) => "refused, nothing written",
+        (true, true) => "dry run, nothing written",
+        (true, false) => "written",
+    };
+    println!("programme {}: {} ({written})", programme.code, file.display());
+    println!(
+        "rows: {}, created: {}, updated: {}, unchanged: {}, errors: {}",
+        report.rows,
+        report.created,
+        report.updated,
+        report.unchanged,
+        report.errors.len()
+    );
+    for e in &report.errors {
+        println!("row {}, column {}: {}", e.row, e.field, e.message);
+    }
+    anyhow::ensure!(
+        report.errors.is_empty(),
+        "{} error(s) in {}; nothing was written",
+        report.errors.len(),
+        file.display()
+    );
+    Ok(())
 }
 
 async fn remind(settings: Settings, as_of: Option<chrono::NaiveDate>) -> anyhow::Result<()> {

@@ -38,12 +38,19 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, App
     if !state.db.ping(Duration::from_secs(2)).await {
         return Err(AppError::Unavailable);
     }
+    // `SELECT 1` may answer without reading the database (SQLite); reading the
+    // migration table is the real test, and a failure there is "not ready" too.
     let pending = state
         .db
         .run(|c| db::pending_migrations(c).map_err(|e| AppError::internal(format!("checking migrations: {e}"))))
-        .await?;
-    if pending > 0 {
-        return Err(AppError::Unavailable);
+        .await;
+    match pending {
+        Ok(0) => {}
+        Ok(_) => return Err(AppError::Unavailable),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: the database cannot be read");
+            return Err(AppError::Unavailable);
+        }
     }
     Ok(web::Json(Health { status: "ready".into() }))
 }

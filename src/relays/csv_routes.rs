@@ -36,7 +36,8 @@ pub async fn import_relay_points(
 ) -> Result<web::Json<ImportReport>, AppError> {
     let programme = managed_programme(&auth)?;
     let started = std::time::Instant::now();
-    let report = import::import_relays(&state, programme, body.into_inner()?, query.dry_run.unwrap_or(false)).await?;
+    let report =
+        import::import_relays(&state.db, programme, body.into_inner()?, query.dry_run.unwrap_or(false)).await?;
     tracing::info!(
         rows = report.rows,
         created = report.created,

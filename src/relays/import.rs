@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::csv_format::{self, EXPORT_HEADER, EXPORT_ONLY, OPTIONAL, REQUIRED};
 use super::model::{RelayPoint, RelayPointFields};
 use super::store::{self, RelayQuery};
-use crate::db::{self, AnyConnection};
+use crate::db::{self, AnyConnection, Db};
 use crate::http::csv_import::{Header, ImportReport, RowError, rows_invalid};
 use crate::http::error::{AppError, FieldError};
 use crate::state::AppState;
@@ -112,7 +112,7 @@ fn apply(
 /// Imports a relay-point file into `programme`. Errors: a dry run reports them in
 /// a 200; a real run answers 422 listing each as `rows[N].field`, writing nothing.
 pub async fn import_relays(
-    state: &AppState,
+    db: &Db,
     programme: ProgrammeId,
     text: String,
     dry_run: bool,
@@ -123,9 +123,9 @@ pub async fn import_relays(
         Err(errors) => return Err(rows_invalid(errors)),
     };
     if dry_run {
-        state.db.run(move |c| apply(c, programme, rows, true)).await
+        db.run(move |c| apply(c, programme, rows, true)).await
     } else {
-        state.db.write(move |c| apply(c, programme, rows, false)).await
+        db.write(move |c| apply(c, programme, rows, false)).await
     }
 }
 

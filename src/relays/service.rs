@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::model::{Programme, RelayPatch, RelayPoint, RelayPointFields};
 use super::store::{self, RelayQuery};
-use crate::db;
+use crate::db::{self, Db};
 use crate::http::error::AppError;
 use crate::http::pagination::{self, Cursor, Page, fetch_limit};
 use crate::state::AppState;
@@ -34,6 +34,11 @@ pub async fn create_programme(state: &AppState, p: NewProgramme) -> Result<Progr
 
 pub async fn get_programme(state: &AppState, id: ProgrammeId) -> Result<Programme, AppError> {
     state.db.run(move |c| store::find_programme(c, id)?.ok_or(AppError::NotFound)).await
+}
+
+/// The programme with this code, if any (the command line names programmes by code).
+pub async fn find_programme_by_code(db: &Db, code: String) -> Result<Option<Programme>, AppError> {
+    db.run(move |c| store::find_programme_by_code(c, &code).map_err(AppError::from)).await
 }
 
 pub async fn list_programmes(

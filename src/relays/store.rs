@@ -163,6 +163,13 @@ pub fn find_programme(conn: &mut AnyConnection, id: ProgrammeId) -> QueryResult<
     row.map(Programme::try_from).transpose()
 }
 
+/// The programme with this code (codes are unique).
+pub fn find_programme_by_code(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Programme>> {
+    let row =
+        programmes::table.filter(programmes::code.eq(code)).select(ProgrammeRow::as_select()).first(conn).optional()?;
+    row.map(Programme::try_from).transpose()
+}
+
 /// Programmes ordered by code, after `after`; `only` restricts to one (a manager's).
 pub fn list_programmes(
     conn: &mut AnyConnection,

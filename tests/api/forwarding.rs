@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::cases::{EVC, helpline_user};
-use crate::helpers::{Backend, TestApp, spawn_second_instance, try_spawn_app_with};
+use crate::helpers::{Backend, TestApp, ago, spawn_second_instance, try_spawn_app_with};
 use crate::receiver::{Receiver, signature_valid};
 use crate::signals::{body, relay_staff, submit};
 use crate::smtp::SmtpServer;
@@ -50,6 +50,8 @@ crate::on_both_backends_with_smtp!(
     the_helpline_is_notified_by_email_without_the_phone_number,
     a_signed_webhook_carries_the_contact_and_survives_500s_and_an_outage,
     a_refused_webhook_is_dead_lettered_and_supervisors_are_alerted,
+    a_delivery_still_failing_at_the_60_minute_deadline_is_dead_lettered_and_supervisors_are_alerted,
+    the_helplines_language_decides_the_notification_language,
 );
 
 async fn the_helpline_is_notified_by_email_without_the_phone_number(app: TestApp, smtp: SmtpServer) {
@@ -124,6 +126,103 @@ async fn a_refused_webhook_is_dead_lettered_and_supervisors_are_alerted(app: Tes
     assert!(!alert[0].raw.contains("271828"));
     assert_eq!(receiver.received().len(), 1, "a 410 is not retried");
     receiver.stop().await;
+}
+
+async fn a_delivery_still_failing_at_the_60_minute_deadline_is_dead_lettered_and_supervisors_are_alerted(
+    app: TestApp,
+    smtp: SmtpServer,
+) {
+    // The receiver fails every time; time moves by setting the delivery's creation
+    // into the past and making it due at once.
+    let receiver = Receiver::start(0, &[500; 20]);
+    use_webhook(&app, &receiver.url(), None).await;
+    helpline_user(&app, "sup@example.be", "helpline_supervisor", EVC).await;
+    let (relay, _) = relay_staff(&app, "p@example.be").await;
+    let r: Value = submit(&app, &relay, "k", &body("0470 27 18 28", "Ottilie")).await.json().await.unwrap();
+    let reference = r["reference"].as_str().unwrap();
+    let hook = |attempts: i32, status: &str| {
+        format!("outbox WHERE channel = 'webhook' AND attempts = {attempts} AND status = '{status}'")
+    };
+    assert_eq!(eventually(&app, &hook(1, "pending"), 1, Duration::from_secs(10)).await, 1);
+
+    // Failing 59 minutes after the signal was filed: retried.
+    let moved = app.execute(&format!(
+        "UPDATE outbox SET created_at = {}, next_attempt_at = {} WHERE channel = 'webhook' AND attempts = 1 AND status = 'pending'",
+        ago(chrono::Duration::minutes(59)),
+        ago(chrono::Duration::zero())
+    ));
+    assert_eq!(moved, 1);
+    assert_eq!(eventually(&app, &hook(2, "pending"), 1, Duration::from_secs(10)).await, 1);
+    assert!(smtp.to("sup@example.be").is_empty(), "no alert before the deadline");
+
+    // Failing at 60 minutes: dead-lettered, and the supervisors are told.
+    let moved = app.execute(&format!(
+        "UPDATE outbox SET created_at = {}, next_attempt_at = {} WHERE channel = 'webhook' AND attempts = 2 AND status = 'pending'",
+        ago(chrono::Duration::minutes(60)),
+        ago(chrono::Duration::zero())
+    ));
+    assert_eq!(moved, 1);
+    assert_eq!(eventually(&app, &hook(3, "dead"), 1, Duration::from_secs(10)).await, 1);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while smtp.to("sup@example.be").is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let alert = smtp.to("sup@example.be");
+    assert_eq!(alert.len(), 1, "one alert");
+    assert!(alert[0].body().contains(reference) && alert[0].body().contains("webhook"), "{}", alert[0].body());
+    for secret in ["271828", "27 18 28", "Ottilie"] {
+        assert!(!alert[0].raw.contains(secret), "the alert carries {secret}");
+    }
+    // Nothing more is sent once dead.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.received().len(), 3);
+    assert_eq!(app.count("delivery_attempts WHERE outcome = 'retry'"), 3);
+    assert_eq!(smtp.to("sup@example.be").len(), 1);
+    receiver.stop().await;
+}
+
+async fn the_helplines_language_decides_the_notification_language(app: TestApp, smtp: SmtpServer) {
+    let admin = app.admin_token().await;
+    let (relay, _) = relay_staff(&app, "p@example.be").await;
+    // Every signal is in French and goes to the same helpline; only the helpline's
+    // language changes between them.
+    let cases = [
+        ("nl", "Nieuw signaal", ["Referentie", "Gemeente", "Meldpunt", "Ontvangen (Brusselse tijd)", "Dossier openen"]),
+        ("de", "Neues Signal", ["Referenz", "Gemeinde", "Anlaufstelle", "Eingang (Brüsseler Zeit)", "Fall öffnen"]),
+        ("en", "New signal", ["Reference", "Municipality", "Relay point", "Received (Brussels time)", "Open the case"]),
+    ];
+    for (i, (language, subject, words)) in cases.into_iter().enumerate() {
+        let patch = json!({"languages": [language]});
+        let resp =
+            app.request(reqwest::Method::PATCH, &format!("/api/v1/helplines/{EVC}"), Some(&admin), Some(&patch)).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let r: Value = submit(&app, &relay, &format!("k-{language}"), &body("0470 27 18 28", "Ottilie"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let reference = r["reference"].as_str().unwrap();
+        smtp.wait_for(i + 1).await;
+        let mails: Vec<_> =
+            smtp.to("intake-evc@example.be").into_iter().filter(|m| m.body().contains(reference)).collect();
+        assert_eq!(mails.len(), 1, "one notification for {reference}");
+        let mail = &mails[0];
+        assert_eq!(mail.subject(), format!("{subject} {reference}"), "{language}");
+        let text = mail.body();
+        for word in words {
+            assert!(text.contains(word), "{language}: {word} missing from {text}");
+        }
+        for french in ["Nouveau signal", "Référence", "Commune", "Ouvrir le dossier"] {
+            assert!(
+                !text.contains(french) && !mail.subject().contains(french),
+                "{language}: French {french} in {text}"
+            );
+        }
+        assert!(text.contains("Liège"), "{text}");
+        for secret in ["271828", "27 18 28", "+32470", "Ottilie", "female voice"] {
+            assert!(!mail.raw.contains(secret), "{language}: the e-mail carries {secret}");
+        }
+    }
 }
 
 /// E-mail with the SMTP server down for a while: retried, then delivered once.

@@ -211,6 +211,13 @@ impl TestApp {
         s
     }
 
+    /// Runs one statement on the app's database; returns the rows it changed. Tests
+    /// move time this way: timestamps set into the past (see [`ago`]), never sleeps.
+    pub fn execute(&self, sql: &str) -> usize {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(sql).execute(&mut self.db()).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
     pub fn count(&self, table: &str) -> i64 {
         use diesel::prelude::*;
         #[derive(QueryableByName)]
@@ -223,6 +230,12 @@ impl TestApp {
             .expect("count")
             .n
     }
+}
+
+/// The UTC time `before` now as an SQL timestamp literal, in the form the app
+/// stores times in on both backends (a negative duration is in the future).
+pub fn ago(before: chrono::Duration) -> String {
+    format!("'{}'", (chrono::Utc::now() - before).naive_utc().format("%Y-%m-%d %H:%M:%S%.6f"))
 }
 
 pub struct Scopes {

@@ -17,6 +17,7 @@ mod cli;
 mod docs;
 mod errors;
 mod escalation;
+mod expiries;
 mod faults;
 mod forwarding;
 mod guidance;

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 
-on_both_backends!(probes_answer_and_metrics_use_route_templates);
+on_both_backends!(probes_answer_and_metrics_use_route_templates, readyz_is_503_while_a_migration_is_pending);
 
 async fn probes_answer_and_metrics_use_route_templates(app: TestApp) {
     let health: Value = app.request(Method::GET, "/healthz", None, None).await.json().await.unwrap();
@@ -24,6 +24,87 @@ async fn probes_answer_and_metrics_use_route_templates(app: TestApp) {
     assert!(metrics.contains(r#"route="/api/v1/auth/login",status="200""#));
     assert!(!metrics.contains(&id.to_string()), "raw path leaked into metrics");
     assert!(!metrics.contains(&app.admin_email));
+}
+
+async fn readyz(app: &TestApp) -> StatusCode {
+    app.request(Method::GET, "/readyz", None, None).await.status()
+}
+
+/// The last migration reverted on the running app's database (its `down.sql` run,
+/// its version forgotten): not ready until it is applied again.
+async fn readyz_is_503_while_a_migration_is_pending(app: TestApp) {
+    assert_eq!(readyz(&app).await, StatusCode::OK);
+    let mut conn = app.db();
+    let tree = match conn {
+        saferelay::db::AnyConnection::Sqlite(_) => "sqlite",
+        saferelay::db::AnyConnection::Postgresql(_) => "postgres",
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(tree);
+    let mut names: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    let last = names.last().unwrap();
+    let version: String = last.split('_').next().unwrap().replace('-', "");
+    let down = std::fs::read_to_string(dir.join(last).join("down.sql")).unwrap();
+    diesel::connection::SimpleConnection::batch_execute(&mut conn, &down).unwrap();
+    let forgotten = app.execute(&format!("DELETE FROM __diesel_schema_migrations WHERE version = '{version}'"));
+    assert_eq!(forgotten, 1, "version {version} was applied");
+    assert_eq!(saferelay::db::pending_migrations(&mut conn).unwrap(), 1);
+
+    let resp = app.request(Method::GET, "/readyz", None, None).await;
+    assert!(resp.headers().contains_key("retry-after"));
+    crate::helpers::problem(resp, StatusCode::SERVICE_UNAVAILABLE).await;
+    // Liveness does not depend on the database.
+    assert_eq!(app.request(Method::GET, "/healthz", None, None).await.status(), StatusCode::OK);
+
+    assert_eq!(saferelay::db::run_migrations(&mut conn).unwrap(), [version]);
+    assert_eq!(readyz(&app).await, StatusCode::OK);
+}
+
+/// PostgreSQL refusing connections (its server stopped): 503 meanwhile, 200 once it
+/// is back, without restarting the app.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_is_503_while_postgres_refuses_connections_and_200_after() {
+    let Some(cluster) = crate::postgres::Dedicated::start() else { return };
+    let url = cluster.url("app");
+    let app = crate::helpers::try_spawn_app_with(crate::helpers::Backend::Sqlite, move |s| s.database_url = url)
+        .await
+        .unwrap();
+    assert_eq!(readyz(&app).await, StatusCode::OK);
+    cluster.down();
+    let resp = app.request(Method::GET, "/readyz", None, None).await;
+    assert!(resp.headers().contains_key("retry-after"));
+    crate::helpers::problem(resp, StatusCode::SERVICE_UNAVAILABLE).await;
+    cluster.up();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut status = readyz(&app).await;
+    while status != StatusCode::OK && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        status = readyz(&app).await;
+    }
+    assert_eq!(status, StatusCode::OK, "ready again once PostgreSQL is back");
+}
+
+/// The SQLite file made unreadable under the running app (its pages and its WAL
+/// index overwritten, as a failing disk would): 503, not a 500.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_is_503_when_the_sqlite_file_is_unreadable() {
+    use std::io::Write;
+    let app = crate::helpers::try_spawn_app(crate::helpers::Backend::Sqlite).await.unwrap();
+    assert_eq!(readyz(&app).await, StatusCode::OK);
+    let path = saferelay::db::DatabaseUrl::parse(&app.database_url).unwrap().sqlite_path().unwrap().to_string();
+    diesel::connection::SimpleConnection::batch_execute(&mut app.db(), "PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+    // Overwritten in place (the app's connections keep the files open).
+    for file in [path.clone(), format!("{path}-shm")] {
+        let len = std::fs::metadata(&file).unwrap().len() as usize;
+        let mut f = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+        f.write_all(&vec![0xA5; len]).unwrap();
+        f.sync_all().unwrap();
+    }
+    let resp = app.request(Method::GET, "/readyz", None, None).await;
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(resp.headers().contains_key("retry-after"));
+    crate::helpers::problem(resp, StatusCode::SERVICE_UNAVAILABLE).await;
 }
 
 /// Every log line of a request carries that request's id — and only it — even when
