@@ -302,10 +302,12 @@ fn prepare(
     let (rules, helplines) = load_network(c)?;
     let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
     let now_utc = Utc::now();
-    let chosen = route(&rules, &destinations, &Origin { region, postcode, language }, now_utc).map_err(|_| {
+    // A signal without a matching rule still goes to a helpline (`chosen.rule_matched`
+    // is false); only a network without any active helpline refuses it.
+    let chosen = route(&rules, &destinations, &Origin { region, postcode, language }, now_utc).ok_or_else(|| {
         AppError::Validation(vec![FieldError::new(
             "language",
-            "no helpline is configured for this area and language: call 1712 (Dutch) or 0800 30 030 (French) directly with the person",
+            "no helpline is taking signals: call 1712 (Dutch) or 0800 30 030 (French) directly with the person",
         )])
     })?;
     let helpline = helplines.iter().find(|h| h.destination.id == chosen.helpline).ok_or(AppError::NotFound)?;
