@@ -47,6 +47,7 @@ diesel::table! {
         email_includes_contact -> Bool,
         webhook_url -> Nullable<Text>,
         webhook_secret -> Nullable<Text>,
+        open_on_public_holidays -> Bool,
     }
 }
 

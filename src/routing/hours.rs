@@ -7,6 +7,8 @@ use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::holidays::is_public_holiday;
+
 /// Minutes since local midnight, 0..=1440 (`"24:00"` closes a slot at midnight).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ClockTime(u16);
@@ -126,21 +128,36 @@ pub struct DateException {
     pub hours: Vec<TimeRange>,
 }
 
-/// Weekly hours plus dated exceptions, in one time zone.
+/// Weekly hours plus dated exceptions, in one time zone, and whether the weekly hours
+/// also run on Belgian public holidays ([`super::holidays`]).
+///
+/// On a public holiday a helpline that is not `open_on_public_holidays` is closed all
+/// day: none of that day's weekly slots opens (a night slot starting on the holiday
+/// included) and a slot running past midnight from the day before closes at midnight.
+/// A dated exception for the holiday wins over this rule (its hours are the day's hours).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OpeningHours {
     pub weekly: Vec<WeeklySlot>,
     pub exceptions: Vec<DateException>,
+    pub open_on_public_holidays: bool,
 }
 
 /// How far ahead `next_opening` looks before it gives up.
 const LOOKAHEAD_DAYS: i64 = 21;
 
 impl OpeningHours {
+    /// Closed the whole of `date` (local) because it is a public holiday?
+    fn closed_for_holiday(&self, date: NaiveDate) -> bool {
+        !self.open_on_public_holidays && !self.exceptions.iter().any(|e| e.date == date) && is_public_holiday(date)
+    }
+
     /// The ranges that start on `date` (local).
     fn ranges_on(&self, date: NaiveDate) -> Vec<TimeRange> {
         if let Some(ex) = self.exceptions.iter().find(|e| e.date == date) {
             return ex.hours.clone();
+        }
+        if self.closed_for_holiday(date) {
+            return Vec::new();
         }
         self.weekly
             .iter()
@@ -152,6 +169,9 @@ impl OpeningHours {
     /// Open at this local wall-clock time? Counts yesterday's slots that run past midnight.
     pub fn is_open_local(&self, local: NaiveDateTime) -> bool {
         let date = local.date();
+        if self.closed_for_holiday(date) {
+            return false;
+        }
         let minute = local.time().signed_duration_since(chrono::NaiveTime::MIN).num_minutes();
         let minute = u32::try_from(minute).unwrap_or(0);
         let today = self.ranges_on(date).iter().any(|r| {
@@ -203,6 +223,7 @@ fn resolve(tz: Tz, date: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {
 
 /// Minutes the helpline was open between `from` and `to`, counted minute by minute
 /// and stopping at `cap` (callers only need to know whether a threshold is reached).
+/// The escalation clock: a public holiday on which the helpline is closed counts nothing.
 pub fn open_minutes(hours: &OpeningHours, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>, cap: i64) -> i64 {
     let mut open = 0;
     let mut t = from;

@@ -113,60 +113,85 @@ impl RoutingRule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     pub helpline: HelplineId,
-    /// The destination the rules chose first (differs from `helpline` when that
-    /// one was closed and another one, open, took the signal).
+    /// The destination chosen first (differs from `helpline` when that one was closed
+    /// and another one, open, took the signal).
     pub first_choice: HelplineId,
     pub open_now: bool,
     /// When a callback can start: now if open, else when the helpline opens (`None`
     /// if it has no opening hours in the next three weeks).
     pub callback_from: Option<DateTime<Utc>>,
+    /// False when no matching rule named an active destination and the signal went to
+    /// a helpline picked without a rule: the network needs a rule for this area and
+    /// language, and the programme's managers and the admins should hear of it.
+    pub rule_matched: bool,
 }
 
-#[derive(Debug, PartialEq, Eq)]
-pub struct NoRoute;
-
-/// Chooses the destination. Candidates are, in order: the active destinations of the
-/// matching rules by priority, then any other regional helpline speaking the
-/// callback language. The first candidate open now takes the signal; if none is
-/// open, it queues for the first candidate. No matching rule at all is `NoRoute`.
+/// Chooses the destination; `None` only when there is no active regional helpline at
+/// all (and no matching rule names an active destination).
+///
+/// The signal goes to a destination that speaks the callback language whenever one
+/// can take it:
+///
+/// 1. The candidates are the active destinations of the matching rules by priority,
+///    then the other active regional helplines by code. Those speaking the callback
+///    language are kept; the first of them open now takes the signal, and if none is
+///    open it queues for the first of them (`callback_from` says when it opens). A
+///    destination that does not speak the language never takes the signal then, even
+///    if it is open.
+/// 2. When no candidate speaks the language (`en`, `other`, or `de` with the seeded
+///    network): the matching rules decide alone, as written — the first of their
+///    destinations open now, else the first of them, queued. Without a matching rule
+///    the first active regional helpline (by code) open now takes it, else the first
+///    active regional helpline, queued.
+///
+/// Local services only take what a rule sends them. `rule_matched` is false when no
+/// matching rule named an active destination.
 pub fn route(
     rules: &[RoutingRule],
     destinations: &[Destination],
     origin: &Origin,
     now: DateTime<Utc>,
-) -> Result<Route, NoRoute> {
+) -> Option<Route> {
     let find = |id: HelplineId| destinations.iter().find(|d| d.id == id && d.active);
     let mut sorted: Vec<&RoutingRule> = rules.iter().filter(|r| r.matches(origin)).collect();
     sorted.sort_by_key(|r| r.priority);
-    let mut candidates: Vec<&Destination> = Vec::new();
+    let mut by_rule: Vec<&Destination> = Vec::new();
     for d in sorted.iter().filter_map(|r| find(r.helpline)) {
+        if !by_rule.iter().any(|c| c.id == d.id) {
+            by_rule.push(d);
+        }
+    }
+    let rule_matched = !by_rule.is_empty();
+    let mut helplines: Vec<&Destination> =
+        destinations.iter().filter(|d| d.active && d.kind == DestinationKind::Helpline).collect();
+    helplines.sort_by(|a, b| a.code.cmp(&b.code));
+
+    let speaks = |d: &&Destination| d.languages.contains(&origin.language);
+    let mut candidates: Vec<&Destination> = by_rule.iter().copied().filter(speaks).collect();
+    for d in helplines.iter().copied().filter(speaks) {
         if !candidates.iter().any(|c| c.id == d.id) {
             candidates.push(d);
         }
     }
-    if sorted.is_empty() {
-        // No rule covers this area and language: an admin has to decide, so the relay
-        // is told to call a helpline directly rather than guessing.
-        return Err(NoRoute);
+    if candidates.is_empty() {
+        // Nobody speaks the language: the rules as written, else any helpline.
+        candidates = if rule_matched { by_rule } else { helplines };
     }
-    let mut fallbacks: Vec<&Destination> = destinations
-        .iter()
-        .filter(|d| d.active && d.kind == DestinationKind::Helpline && d.languages.contains(&origin.language))
-        .filter(|d| !candidates.iter().any(|c| c.id == d.id))
-        .collect();
-    fallbacks.sort_by(|a, b| a.code.cmp(&b.code));
-    candidates.extend(fallbacks);
-    // The rules' destinations may all be inactive; a helpline for the language then
-    // becomes the first choice.
-    let first = *candidates.first().ok_or(NoRoute)?;
-
+    let first = *candidates.first()?;
     if let Some(open) = candidates.iter().find(|d| d.hours.is_open(d.time_zone, now)) {
-        return Ok(Route { helpline: open.id, first_choice: first.id, open_now: true, callback_from: Some(now) });
+        return Some(Route {
+            helpline: open.id,
+            first_choice: first.id,
+            open_now: true,
+            callback_from: Some(now),
+            rule_matched,
+        });
     }
-    Ok(Route {
+    Some(Route {
         helpline: first.id,
         first_choice: first.id,
         open_now: false,
         callback_from: first.hours.next_opening(first.time_zone, now),
+        rule_matched,
     })
 }

@@ -33,6 +33,9 @@ pub struct HelplineView {
     pub active: bool,
     pub weekly_hours: Vec<WeeklySlot>,
     pub exceptions: Vec<DateException>,
+    /// Whether the weekly hours also run on Belgian public holidays; when false the
+    /// helpline is closed all day on them (a dated exception for the day still applies).
+    pub open_on_public_holidays: bool,
     pub intake_email: Option<String>,
     pub email_includes_contact: bool,
     pub webhook_url: Option<String>,
@@ -56,6 +59,7 @@ impl From<Helpline> for HelplineView {
             active: h.destination.active,
             weekly_hours: h.destination.hours.weekly,
             exceptions: h.destination.hours.exceptions,
+            open_on_public_holidays: h.destination.hours.open_on_public_holidays,
             intake_email: h.intake_email.map(|e| e.as_str().to_string()),
             email_includes_contact: h.email_includes_contact,
             webhook_url: h.webhook_url,
@@ -77,6 +81,9 @@ pub struct CreateHelplineRequest {
     pub weekly_hours: Vec<WeeklySlot>,
     #[serde(default)]
     pub exceptions: Vec<DateException>,
+    /// Whether the weekly hours also run on Belgian public holidays (default false:
+    /// closed all day on them).
+    pub open_on_public_holidays: Option<bool>,
     pub intake_email: Option<String>,
     /// Put the contact in notification e-mails (off by default: e-mail is not a safe channel).
     pub email_includes_contact: Option<bool>,
@@ -97,6 +104,8 @@ pub struct UpdateHelplineRequest {
     pub active: Option<bool>,
     pub weekly_hours: Option<Vec<WeeklySlot>>,
     pub exceptions: Option<Vec<DateException>>,
+    /// Whether the weekly hours also run on Belgian public holidays.
+    pub open_on_public_holidays: Option<bool>,
     pub intake_email: Option<String>,
     pub email_includes_contact: Option<bool>,
     pub webhook_url: Option<String>,
@@ -158,7 +167,11 @@ impl TryFrom<CreateHelplineRequest> for Helpline {
                 languages: r.languages,
                 active: true,
                 time_zone: chrono_tz::Europe::Brussels,
-                hours: OpeningHours { weekly: r.weekly_hours, exceptions: r.exceptions },
+                hours: OpeningHours {
+                    weekly: r.weekly_hours,
+                    exceptions: r.exceptions,
+                    open_on_public_holidays: r.open_on_public_holidays.unwrap_or(false),
+                },
             },
             name,
             public_phone,
@@ -203,6 +216,7 @@ impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
             email_includes_contact: r.email_includes_contact,
             webhook_url: r.webhook_url.map(Some),
             webhook_secret: r.webhook_secret.map(Some),
+            open_on_public_holidays: r.open_on_public_holidays,
         };
         let empty = changes.name.is_none()
             && changes.public_phone.is_none()
@@ -214,7 +228,8 @@ impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
             && changes.intake_email.is_none()
             && changes.email_includes_contact.is_none()
             && changes.webhook_url.is_none()
-            && changes.webhook_secret.is_none();
+            && changes.webhook_secret.is_none()
+            && changes.open_on_public_holidays.is_none();
         if empty {
             return Err(AppError::invalid("body", "name at least one field to change"));
         }

@@ -33,6 +33,7 @@ struct HelplineRow {
     pub webhook_url: Option<String>,
     /// HMAC key for webhook signatures; write-only through the API.
     pub webhook_secret: Option<String>,
+    pub open_on_public_holidays: bool,
 }
 
 /// Fields an admin may change on a helpline.
@@ -50,6 +51,7 @@ pub struct HelplineChanges {
     pub email_includes_contact: Option<bool>,
     pub webhook_url: Option<Option<String>>,
     pub webhook_secret: Option<Option<String>>,
+    pub open_on_public_holidays: Option<bool>,
 }
 
 /// A `routing_rules` row.
@@ -97,7 +99,7 @@ impl TryFrom<HelplineRow> for Helpline {
             languages: parse_languages(&row.languages),
             active: row.active,
             time_zone: Tz::from_str(&row.time_zone).map_err(|_| corrupt("helplines.time_zone"))?,
-            hours: OpeningHours { weekly, exceptions },
+            hours: OpeningHours { weekly, exceptions, open_on_public_holidays: row.open_on_public_holidays },
         };
         Ok(Helpline {
             destination,
@@ -135,6 +137,7 @@ impl TryFrom<&Helpline> for HelplineRow {
             email_includes_contact: h.email_includes_contact,
             webhook_url: h.webhook_url.clone(),
             webhook_secret: h.webhook_secret.clone(),
+            open_on_public_holidays: d.hours.open_on_public_holidays,
         })
     }
 }

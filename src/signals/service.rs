@@ -2,7 +2,7 @@
 //! one transaction — and what relays may see of a signal afterwards.
 
 use crate::domain::Role;
-use crate::domain::{Language, ProgrammeId, RelayPointId, SignalId, StaffLanguage, UserId};
+use crate::domain::{Language, ProgrammeId, Region, RelayPointId, SignalId, StaffLanguage, UserId};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -167,40 +167,69 @@ pub async fn submit(
         keys: state.master_keys.clone(),
         per_hour: i64::from(state.settings.signal_rate_limit_per_hour.max(1)),
     };
-    let (status, body, alert) = state
+    let (status, body, alerts) = state
         .db
         .session(move |c, writer| {
             let auth = claims.confirm_with(c, totp_required)?;
             file(c, writer, &limits, &auth, &key, &mac, sub)
         })
         .await?;
-    if let Some(alert) = alert {
-        tell_managers(state, alert, i64::from(state.settings.signal_rate_limit_per_hour.max(1))).await;
+    for alert in alerts {
+        tell(state, alert).await;
     }
     Ok((status, body))
 }
 
-/// A relay point passed the hourly limit with an immediate-danger signal (filed
-/// all the same): its programme's managers are told.
-struct DangerAlert {
-    programme: ProgrammeId,
-    relay_name: String,
+/// Something about a filed signal that people must hear of (after the commit; the
+/// signal itself is filed either way).
+enum Alert {
+    /// A relay point passed the hourly limit with an immediate-danger signal: its
+    /// programme's managers are told.
+    DangerOverLimit { programme: ProgrammeId, relay_name: String, limit: i64 },
+    /// No routing rule covers the relay's area and the callback language: the
+    /// programme's managers and the admins are told, so that one is added.
+    MissingRule { programme: ProgrammeId, relay_name: String, region: Region, language: Language },
 }
 
-async fn tell_managers(state: &AppState, alert: DangerAlert, limit: i64) {
-    tracing::warn!("a relay point passed the hourly limit with immediate-danger signals; managers told");
-    let programme = alert.programme;
-    let managers = match state.db.run(move |c| crate::users::service::programme_managers(c, programme)).await {
-        Ok(m) => m,
+async fn tell(state: &AppState, alert: Alert) {
+    let (programme, admins_too) = match &alert {
+        Alert::DangerOverLimit { programme, .. } => {
+            tracing::warn!("a relay point passed the hourly limit with immediate-danger signals; managers told");
+            (*programme, false)
+        }
+        Alert::MissingRule { programme, .. } => {
+            tracing::warn!("no routing rule covers a signal; managers and admins told");
+            (*programme, true)
+        }
+    };
+    let recipients = state
+        .db
+        .run(move |c| {
+            let mut to = crate::users::service::programme_managers(c, programme)?;
+            if admins_too {
+                to.extend(crate::users::service::admins(c)?);
+            }
+            Ok::<_, AppError>(to)
+        })
+        .await;
+    let recipients = match recipients {
+        Ok(r) => r,
         Err(e) => {
-            tracing::warn!(error = %e, "could not read the programme's managers");
+            tracing::warn!(error = %e, "could not read whom to alert");
             return;
         }
     };
-    for (to, language) in managers {
-        let message = super::templates::danger_over_limit(language, &alert.relay_name, limit);
+    for (to, language) in recipients {
+        let message = match &alert {
+            Alert::DangerOverLimit { relay_name, limit, .. } => {
+                super::templates::danger_over_limit(language, relay_name, *limit)
+            }
+            Alert::MissingRule { relay_name, region, language: callback, .. } => {
+                super::templates::missing_rule(language, relay_name, *region, *callback)
+            }
+        };
         if let Err(e) = state.mailer.send(&to, message).await {
-            tracing::warn!(error = %e, "danger alert not sent");
+            tracing::warn!(error = %e, "alert not sent");
         }
     }
 }
@@ -231,7 +260,7 @@ pub async fn guidance_for(
                 (Some(relay), Some(language)) => store::relay_origin(c, relay)?.and_then(|o| {
                     let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
                     let origin = Origin { region: o.region, postcode: o.postcode, language };
-                    let r = route(&rules, &destinations, &origin, Utc::now()).ok()?;
+                    let r = route(&rules, &destinations, &origin, Utc::now())?;
                     helplines.iter().find(|h| h.id() == r.helpline).cloned()
                 }),
                 _ => None,
@@ -263,7 +292,7 @@ fn file(
     key: &str,
     mac: &str,
     sub: Submission,
-) -> Result<(u16, String, Option<DangerAlert>), AppError> {
+) -> Result<(u16, String, Vec<Alert>), AppError> {
     auth.require(&[Role::RelayStaff])?;
     let relay = auth.scope.relay_point_id.ok_or(AppError::Forbidden)?;
     let user = auth.id.to_string();
@@ -271,7 +300,7 @@ fn file(
     let limit = limits.per_hour;
 
     if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
-        return replay(rec, mac).map(|(status, body)| (status, body, None));
+        return replay(rec, mac).map(|(status, body)| (status, body, Vec::new()));
     }
     let Submission { contact, language, urgency } = sub;
     let since = now - Duration::hours(1);
@@ -281,9 +310,19 @@ fn file(
     if recent >= limit && urgency == Urgency::Standard {
         return Err(AppError::TooManyRequests { retry_after_secs: retry_after(c, relay, now)? });
     }
-    let (receipt, signal, channels, origin) = prepare(c, relay, auth.id, language, urgency)?;
-    let alert = (recent == limit && urgency == Urgency::ImmediateDanger)
-        .then(|| DangerAlert { programme: origin.programme_id, relay_name: origin.name.clone() });
+    let (receipt, signal, channels, origin, rule_matched) = prepare(c, relay, auth.id, language, urgency)?;
+    let mut alerts = Vec::new();
+    if recent == limit && urgency == Urgency::ImmediateDanger {
+        alerts.push(Alert::DangerOverLimit { programme: origin.programme_id, relay_name: origin.name.clone(), limit });
+    }
+    if !rule_matched {
+        alerts.push(Alert::MissingRule {
+            programme: origin.programme_id,
+            relay_name: origin.name.clone(),
+            region: origin.region,
+            language,
+        });
+    }
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
 
@@ -316,11 +355,11 @@ fn file(
         match writer.transaction(c, move |c| write_signal(c, &signal, &channels, &contact_row, &record)) {
             Ok(Written::Created(response)) => {
                 tracing::info!(urgency = urgency.as_str(), "signal received");
-                return Ok((201, response, alert));
+                return Ok((201, response, alerts));
             }
             Ok(Written::Raced) | Err(AppError::Conflict(_)) => {
                 if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
-                    return replay(rec, mac).map(|(status, body)| (status, body, None));
+                    return replay(rec, mac).map(|(status, body)| (status, body, Vec::new()));
                 }
                 // A reference collision: try again with a new one.
             }
@@ -357,7 +396,8 @@ fn retry_after(c: &mut AnyConnection, relay: RelayPointId, now: chrono::NaiveDat
 }
 
 /// Routes the signal and builds the receipt (reference filled in at write time).
-type Prepared = (Receipt, Signal, Vec<&'static str>, RelayOrigin);
+/// Also whether a routing rule matched (false: a helpline took it without one).
+type Prepared = (Receipt, Signal, Vec<&'static str>, RelayOrigin, bool);
 
 fn prepare(
     c: &mut AnyConnection,
@@ -371,10 +411,12 @@ fn prepare(
     let (rules, helplines) = load_network(c)?;
     let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
     let now_utc = Utc::now();
-    let chosen = route(&rules, &destinations, &Origin { region, postcode, language }, now_utc).map_err(|_| {
+    // A signal without a matching rule still goes to a helpline (`chosen.rule_matched`
+    // is false); only a network without any active helpline refuses it.
+    let chosen = route(&rules, &destinations, &Origin { region, postcode, language }, now_utc).ok_or_else(|| {
         AppError::Validation(vec![FieldError::new(
             "language",
-            "no helpline is configured for this area and language: call 1712 (Dutch) or 0800 30 030 (French) directly with the person",
+            "no helpline is taking signals: call 1712 (Dutch) or 0800 30 030 (French) directly with the person",
         )])
     })?;
     let helpline = helplines.iter().find(|h| h.destination.id == chosen.helpline).ok_or(AppError::NotFound)?;
@@ -408,7 +450,7 @@ fn prepare(
         },
         now,
     );
-    Ok((receipt, signal, helpline.channels(), origin))
+    Ok((receipt, signal, helpline.channels(), origin, chosen.rule_matched))
 }
 
 /// Opens a signal's contact, or `None` once it has been destroyed.

@@ -182,6 +182,11 @@ pub fn deactivate_account(c: &mut AnyConnection, id: UserId, now: chrono::NaiveD
     Ok(changed)
 }
 
+/// Active admins, with the language to write to them in.
+pub fn admins(c: &mut AnyConnection) -> Result<Vec<(Email, StaffLanguage)>, AppError> {
+    Ok(store::admins(c)?)
+}
+
 /// Active managers of a programme, with the language to write to them in.
 pub fn programme_managers(
     c: &mut AnyConnection,

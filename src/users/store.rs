@@ -161,6 +161,16 @@ pub fn programme_managers(
     recipients(rows)
 }
 
+/// Active admins, with the language to write to them in.
+pub fn admins(conn: &mut AnyConnection) -> QueryResult<Vec<(Email, StaffLanguage)>> {
+    let rows: Vec<(String, String)> = users::table
+        .filter(users::role.eq(Role::Admin.as_str()))
+        .filter(users::active.eq(true))
+        .select((users::email, users::language))
+        .load(conn)?;
+    recipients(rows)
+}
+
 fn recipients(rows: Vec<(String, String)>) -> QueryResult<Vec<(Email, StaffLanguage)>> {
     rows.into_iter()
         .map(|(email, language)| {

@@ -196,3 +196,43 @@ async fn errors_relays_read_follow_their_language(app: TestApp) {
     let p = problem(get("/api/v1/signals/K7Q-2XPA", None, Some("en")).await.unwrap(), StatusCode::UNAUTHORIZED).await;
     assert_eq!(p["title"], "Unauthorized", "{p}");
 }
+
+/// With no routing rule for the relay's area, a signal is still filed, and the
+/// programme's managers and the admins hear that a rule is missing.
+async fn a_missing_rule_is_reported_and_the_signal_still_filed(backend: Backend) {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let Some(app) = try_spawn_app_with(backend, |s| s.smtp_url = Some(url)).await else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let rules: Value = app.get("/api/v1/routing-rules", &admin).await.json().await.unwrap();
+    for rule in rules.as_array().unwrap() {
+        let path = format!("/api/v1/routing-rules/{}", rule["id"].as_str().unwrap());
+        let resp = app.request(reqwest::Method::DELETE, &path, Some(&admin), None).await;
+        assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    }
+    let m = app.programme_with_manager(&admin, "wal", "fr").await;
+    let relay = app.relay(&m.manager, "Pharmacie du Pont", "4000", "pharmacy").await;
+    let (_, token) = app.staff(&admin, "p@example.be", relay["id"].as_str().unwrap()).await;
+    let resp = submit(&app, &token, "k", &body(PHONE, "A")).await;
+    assert_eq!(resp.status(), StatusCode::CREATED, "filed without a rule");
+    let receipt: Value = resp.json().await.unwrap();
+    assert_eq!(receipt["helpline"]["public_phone"], "0800 30 030", "a helpline speaking French: {receipt}");
+    let mails = smtp.wait_for(2).await;
+    let alerts: Vec<_> = mails.iter().filter(|m| m.body().contains("Pharmacie du Pont")).collect();
+    let to: Vec<String> = alerts.iter().flat_map(|m| m.to.clone()).collect();
+    assert!(to.iter().any(|t| t.contains("manager-wal")), "the managers: {to:?}");
+    assert!(to.iter().any(|t| t.contains(app.admin_email.as_str())), "the admins: {to:?}");
+    assert!(alerts.iter().all(|m| !m.body().contains("0470")), "no contact in the alert");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_rule_is_reported_and_the_signal_still_filed_sqlite() {
+    a_missing_rule_is_reported_and_the_signal_still_filed(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_rule_is_reported_and_the_signal_still_filed_postgres() {
+    a_missing_rule_is_reported_and_the_signal_still_filed(Backend::Postgres).await;
+}

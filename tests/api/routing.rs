@@ -8,6 +8,7 @@ use crate::on_both_backends;
 
 on_both_backends!(
     admins_manage_helplines_and_rules_and_others_only_read,
+    helplines_say_whether_they_open_on_public_holidays,
     the_referral_directory_is_queried_by_region_and_language
 );
 
@@ -127,6 +128,49 @@ async fn admins_manage_helplines_and_rules_and_others_only_read(app: TestApp) {
         StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+async fn helplines_say_whether_they_open_on_public_holidays(app: TestApp) {
+    let admin = app.admin_token().await;
+    let seeded: Value = app.get("/api/v1/helplines", &admin).await.json().await.unwrap();
+    let flag = |code: &str| {
+        seeded.as_array().unwrap().iter().find(|h| h["code"] == code).unwrap()["open_on_public_holidays"].clone()
+    };
+    assert_eq!((flag("1712"), flag("evc")), (json!(false), json!(true)), "as seeded");
+
+    let mut line = json!({
+        "code": "night-line",
+        "name": "Night line",
+        "public_phone": "0800 00 000",
+        "languages": ["nl"],
+        "weekly_hours": [{"day": "sat", "start": "00:00", "end": "24:00"}],
+    });
+    let created: Value = app.post("/api/v1/helplines", Some(&admin), &line).await.json().await.unwrap();
+    assert_eq!(created["open_on_public_holidays"], false, "closed on public holidays unless said");
+    line["code"] = json!("holiday-line");
+    line["open_on_public_holidays"] = json!(true);
+    let resp = app.post("/api/v1/helplines", Some(&admin), &line).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let created: Value = resp.json().await.unwrap();
+    assert_eq!(created["open_on_public_holidays"], true);
+    let id = created["id"].as_str().unwrap();
+    let changed: Value = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/helplines/{id}"),
+            Some(&admin),
+            Some(&json!({"open_on_public_holidays": false})),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(changed["open_on_public_holidays"], false);
+    let read: Value = app.get(&format!("/api/v1/helplines/{id}"), &admin).await.json().await.unwrap();
+    assert_eq!(
+        (read["open_on_public_holidays"].clone(), read["weekly_hours"][0]["day"].clone()),
+        (json!(false), json!("sat"))
+    );
 }
 
 async fn the_referral_directory_is_queried_by_region_and_language(app: TestApp) {

@@ -14,7 +14,8 @@ on_both_backends!(
     bad_signals_are_rejected_field_by_field_and_write_nothing,
     relays_see_only_their_own_signals,
     immediate_danger_gets_112_guidance_and_goes_first,
-    no_matching_rule_tells_the_relay_to_call_directly,
+    a_signal_without_a_matching_rule_is_still_filed_to_a_helpline_for_its_language,
+    with_no_active_helpline_intake_refuses_and_says_whom_to_call,
     signals_from_relays_that_are_not_trained_are_accepted_and_flagged,
     a_closed_helpline_queues_the_signal_and_says_when,
 );
@@ -224,7 +225,7 @@ async fn immediate_danger_gets_112_guidance_and_goes_first(app: TestApp) {
     assert_eq!(app.count("outbox WHERE priority = 0"), 1);
 }
 
-async fn no_matching_rule_tells_the_relay_to_call_directly(app: TestApp) {
+async fn a_signal_without_a_matching_rule_is_still_filed_to_a_helpline_for_its_language(app: TestApp) {
     let (token, _) = relay_staff(&app, "p@example.be").await;
     let admin = app.admin_token().await;
     let rules: Value = app.get("/api/v1/routing-rules", &admin).await.json().await.unwrap();
@@ -239,8 +240,33 @@ async fn no_matching_rule_tells_the_relay_to_call_directly(app: TestApp) {
             .await;
         assert_eq!(resp.status(), StatusCode::NO_CONTENT);
     }
+    // A French signal from Liège: no rule, so the French-speaking helpline first by code.
+    let resp = submit(&app, &token, "k", &body(PHONE, "A")).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let r: Value = resp.json().await.unwrap();
+    assert_eq!(r["helpline"]["public_phone"], "0800 30 030");
+    assert_eq!(app.count(&format!("signals WHERE helpline_id = '{}'", crate::cases::EVC)), 1);
+    assert_eq!(app.count("outbox"), 1, "forwarded like any other signal");
+}
+
+async fn with_no_active_helpline_intake_refuses_and_says_whom_to_call(app: TestApp) {
+    let (token, _) = relay_staff(&app, "p@example.be").await;
+    let admin = app.admin_token().await;
+    let helplines: Value = app.get("/api/v1/helplines", &admin).await.json().await.unwrap();
+    for h in helplines.as_array().unwrap() {
+        let resp = app
+            .request(
+                reqwest::Method::PATCH,
+                &format!("/api/v1/helplines/{}", h["id"].as_str().unwrap()),
+                Some(&admin),
+                Some(&json!({"active": false})),
+            )
+            .await;
+        assert_eq!(resp.status(), StatusCode::OK);
+    }
     let p = problem(submit(&app, &token, "k", &body(PHONE, "A")).await, StatusCode::UNPROCESSABLE_ENTITY).await;
-    assert!(p["errors"][0]["message"].as_str().unwrap().contains("0800 30 030"));
+    let message = p["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("1712") && message.contains("0800 30 030"), "{message}");
     assert_eq!(app.count("signals"), 0);
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE helplines DROP COLUMN open_on_public_holidays;
