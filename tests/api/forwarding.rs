@@ -184,15 +184,16 @@ async fn a_delivery_still_failing_at_the_60_minute_deadline_is_dead_lettered_and
 async fn the_helplines_language_decides_the_notification_language(app: TestApp, smtp: SmtpServer) {
     let admin = app.admin_token().await;
     let (relay, _) = relay_staff(&app, "p@example.be").await;
-    // Every signal is in French and goes to the same helpline; only the helpline's
-    // language changes between them.
+    // Every signal is in French and goes to the same helpline, which keeps French (a
+    // signal goes only to a helpline speaking its language); only the helpline's
+    // first language, the one it is written to in, changes between them.
     let cases = [
         ("nl", "Nieuw signaal", ["Referentie", "Gemeente", "Meldpunt", "Ontvangen (Brusselse tijd)", "Dossier openen"]),
         ("de", "Neues Signal", ["Referenz", "Gemeinde", "Anlaufstelle", "Eingang (Brüsseler Zeit)", "Fall öffnen"]),
         ("en", "New signal", ["Reference", "Municipality", "Relay point", "Received (Brussels time)", "Open the case"]),
     ];
     for (i, (language, subject, words)) in cases.into_iter().enumerate() {
-        let patch = json!({"languages": [language]});
+        let patch = json!({"languages": [language, "fr"]});
         let resp =
             app.request(reqwest::Method::PATCH, &format!("/api/v1/helplines/{EVC}"), Some(&admin), Some(&patch)).await;
         assert_eq!(resp.status(), StatusCode::OK);
