@@ -32,6 +32,9 @@ pub enum AppError {
     Unauthorized(&'static str),
     #[error("forbidden")]
     Forbidden,
+    /// Refused for a reason the caller must read (403 with its own code and detail).
+    #[error("refused: {code}")]
+    Refused { code: &'static str, detail: String },
     /// The password was right; the account's second factor is missing or wrong.
     #[error("second factor required")]
     SecondFactorRequired,
@@ -75,6 +78,7 @@ impl AppError {
             Self::Validation(_) => "validation_failed",
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden => "forbidden",
+            Self::Refused { code, .. } => code,
             Self::SecondFactorRequired => "second_factor_required",
             Self::SecondFactorEnrolmentRequired => "second_factor_enrolment_required",
             Self::NotFound => "not_found",
@@ -95,6 +99,7 @@ impl AppError {
             Self::Validation(_) => "The request has invalid fields; see `errors`.".into(),
             Self::Unauthorized(why) => (*why).into(),
             Self::Forbidden => "Your role does not allow this action.".into(),
+            Self::Refused { detail, .. } => detail.clone(),
             Self::SecondFactorRequired => {
                 "Send the current code of your authenticator app as `totp_code` (or a `recovery_code`).".into()
             }
@@ -205,7 +210,7 @@ impl ResponseError for AppError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::SecondFactorEnrolmentRequired => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::Refused { .. } | Self::SecondFactorEnrolmentRequired => StatusCode::FORBIDDEN,
             Self::SecondFactorRequired => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,

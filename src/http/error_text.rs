@@ -88,6 +88,11 @@ pub fn detail(code: &str, language: StaffLanguage, retry_after_secs: Option<u64>
             "Ihre Rolle erlaubt diese Aktion nicht.",
         ),
         "not_found" => pick("Introuvable.", "Niet gevonden.", "Nicht gefunden."),
+        "relay_point_inactive" => pick(
+            "Ce point relais est désactivé et ne peut plus transmettre de signaux : appelez directement la ligne d'aide avec la personne.",
+            "Dit relaispunt is gedeactiveerd en kan geen signalen meer doorgeven: bel samen met de persoon rechtstreeks de hulplijn.",
+            "Diese Relaisstelle ist deaktiviert und kann keine Signale mehr übermitteln: Rufen Sie gemeinsam mit der Person direkt die Hotline an.",
+        ),
         "validation_failed" => pick(
             "Certains champs ne sont pas valides ; voir la liste des erreurs.",
             "Sommige velden zijn niet geldig; zie de lijst met fouten.",

@@ -407,6 +407,13 @@ fn prepare(
     urgency: Urgency,
 ) -> Result<Prepared, AppError> {
     let origin = store::relay_origin(c, relay)?.ok_or(AppError::Forbidden)?;
+    if !origin.active {
+        // The answer's guidance names the helpline to call instead.
+        return Err(AppError::Refused {
+            code: "relay_point_inactive",
+            detail: "This relay point is deactivated and can no longer file signals: call the helpline directly with the person.".into(),
+        });
+    }
     let (region, postcode) = (origin.region, origin.postcode);
     let (rules, helplines) = load_network(c)?;
     let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();

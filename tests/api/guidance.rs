@@ -236,3 +236,21 @@ async fn a_missing_rule_is_reported_and_the_signal_still_filed_sqlite() {
 async fn a_missing_rule_is_reported_and_the_signal_still_filed_postgres() {
     a_missing_rule_is_reported_and_the_signal_still_filed(Backend::Postgres).await;
 }
+
+crate::on_both_backends!(a_deactivated_relay_point_cannot_file_and_is_told_whom_to_call);
+
+async fn a_deactivated_relay_point_cannot_file_and_is_told_whom_to_call(app: TestApp) {
+    let admin = app.admin_token().await;
+    let m = app.programme_with_manager(&admin, "wal", "fr").await;
+    let relay = app.relay(&m.manager, "Pharmacie du Pont", "4000", "pharmacy").await;
+    let id = relay["id"].as_str().unwrap();
+    let (_, token) = app.staff(&admin, "p@example.be", id).await;
+    let resp = app.patch(&format!("/api/v1/relay-points/{id}"), &m.manager, &json!({"active": false})).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    let p = problem(submit(&app, &token, "k", &body(PHONE, "A")).await, StatusCode::FORBIDDEN).await;
+    assert_eq!(p["code"], "relay_point_inactive", "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("call the helpline directly"), "{p}");
+    assert_eq!(numbers(&p), vec!["0800 30 030".to_string()], "the number is in the answer: {p}");
+    assert_eq!(app.count("signals"), 0);
+}

@@ -19,8 +19,16 @@ async fn probes_answer_and_metrics_use_route_templates(app: TestApp) {
     let id = uuid::Uuid::new_v4();
     assert_eq!(app.get(&format!("/api/v1/users/{id}"), &admin).await.status(), StatusCode::NOT_FOUND);
 
+    // Made-up methods count as OTHER: they cannot grow the series.
+    for made_up in ["FOOBAR", "BAZQUX"] {
+        let m = Method::from_bytes(made_up.as_bytes()).unwrap();
+        app.request(m, "/api/v1/me", None, None).await;
+    }
+
     let metrics = app.request(Method::GET, "/metrics", None, None).await.text().await.unwrap();
     assert!(metrics.contains(r#"route="/api/v1/users/{id}",status="404""#), "{metrics}");
+    assert!(!metrics.contains("FOOBAR") && !metrics.contains("BAZQUX"), "{metrics}");
+    assert!(metrics.contains(r#"method="OTHER""#), "{metrics}");
     assert!(metrics.contains(r#"route="/api/v1/auth/login",status="200""#));
     assert!(!metrics.contains(&id.to_string()), "raw path leaked into metrics");
     assert!(!metrics.contains(&app.admin_email));
