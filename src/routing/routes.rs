@@ -20,7 +20,9 @@ use crate::http::responses::{AuthErrors, BodyErrors, Conflict, NotFound};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
 
-/// A helpline or local service.
+/// A helpline or local service. Everyone signed in sees its public face (name,
+/// number, languages, hours, open now, next opening); how it receives signals
+/// (intake e-mail, webhook) only admins see.
 #[derive(Serialize, ToSchema)]
 pub struct HelplineView {
     pub id: HelplineId,
@@ -36,18 +38,39 @@ pub struct HelplineView {
     /// Whether the weekly hours also run on Belgian public holidays; when false the
     /// helpline is closed all day on them (a dated exception for the day still applies).
     pub open_on_public_holidays: bool,
+    /// Whether it is open at the time of the response.
+    pub open_now: bool,
+    /// When it next opens, if it is closed now (within the next three weeks).
+    pub next_opening: Option<DateTime<Utc>>,
+    /// Admins only: how the helpline receives signals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub channels: Option<ChannelsView>,
+}
+
+/// How a helpline receives signals (admins only: an intake address or webhook in
+/// the wrong hands would redirect contacts).
+#[derive(Serialize, ToSchema)]
+pub struct ChannelsView {
     pub intake_email: Option<String>,
     pub email_includes_contact: bool,
     pub webhook_url: Option<String>,
     /// Whether a webhook secret is set (the secret itself is never shown).
     pub webhook_secret_set: bool,
-    /// Whether it is open at the time of the response.
-    pub open_now: bool,
 }
 
-impl From<Helpline> for HelplineView {
-    fn from(h: Helpline) -> Self {
-        let open_now = h.destination.hours.is_open(h.destination.time_zone, Utc::now());
+impl HelplineView {
+    /// The view `role` may see: channels for admins only.
+    fn for_role(h: Helpline, role: Role) -> Self {
+        let now = Utc::now();
+        let hours = &h.destination.hours;
+        let open_now = hours.is_open(h.destination.time_zone, now);
+        let next_opening = if open_now { None } else { hours.next_opening(h.destination.time_zone, now) };
+        let channels = (role == Role::Admin).then(|| ChannelsView {
+            intake_email: h.intake_email.as_ref().map(|e| e.as_str().to_string()),
+            email_includes_contact: h.email_includes_contact,
+            webhook_url: h.webhook_url.clone(),
+            webhook_secret_set: h.webhook_secret.is_some(),
+        });
         Self {
             id: h.destination.id,
             code: h.destination.code,
@@ -60,11 +83,9 @@ impl From<Helpline> for HelplineView {
             weekly_hours: h.destination.hours.weekly,
             exceptions: h.destination.hours.exceptions,
             open_on_public_holidays: h.destination.hours.open_on_public_holidays,
-            intake_email: h.intake_email.map(|e| e.as_str().to_string()),
-            email_includes_contact: h.email_includes_contact,
-            webhook_url: h.webhook_url,
-            webhook_secret_set: h.webhook_secret.is_some(),
             open_now,
+            next_opening,
+            channels,
         }
     }
 }
@@ -249,10 +270,10 @@ fn helpline_id(raw: &str) -> Result<HelplineId, AppError> {
 #[get("/helplines")]
 pub async fn list_helplines(
     state: web::Data<AppState>,
-    _auth: AuthUser,
+    auth: AuthUser,
 ) -> Result<web::Json<Vec<HelplineView>>, AppError> {
     let (_, helplines) = state.db.run(service::load_network).await?;
-    Ok(web::Json(helplines.into_iter().map(HelplineView::from).collect()))
+    Ok(web::Json(helplines.into_iter().map(|h| HelplineView::for_role(h, auth.role)).collect()))
 }
 
 /// Read one helpline.
@@ -263,11 +284,11 @@ pub async fn list_helplines(
 #[get("/helplines/{id}")]
 pub async fn get_helpline(
     state: web::Data<AppState>,
-    _auth: AuthUser,
+    auth: AuthUser,
     id: web::Path<String>,
 ) -> Result<web::Json<HelplineView>, AppError> {
     let id = helpline_id(&id)?;
-    Ok(web::Json(state.db.run(move |c| service::get_helpline(c, id)).await?.into()))
+    Ok(web::Json(HelplineView::for_role(state.db.run(move |c| service::get_helpline(c, id)).await?, auth.role)))
 }
 
 /// Create a helpline or local service (admin).
@@ -284,7 +305,7 @@ pub async fn create_helpline(
     auth.require(&[Role::Admin])?;
     let helpline = Helpline::try_from(body.into_inner()?)?;
     let created = state.db.write(move |c| service::create_helpline(c, helpline)).await?;
-    Ok(HttpResponse::Created().json(HelplineView::from(created)))
+    Ok(HttpResponse::Created().json(HelplineView::for_role(created, Role::Admin)))
 }
 
 /// Change a helpline's details, languages or opening hours (admin).
@@ -302,7 +323,8 @@ pub async fn update_helpline(
     auth.require(&[Role::Admin])?;
     let id = helpline_id(&id)?;
     let changes = HelplineChanges::try_from(body.into_inner()?)?;
-    Ok(web::Json(state.db.write(move |c| service::update_helpline(c, id, changes)).await?.into()))
+    let updated = state.db.write(move |c| service::update_helpline(c, id, changes)).await?;
+    Ok(web::Json(HelplineView::for_role(updated, Role::Admin)))
 }
 
 /// A routing rule: when every condition given holds, signals go to `helpline_id`.

@@ -32,7 +32,7 @@ async fn admins_manage_helplines_and_rules_and_others_only_read(app: TestApp) {
     assert_eq!(resp.status(), StatusCode::CREATED);
     let created: Value = resp.json().await.unwrap();
     assert_eq!(created["kind"], "local_service");
-    assert_eq!(created["intake_email"], "intake@wb.example.be");
+    assert_eq!(created["channels"]["intake_email"], "intake@wb.example.be");
     let id = created["id"].as_str().unwrap();
     problem(app.post("/api/v1/helplines", Some(&admin), &local).await, StatusCode::CONFLICT).await;
 
@@ -111,8 +111,20 @@ async fn admins_manage_helplines_and_rules_and_others_only_read(app: TestApp) {
         .create_user(&admin, json!({"email": "op@example.be", "role": "helpline_operator", "helpline_id": s.helpline}))
         .await;
     let op = app.login_ok("op@example.be", &pw).await.access;
-    assert_eq!(app.get("/api/v1/helplines", &op).await.status(), StatusCode::OK);
-    assert_eq!(app.get(&format!("/api/v1/helplines/{id}"), &op).await.status(), StatusCode::OK);
+    // They see the public face only: how a helpline receives signals is admins' business.
+    let public: Value = app.get("/api/v1/helplines", &op).await.json().await.unwrap();
+    let text = public.to_string();
+    for internal in ["channels", "intake_email", "intake-evc@example.be", "webhook_url", "email_includes_contact"] {
+        assert!(!text.contains(internal), "{internal} shown to an operator: {text}");
+    }
+    assert!(public.as_array().unwrap().iter().all(|h| h["public_phone"].is_string() && h["open_now"].is_boolean()));
+    let one: Value = app.get(&format!("/api/v1/helplines/{id}"), &op).await.json().await.unwrap();
+    assert!(one.get("channels").is_none() && one["name"] == "Service local", "{one}");
+    let (relay, _) = crate::signals::relay_staff(&app, "p@example.be").await;
+    let seen: Value = app.get("/api/v1/helplines", &relay).await.json().await.unwrap();
+    assert!(!seen.to_string().contains("intake-evc@example.be"), "{seen}");
+    let full: Value = app.get("/api/v1/helplines", &admin).await.json().await.unwrap();
+    assert!(full.to_string().contains("intake-evc@example.be"), "admins see the channels");
     problem(app.post("/api/v1/helplines", Some(&op), &local).await, StatusCode::FORBIDDEN).await;
     problem(app.get("/api/v1/routing-rules", &op).await, StatusCode::FORBIDDEN).await;
     problem(
