@@ -44,7 +44,6 @@ diesel::table! {
         weekly_hours -> Text,
         exceptions -> Text,
         intake_email -> Nullable<Text>,
-        email_includes_contact -> Bool,
         webhook_url -> Nullable<Text>,
         webhook_secret -> Nullable<Text>,
         open_on_public_holidays -> Bool,

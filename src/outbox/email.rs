@@ -31,7 +31,6 @@ pub async fn send(state: &AppState, ctx: &Context) -> Attempt {
             relay_kind: s.relay_kind.as_str(),
             created_at: s.created_at.and_utc(),
             link: &link,
-            contact: if ctx.helpline.email_includes_contact { ctx.contact.as_ref() } else { None },
         },
     );
     match state.mailer.send(&to, message).await {

@@ -1,13 +1,13 @@
 //! Messages to helplines: the new-signal notification to the intake address, and
 //! alerts to supervisors (a delivery that failed for good, an unclaimed signal).
-//! By default none carries contact data: e-mail is not a safe channel for it.
+//! None carries contact data: e-mail leaves copies in mailboxes long after the
+//! contact is destroyed, so only the signed webhook carries the contact.
 
 use crate::domain::Language;
 use crate::domain::StaffLanguage as Lang;
 use chrono::{DateTime, Utc};
 
 use crate::mail::Rendered;
-use crate::signals::model::Contact;
 
 /// What a notification says about a signal.
 pub struct Notification<'a> {
@@ -18,24 +18,10 @@ pub struct Notification<'a> {
     pub relay_kind: &'a str,
     pub created_at: DateTime<Utc>,
     pub link: &'a str,
-    /// Only when the helpline is explicitly configured to receive it by e-mail.
-    pub contact: Option<&'a Contact>,
 }
 
 fn brussels(t: DateTime<Utc>) -> String {
     t.with_timezone(&chrono_tz::Europe::Brussels).format("%Y-%m-%d %H:%M").to_string()
-}
-
-fn contact_block(c: &Contact) -> String {
-    let windows: Vec<String> = c.safe_windows.iter().map(|w| format!("{:?} {}-{}", w.day, w.start, w.end)).collect();
-    format!(
-        "\n  phone: {}\n  alias: {}\n  safe windows: {}\n  voicemail ok: {}\n  note: {}\n",
-        c.phone.as_str(),
-        c.alias.as_deref().unwrap_or("-"),
-        if windows.is_empty() { "-".to_string() } else { windows.join(", ") },
-        if c.voicemail_ok { "yes" } else { "no" },
-        c.note.as_deref().unwrap_or("-"),
-    )
 }
 
 pub fn signal_notification(lang: Lang, n: &Notification<'_>) -> Rendered {
@@ -66,7 +52,7 @@ pub fn signal_notification(lang: Lang, n: &Notification<'_>) -> Rendered {
         ),
     };
     let subject = if n.urgent { format!("{urgent}: {new} {}", n.reference) } else { format!("{new} {}", n.reference) };
-    let mut body = format!(
+    let body = format!(
         "{}{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n\n{open}: {}\n",
         if n.urgent { format!("{urgent}\n\n") } else { String::new() },
         lines[0],
@@ -81,9 +67,6 @@ pub fn signal_notification(lang: Lang, n: &Notification<'_>) -> Rendered {
         brussels(n.created_at),
         n.link,
     );
-    if let Some(c) = n.contact {
-        body.push_str(&contact_block(c));
-    }
     Rendered { kind: "signal_notification", subject, body }
 }
 

@@ -40,7 +40,6 @@ pub struct Helpline {
     /// The number a relay may give the person.
     pub public_phone: String,
     pub intake_email: Option<Email>,
-    pub email_includes_contact: bool,
     pub webhook_url: Option<String>,
     /// HMAC key of webhook signatures; never shown, never logged.
     pub webhook_secret: Option<String>,

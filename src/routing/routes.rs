@@ -52,7 +52,6 @@ pub struct HelplineView {
 #[derive(Serialize, ToSchema)]
 pub struct ChannelsView {
     pub intake_email: Option<String>,
-    pub email_includes_contact: bool,
     pub webhook_url: Option<String>,
     /// Whether a webhook secret is set (the secret itself is never shown).
     pub webhook_secret_set: bool,
@@ -67,7 +66,6 @@ impl HelplineView {
         let next_opening = if open_now { None } else { hours.next_opening(h.destination.time_zone, now) };
         let channels = (role == Role::Admin).then(|| ChannelsView {
             intake_email: h.intake_email.as_ref().map(|e| e.as_str().to_string()),
-            email_includes_contact: h.email_includes_contact,
             webhook_url: h.webhook_url.clone(),
             webhook_secret_set: h.webhook_secret.is_some(),
         });
@@ -107,7 +105,6 @@ pub struct CreateHelplineRequest {
     pub open_on_public_holidays: Option<bool>,
     pub intake_email: Option<String>,
     /// Put the contact in notification e-mails (off by default: e-mail is not a safe channel).
-    pub email_includes_contact: Option<bool>,
     /// HTTPS endpoint of the helpline's case system; gets the signal with its contact.
     pub webhook_url: Option<String>,
     /// Shared secret (at least 32 characters) for the webhook's HMAC-SHA256 signature.
@@ -128,7 +125,6 @@ pub struct UpdateHelplineRequest {
     /// Whether the weekly hours also run on Belgian public holidays.
     pub open_on_public_holidays: Option<bool>,
     pub intake_email: Option<String>,
-    pub email_includes_contact: Option<bool>,
     pub webhook_url: Option<String>,
     pub webhook_secret: Option<String>,
 }
@@ -202,7 +198,6 @@ impl TryFrom<CreateHelplineRequest> for Helpline {
                 .map(crate::domain::Email::parse)
                 .transpose()
                 .map_err(|e| AppError::Validation(vec![FieldError::new("intake_email", e.message)]))?,
-            email_includes_contact: r.email_includes_contact.unwrap_or(false),
             webhook_url: r.webhook_url,
             webhook_secret: r.webhook_secret,
             created_at: db::now(),
@@ -234,7 +229,6 @@ impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
             weekly_hours: r.weekly_hours.as_ref().map(to_json).transpose()?,
             exceptions: r.exceptions.as_ref().map(to_json).transpose()?,
             intake_email: r.intake_email.map(|e| Some(e.trim().to_lowercase())),
-            email_includes_contact: r.email_includes_contact,
             webhook_url: r.webhook_url.map(Some),
             webhook_secret: r.webhook_secret.map(Some),
             open_on_public_holidays: r.open_on_public_holidays,
@@ -247,7 +241,6 @@ impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
             && changes.weekly_hours.is_none()
             && changes.exceptions.is_none()
             && changes.intake_email.is_none()
-            && changes.email_includes_contact.is_none()
             && changes.webhook_url.is_none()
             && changes.webhook_secret.is_none()
             && changes.open_on_public_holidays.is_none();

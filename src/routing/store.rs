@@ -29,7 +29,6 @@ struct HelplineRow {
     pub weekly_hours: String,
     pub exceptions: String,
     pub intake_email: Option<String>,
-    pub email_includes_contact: bool,
     pub webhook_url: Option<String>,
     /// HMAC key for webhook signatures; write-only through the API.
     pub webhook_secret: Option<String>,
@@ -48,7 +47,6 @@ pub struct HelplineChanges {
     pub weekly_hours: Option<String>,
     pub exceptions: Option<String>,
     pub intake_email: Option<Option<String>>,
-    pub email_includes_contact: Option<bool>,
     pub webhook_url: Option<Option<String>>,
     pub webhook_secret: Option<Option<String>>,
     pub open_on_public_holidays: Option<bool>,
@@ -109,7 +107,6 @@ impl TryFrom<HelplineRow> for Helpline {
                 .intake_email
                 .map(|e| Email::parse(&e).map_err(|_| corrupt("helplines.intake_email")))
                 .transpose()?,
-            email_includes_contact: row.email_includes_contact,
             webhook_url: row.webhook_url,
             webhook_secret: row.webhook_secret,
             created_at: row.created_at,
@@ -134,7 +131,6 @@ impl TryFrom<&Helpline> for HelplineRow {
             weekly_hours: to_json(&d.hours.weekly)?,
             exceptions: to_json(&d.hours.exceptions)?,
             intake_email: h.intake_email.as_ref().map(|e| e.as_str().to_string()),
-            email_includes_contact: h.email_includes_contact,
             webhook_url: h.webhook_url.clone(),
             webhook_secret: h.webhook_secret.clone(),
             open_on_public_holidays: d.hours.open_on_public_holidays,

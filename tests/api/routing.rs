@@ -49,6 +49,19 @@ async fn admins_manage_helplines_and_rules_and_others_only_read(app: TestApp) {
     )
     .await;
     assert_eq!(p["errors"][0]["field"], "body");
+    // E-mail never carries the contact: there is no option left to ask for it.
+    let p = problem(
+        app.request(
+            Method::PATCH,
+            &format!("/api/v1/helplines/{id}"),
+            Some(&admin),
+            Some(&json!({"email_includes_contact": true})),
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_eq!(p["code"], "unknown_field", "{p}");
     let renamed: Value = app
         .request(
             Method::PATCH,

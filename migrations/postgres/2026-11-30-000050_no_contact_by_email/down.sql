@@ -1,0 +1,1 @@
+ALTER TABLE helplines ADD COLUMN email_includes_contact BOOLEAN NOT NULL DEFAULT FALSE;
