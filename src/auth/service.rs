@@ -42,14 +42,24 @@ pub async fn login(
     let (account, address) = (throttle::account_key(email_raw), throttle::address_key(client));
     let (a, b) = (account.clone(), address.clone());
     let now = db::now();
-    let wait = state
+    let (account_wait, address_wait) = state
         .db
-        .run(move |c| Ok::<_, AppError>(throttle::blocked(c, &a, now)?.max(throttle::blocked(c, &b, now)?)))
+        .run(move |c| Ok::<_, AppError>((throttle::blocked(c, &a, now)?, throttle::blocked(c, &b, now)?)))
         .await?;
-    if let Some(secs) = wait {
-        // Checked before hashing: a flood of guesses costs no Argon2 work.
-        return Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(secs).unwrap_or(1) });
+    let blocked = |secs: i64| AppError::TooManyRequests { retry_after_secs: u64::try_from(secs).unwrap_or(1) };
+    // Checked before hashing: a flood of guesses costs no Argon2 work. A blocked
+    // account still lets in whoever brings a second factor: someone who knows an
+    // operator's e-mail must not be able to keep them out of a shift by guessing.
+    // Under the block every failure answers the same 429, so the bypass tells a
+    // guesser nothing about the password.
+    let account_block = account_wait.filter(|_| second.totp_code.is_none() && second.recovery_code.is_none());
+    if let Some(secs) = address_wait.max(account_block) {
+        return Err(blocked(secs));
     }
+    let refuse = |e: AppError| match account_wait {
+        Some(secs) => blocked(secs),
+        None => e,
+    };
     // A malformed address cannot belong to an account; answer like any failure,
     // after the same amount of work.
     let email = Email::parse(email_raw).ok();
@@ -61,7 +71,7 @@ pub async fn login(
     let owner = found.as_ref().map(|f| (f.user.email.clone(), f.user.language));
     if !state.hasher.verify(password, hash).await? {
         record_failure(state, account, address, owner).await?;
-        return Err(AppError::Unauthorized(BAD_CREDENTIALS));
+        return Err(refuse(AppError::Unauthorized(BAD_CREDENTIALS)));
     }
     let user = found.ok_or(AppError::Unauthorized(BAD_CREDENTIALS))?.user;
     if user.two_factor {
@@ -70,8 +80,11 @@ pub async fn login(
         }
         if !check_second_factor(state, &user, second).await? {
             record_failure(state, account, address, owner).await?;
-            return Err(AppError::SecondFactorRequired);
+            return Err(refuse(AppError::SecondFactorRequired));
         }
+    } else if account_wait.is_some() {
+        // No second factor enrolled: the block stands.
+        return Err(refuse(AppError::Unauthorized(BAD_CREDENTIALS)));
     }
     let a = account.clone();
     state.db.write(move |c| Ok::<_, AppError>(throttle::clear(c, &a)?)).await?;

@@ -257,3 +257,51 @@ async fn the_policy_keeps_helpline_staff_without_two_factors_out_of_personal_dat
     );
     assert_eq!(app.get("/api/v1/users", &admin).await.status(), StatusCode::OK);
 }
+
+/// Someone who knows an operator's e-mail can lock the password, not the person:
+/// with a valid second factor the operator still signs in, and under the lock every
+/// failure answers the same 429, telling a guesser nothing about the password.
+async fn guessing_cannot_lock_out_an_operator_with_a_second_factor(backend: crate::helpers::Backend) {
+    let Some(app) = crate::helpers::try_spawn_app_with(backend, |s| {
+        s.login_lock_after = 3;
+        s.login_delay_after = 1_000;
+        s.login_address_delay_after = 1_000;
+    })
+    .await
+    else {
+        return;
+    };
+    let admin = app.admin_token().await;
+    let s = app.seed_scopes();
+    let (_, pw) = app
+        .create_user(&admin, json!({"email": "op@example.be", "role": "helpline_operator", "helpline_id": s.helpline}))
+        .await;
+    let token = app.login_ok("op@example.be", &pw).await.access;
+    let enrol: Value = app.post("/api/v1/me/totp", Some(&token), &json!({})).await.json().await.unwrap();
+    let secret = enrol["secret"].as_str().unwrap().to_string();
+    let resp = app.post("/api/v1/me/totp/confirm", Some(&token), &json!({"code": code_at(&secret, 0)})).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+
+    for _ in 0..3 {
+        problem(app.login("op@example.be", "a wrong guess").await, StatusCode::UNAUTHORIZED).await;
+    }
+    // Locked for the password alone, and for a wrong password with any code.
+    problem(app.login("op@example.be", &pw).await, StatusCode::TOO_MANY_REQUESTS).await;
+    let guess = json!({"email": "op@example.be", "password": "another guess", "totp_code": "123456"});
+    problem(app.post("/api/v1/auth/login", None, &guess).await, StatusCode::TOO_MANY_REQUESTS).await;
+    let wrong_code = json!({"email": "op@example.be", "password": pw, "totp_code": "000000"});
+    problem(app.post("/api/v1/auth/login", None, &wrong_code).await, StatusCode::TOO_MANY_REQUESTS).await;
+    // The operator, with the password and the current code, gets in.
+    let right = json!({"email": "op@example.be", "password": pw, "totp_code": code_at(&secret, 30)});
+    assert_eq!(app.post("/api/v1/auth/login", None, &right).await.status(), StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_cannot_lock_out_an_operator_with_a_second_factor_sqlite() {
+    guessing_cannot_lock_out_an_operator_with_a_second_factor(crate::helpers::Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_cannot_lock_out_an_operator_with_a_second_factor_postgres() {
+    guessing_cannot_lock_out_an_operator_with_a_second_factor(crate::helpers::Backend::Postgres).await;
+}
