@@ -4,11 +4,17 @@
 //! comes first (112); otherwise the helpline that would have taken the signal, or
 //! both regional helplines when routing could not run.
 
-use crate::domain::StaffLanguage;
-use crate::http::error::{CallNumber, Guidance};
-use crate::routing::model::Helpline;
+use chrono::Utc;
+
+use crate::domain::{Language, StaffLanguage};
+use crate::http::error::{AppError, CallNumber, Guidance};
+use crate::routing::model::{DestinationKind, Helpline, Origin, route};
+use crate::routing::service::load_network;
+use crate::state::AppState;
+use crate::users::caller::Claims;
 
 use super::model::Urgency;
+use super::store;
 
 /// The emergency number, first for immediate danger.
 const EMERGENCY: &str = "112";
@@ -114,6 +120,49 @@ fn unknown(language: StaffLanguage, helpline: &str) -> String {
             "The signal was not passed on. If the person is in immediate danger, call 112 now. Otherwise call {helpline} together with them, or give them this number."
         ),
     }
+}
+
+/// What a relay must do now when its signal could not be filed: the helpline that
+/// would have taken it (routing run again for the relay and the callback language,
+/// when both are known), else every regional helpline, else — database unreachable —
+/// the built-in regional numbers; 112 first unless the signal was a standard one.
+/// The relay's language is `Accept-Language`'s, else its account's, else English.
+pub async fn guidance_for(
+    state: &AppState,
+    claims: Option<&Claims>,
+    language: Option<Language>,
+    urgency: Option<Urgency>,
+    accept: Option<StaffLanguage>,
+) -> (Guidance, StaffLanguage) {
+    let user = claims.map(|c| c.id);
+    let found = state
+        .db
+        .run(move |c| {
+            let account = match user {
+                Some(id) => crate::users::service::account(c, id)?,
+                None => None,
+            };
+            let (rules, helplines) = load_network(c)?;
+            let relay = account.as_ref().and_then(|a| a.scope.relay_point_id);
+            let chosen = match (relay, language) {
+                (Some(relay), Some(language)) => store::relay_origin(c, relay)?.and_then(|o| {
+                    let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
+                    let origin = Origin { region: o.region, postcode: o.postcode, language };
+                    let r = route(&rules, &destinations, &origin, Utc::now())?;
+                    helplines.iter().find(|h| h.id() == r.helpline).cloned()
+                }),
+                _ => None,
+            };
+            let regional = helplines
+                .into_iter()
+                .filter(|h| h.destination.active && h.destination.kind == DestinationKind::Helpline)
+                .collect();
+            Ok::<_, AppError>((account.map(|a| a.language), chosen.map_or(regional, |h| vec![h])))
+        })
+        .await;
+    let (account_language, helplines) = found.unwrap_or((None, Vec::new()));
+    let language = accept.or(account_language).unwrap_or_default();
+    (not_filed(language, urgency, &helplines), language)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! its contact encrypted, and it is written with its outbox row in one transaction.
 //! Relays then follow its status, and nothing more.
 
+pub mod alerts;
 pub mod case_store;
 pub mod guidance;
 pub mod model;

@@ -122,7 +122,8 @@ pub async fn submit_signal(
         Ok(filed) => Ok(filed),
         Err(refused) => {
             let accept = accept_language(&req);
-            let (guidance, language) = service::guidance_for(&state, known.as_ref(), language, urgency, accept).await;
+            let (guidance, language) =
+                super::guidance::guidance_for(&state, known.as_ref(), language, urgency, accept).await;
             Err(Guided(refused, guidance, language))
         }
     }

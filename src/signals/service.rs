@@ -2,7 +2,7 @@
 //! one transaction — and what relays may see of a signal afterwards.
 
 use crate::domain::Role;
-use crate::domain::{Language, ProgrammeId, Region, RelayPointId, SignalId, StaffLanguage, UserId};
+use crate::domain::{Language, RelayPointId, SignalId, UserId};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -10,15 +10,16 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::alerts::Alert;
 use super::model::{Contact, Reference, SignalStatus, Urgency};
 use super::model::{Filing, Signal};
 use super::store::{self, IdempotencyRecord, NewOutboxRow, RelayOrigin, SignalContact};
 use crate::crypto::MasterKeyRing;
 use crate::db::{self, AnyConnection, Writer};
-use crate::http::error::{AppError, FieldError, Guidance};
+use crate::http::error::{AppError, FieldError};
 use crate::resources::model::Resource;
 use crate::resources::service::referrals;
-use crate::routing::model::{DestinationKind, Origin, route};
+use crate::routing::model::{Origin, route};
 use crate::routing::service::load_network;
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, Claims};
@@ -175,106 +176,9 @@ pub async fn submit(
         })
         .await?;
     for alert in alerts {
-        tell(state, alert).await;
+        super::alerts::tell(state, alert).await;
     }
     Ok((status, body))
-}
-
-/// Something about a filed signal that people must hear of (after the commit; the
-/// signal itself is filed either way).
-enum Alert {
-    /// A relay point passed the hourly limit with an immediate-danger signal: its
-    /// programme's managers are told.
-    DangerOverLimit { programme: ProgrammeId, relay_name: String, limit: i64 },
-    /// No routing rule covers the relay's area and the callback language: the
-    /// programme's managers and the admins are told, so that one is added.
-    MissingRule { programme: ProgrammeId, relay_name: String, region: Region, language: Language },
-}
-
-async fn tell(state: &AppState, alert: Alert) {
-    let (programme, admins_too) = match &alert {
-        Alert::DangerOverLimit { programme, .. } => {
-            tracing::warn!("a relay point passed the hourly limit with immediate-danger signals; managers told");
-            (*programme, false)
-        }
-        Alert::MissingRule { programme, .. } => {
-            tracing::warn!("no routing rule covers a signal; managers and admins told");
-            (*programme, true)
-        }
-    };
-    let recipients = state
-        .db
-        .run(move |c| {
-            let mut to = crate::users::service::programme_managers(c, programme)?;
-            if admins_too {
-                to.extend(crate::users::service::admins(c)?);
-            }
-            Ok::<_, AppError>(to)
-        })
-        .await;
-    let recipients = match recipients {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not read whom to alert");
-            return;
-        }
-    };
-    for (to, language) in recipients {
-        let message = match &alert {
-            Alert::DangerOverLimit { relay_name, limit, .. } => {
-                super::templates::danger_over_limit(language, relay_name, *limit)
-            }
-            Alert::MissingRule { relay_name, region, language: callback, .. } => {
-                super::templates::missing_rule(language, relay_name, *region, *callback)
-            }
-        };
-        if let Err(e) = state.mailer.send(&to, message).await {
-            tracing::warn!(error = %e, "alert not sent");
-        }
-    }
-}
-
-/// What a relay must do now when its signal could not be filed: the helpline that
-/// would have taken it (routing run again for the relay and the callback language,
-/// when both are known), else every regional helpline, else — database unreachable —
-/// the built-in regional numbers; 112 first unless the signal was a standard one.
-/// The relay's language is `Accept-Language`'s, else its account's, else English.
-pub async fn guidance_for(
-    state: &AppState,
-    claims: Option<&Claims>,
-    language: Option<Language>,
-    urgency: Option<Urgency>,
-    accept: Option<StaffLanguage>,
-) -> (Guidance, StaffLanguage) {
-    let user = claims.map(|c| c.id);
-    let found = state
-        .db
-        .run(move |c| {
-            let account = match user {
-                Some(id) => crate::users::service::account(c, id)?,
-                None => None,
-            };
-            let (rules, helplines) = load_network(c)?;
-            let relay = account.as_ref().and_then(|a| a.scope.relay_point_id);
-            let chosen = match (relay, language) {
-                (Some(relay), Some(language)) => store::relay_origin(c, relay)?.and_then(|o| {
-                    let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
-                    let origin = Origin { region: o.region, postcode: o.postcode, language };
-                    let r = route(&rules, &destinations, &origin, Utc::now())?;
-                    helplines.iter().find(|h| h.id() == r.helpline).cloned()
-                }),
-                _ => None,
-            };
-            let regional = helplines
-                .into_iter()
-                .filter(|h| h.destination.active && h.destination.kind == DestinationKind::Helpline)
-                .collect();
-            Ok::<_, AppError>((account.map(|a| a.language), chosen.map_or(regional, |h| vec![h])))
-        })
-        .await;
-    let (account_language, helplines) = found.unwrap_or((None, Vec::new()));
-    let language = accept.or(account_language).unwrap_or_default();
-    (super::guidance::not_filed(language, urgency, &helplines), language)
 }
 
 /// What filing needs from the application state, owned so that it can move to the
