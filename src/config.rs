@@ -93,8 +93,8 @@ pub struct Settings {
     /// `SAFERELAY_CORS_ORIGINS`: comma-separated origins allowed to call the API
     /// from a browser (e.g. `https://app.example.be`). Default: none.
     pub cors_origins: String,
-    /// `SAFERELAY_HSTS`: send `Strict-Transport-Security` (set when served behind
-    /// TLS). Default `false`.
+    /// `SAFERELAY_HSTS`: send `Strict-Transport-Security` (set when served behind TLS;
+    /// always on in production). Default `false`.
     pub hsts: bool,
     /// `SAFERELAY_REQUEST_TIMEOUT_SECS`: a request still unanswered after this long
     /// gets 503. Default `30`.
@@ -238,6 +238,11 @@ impl Settings {
         Ok(settings)
     }
 
+    /// Whether to send `Strict-Transport-Security`: always in production.
+    pub fn hsts_enabled(&self) -> bool {
+        self.hsts || self.env == Environment::Production
+    }
+
     /// Whether the two-factor policy is on.
     pub fn totp_required(&self) -> bool {
         self.require_totp.unwrap_or(self.env == Environment::Production)
@@ -268,6 +273,14 @@ impl Settings {
                 "production mode requires SAFERELAY_SMTP_URL (the file transport is for development only)".into()
             );
         }
+        if self.env == Environment::Production && !self.smtp_url.as_deref().is_some_and(smtp_uses_tls) {
+            return Err(
+                "production mode requires SMTP over TLS: an smtps:// URL, or smtp://…?tls=required (STARTTLS)".into()
+            );
+        }
+        if self.env == Environment::Production && !self.public_url.starts_with("https://") {
+            return Err("production mode requires an https:// SAFERELAY_PUBLIC_URL".into());
+        }
         if self.reminder_interval_secs == 0 {
             return Err("reminder_interval_secs must be at least 1".into());
         }
@@ -289,6 +302,16 @@ impl Settings {
     }
 }
 
+/// An SMTP URL whose connection is encrypted: implicit TLS (`smtps://`) or STARTTLS
+/// that must succeed (`smtp://…?tls=required`), never opportunistic or plain.
+fn smtp_uses_tls(url: &str) -> bool {
+    if url.starts_with("smtps://") {
+        return true;
+    }
+    url.starts_with("smtp://")
+        && url.split_once('?').is_some_and(|(_, query)| query.split('&').any(|kv| kv == "tls=required"))
+}
+
 impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Settings")
@@ -300,5 +323,45 @@ impl fmt::Debug for Settings {
             .field("master_keys", &self.master_keys.as_ref().map(|_| "[redacted]"))
             .field("smtp_url", &self.smtp_url.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn production() -> Settings {
+        Settings {
+            env: Environment::Production,
+            jwt_keys: Some("k1:x".into()),
+            master_keys: Some("m1:x".into()),
+            smtp_url: Some("smtps://mail.example.be".into()),
+            public_url: "https://saferelay.example.be".into(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn production_refuses_smtp_without_tls_and_a_plain_http_public_url() {
+        assert_eq!(production().validate(), Ok(()));
+        let with = |f: fn(&mut Settings)| {
+            let mut s = production();
+            f(&mut s);
+            s.validate()
+        };
+        assert!(with(|s| s.smtp_url = Some("smtp://mail.example.be".into())).is_err());
+        assert!(with(|s| s.smtp_url = Some("smtp://mail.example.be?tls=opportunistic".into())).is_err());
+        assert_eq!(with(|s| s.smtp_url = Some("smtp://mail.example.be:587?tls=required".into())), Ok(()));
+        assert!(with(|s| s.public_url = "http://saferelay.example.be".into()).is_err());
+        // Development keeps plain SMTP and http for a laptop.
+        let dev = Settings { smtp_url: Some("smtp://127.0.0.1:2525".into()), ..Settings::default() };
+        assert_eq!(dev.validate(), Ok(()));
+    }
+
+    #[test]
+    fn production_always_sends_hsts() {
+        assert!(production().hsts_enabled());
+        assert!(!Settings::default().hsts_enabled());
+        assert!(Settings { hsts: true, ..Settings::default() }.hsts_enabled());
     }
 }

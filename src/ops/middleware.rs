@@ -46,7 +46,7 @@ async fn handle(
     let state = req.app_data::<web::Data<AppState>>().cloned();
 
     let timeout = state.as_ref().map_or(30, |s| s.settings.request_timeout_secs);
-    let hsts = state.as_ref().is_some_and(|s| s.settings.hsts);
+    let hsts = state.as_ref().is_some_and(|s| s.settings.hsts_enabled());
     let is_docs = req.path().starts_with("/docs");
     // Handlers' errors arrive here as responses already; an `Err` can only come
     // from actix's routing machinery, and is rendered by actix itself.
