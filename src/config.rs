@@ -84,9 +84,11 @@ pub struct Settings {
     /// `SAFERELAY_LOGIN_ADDRESS_DELAY_AFTER`: failed sign-ins from one client address
     /// (any accounts) before its attempts wait. Default `20`.
     pub login_address_delay_after: i32,
-    /// `SAFERELAY_TRUST_FORWARDED_FOR`: take the client address from
-    /// `X-Forwarded-For` (only behind a proxy that sets it). Default `false`.
-    pub trust_forwarded_for: bool,
+    /// `SAFERELAY_TRUSTED_PROXIES`: comma-separated CIDRs of the reverse proxies in
+    /// front of SafeRelay (e.g. `10.0.0.0/8,127.0.0.1/32`). A request from one of them
+    /// has its client address taken from `X-Forwarded-For`: the rightmost address
+    /// not in the list. Default: none (the TCP peer is the client).
+    pub trusted_proxies: String,
     /// `SAFERELAY_REQUIRE_TOTP`: require a second factor (TOTP) for admins and
     /// helpline staff. Default: on in production, off in development.
     pub require_totp: Option<bool>,
@@ -194,7 +196,7 @@ impl Default for Settings {
             login_lock_after: 10,
             login_lock_minutes: 30,
             login_address_delay_after: 20,
-            trust_forwarded_for: false,
+            trusted_proxies: String::new(),
             hsts: false,
             request_timeout_secs: 30,
             jwt_issuer: "saferelay".into(),
@@ -236,6 +238,20 @@ impl Settings {
         let settings: Settings = figment.extract().map_err(|e| e.to_string())?;
         settings.validate()?;
         Ok(settings)
+    }
+
+    /// The trusted proxies' networks (checked by `validate`).
+    pub fn trusted_proxy_nets(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                c.parse::<ipnet::IpNet>()
+                    .or_else(|_| c.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| format!("trusted_proxies: {c} is not a CIDR or an IP address"))
+            })
+            .collect()
     }
 
     /// Whether to send `Strict-Transport-Security`: always in production.
@@ -296,6 +312,7 @@ impl Settings {
         if self.audit_retention_days == 0 || self.delivery_retention_days == 0 {
             return Err("audit_retention_days and delivery_retention_days must be at least 1".into());
         }
+        self.trusted_proxy_nets()?;
         self.mail_from.parse::<lettre::message::Mailbox>().map_err(|e| format!("mail_from: {e}"))?;
         crate::db::DatabaseUrl::parse(&self.database_url)?;
         Ok(())

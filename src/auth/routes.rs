@@ -14,6 +14,8 @@ use crate::state::AppState;
 use crate::users::caller::AuthUser;
 use crate::users::model::UserView;
 use crate::users::service as users_service;
+use ipnet::IpNet;
+use std::net::IpAddr;
 
 /// Body of `POST /api/v1/auth/login`.
 #[derive(Deserialize, ToSchema)]
@@ -80,7 +82,8 @@ pub async fn login(
     let language = accept_language(&req).unwrap_or_default();
     async {
         let LoginRequest { email, password, totp_code, recovery_code } = body.into_inner()?;
-        let client = client_address(&req, state.settings.trust_forwarded_for);
+        let trusted = state.settings.trusted_proxy_nets().unwrap_or_default();
+        let client = client_address(&req, &trusted);
         let second = service::SecondFactor { totp_code, recovery_code };
         Ok(web::Json(service::login(&state, &email, password, second, &client).await?.into()))
     }
@@ -88,11 +91,30 @@ pub async fn login(
     .map_err(|e| Localised(e, language))
 }
 
-/// The client's address: the TCP peer, or `X-Forwarded-For` behind a trusted proxy.
-pub fn client_address(req: &HttpRequest, trust_forwarded_for: bool) -> String {
-    let info = req.connection_info();
-    let addr = if trust_forwarded_for { info.realip_remote_addr() } else { info.peer_addr() };
-    addr.unwrap_or("unknown").to_string()
+/// The client's address: the TCP peer, or, when the peer is a trusted proxy, the
+/// rightmost `X-Forwarded-For` address that is not one (the leftmost entries are
+/// whatever the client chose to send).
+pub fn client_address(req: &HttpRequest, trusted: &[IpNet]) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else { return "unknown".into() };
+    let forwarded: Vec<&str> =
+        req.headers().get_all("x-forwarded-for").filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    client_ip(peer, &forwarded, trusted).to_string()
+}
+
+fn client_ip(peer: IpAddr, forwarded: &[&str], trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        if !is_trusted(&client) {
+            break;
+        }
+        match hop.trim().parse::<IpAddr>() {
+            Ok(ip) => client = ip,
+            // A malformed entry ends the trusted chain: the last hop that set it is the client.
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// Exchange a refresh token for a new access token and refresh token.
@@ -207,4 +229,30 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(me)
         .service(request_password_reset)
         .service(accept_password_reset);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_client_is_the_rightmost_address_not_a_trusted_proxy() {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "127.0.0.1/32".parse().unwrap()];
+        // Not from a proxy: the peer, whatever the header says.
+        assert_eq!(client_ip(ip("203.0.113.9"), &["1.2.3.4"], &trusted), ip("203.0.113.9"));
+        // From the proxy: the hop before it, not the client-chosen leftmost entry.
+        assert_eq!(client_ip(ip("127.0.0.1"), &["6.6.6.6", "198.51.100.7"], &trusted), ip("198.51.100.7"));
+        // Through two proxies.
+        assert_eq!(client_ip(ip("127.0.0.1"), &["6.6.6.6", "198.51.100.7", "10.1.2.3"], &trusted), ip("198.51.100.7"));
+        // Trusted all the way: the leftmost address.
+        assert_eq!(client_ip(ip("127.0.0.1"), &["10.9.9.9"], &trusted), ip("10.9.9.9"));
+        // No header: the proxy itself.
+        assert_eq!(client_ip(ip("127.0.0.1"), &[], &trusted), ip("127.0.0.1"));
+        // Nobody trusted: the peer.
+        assert_eq!(client_ip(ip("127.0.0.1"), &["198.51.100.7"], &[]), ip("127.0.0.1"));
+    }
 }

@@ -80,6 +80,39 @@ async fn one_address_guessing_many_accounts_is_delayed() {
     problem(app.login("another@example.be", "guess").await, StatusCode::TOO_MANY_REQUESTS).await;
 }
 
+/// Behind a trusted proxy, the client is the rightmost X-Forwarded-For address the
+/// proxy saw: a guesser who varies the leftmost entry is still one address.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_trusted_proxy_the_client_address_comes_from_the_proxys_hop() {
+    let app = try_spawn_app_with(Backend::Sqlite, |s| {
+        s.login_address_delay_after = 2;
+        s.trusted_proxies = "127.0.0.1/32".into();
+    })
+    .await
+    .unwrap();
+    let login = |i: u32, forwarded: String| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url("/api/v1/auth/login"))
+                .header("x-forwarded-for", forwarded)
+                .json(&serde_json::json!({"email": format!("user{i}@example.be"), "password": "guess"}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for i in 0..2 {
+        let resp = login(i, format!("6.6.6.{i}, 198.51.100.7")).await;
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    }
+    // A new spoofed leftmost entry does not make a new client.
+    problem(login(2, "6.6.6.99, 198.51.100.7".into()).await, StatusCode::TOO_MANY_REQUESTS).await;
+    // Another client behind the same proxy is not held back.
+    assert_eq!(login(3, "198.51.100.8".into()).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("login_throttle WHERE throttle_key = 'addr:198.51.100.7'"), 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn responses_carry_security_headers_and_cors_follows_the_allow_list() {
     let app = try_spawn_app_with(Backend::Sqlite, |s| {
