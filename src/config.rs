@@ -92,6 +92,10 @@ pub struct Settings {
     /// `SAFERELAY_REQUIRE_TOTP`: require a second factor (TOTP) for admins and
     /// helpline staff. Default: on in production, off in development.
     pub require_totp: Option<bool>,
+    /// `SAFERELAY_METRICS_ADDR`: serve `/metrics` on this separate address (e.g.
+    /// `127.0.0.1:9090`) for the scraper only. Unset: `/metrics` is on the public
+    /// listener in development, and nowhere in production.
+    pub metrics_addr: Option<String>,
     /// `SAFERELAY_CORS_ORIGINS`: comma-separated origins allowed to call the API
     /// from a browser (e.g. `https://app.example.be`). Default: none.
     pub cors_origins: String,
@@ -190,6 +194,7 @@ impl Default for Settings {
             delivery_deadline_minutes: 60,
             webhook_timeout_secs: 10,
             escalation_interval_secs: 60,
+            metrics_addr: None,
             cors_origins: String::new(),
             require_totp: None,
             login_delay_after: 5,
@@ -254,6 +259,12 @@ impl Settings {
             .collect()
     }
 
+    /// Whether the public listener answers `/metrics`: only in development, and only
+    /// when no separate metrics address is set.
+    pub fn metrics_on_public_listener(&self) -> bool {
+        self.metrics_addr.is_none() && self.env != Environment::Production
+    }
+
     /// Whether to send `Strict-Transport-Security`: always in production.
     pub fn hsts_enabled(&self) -> bool {
         self.hsts || self.env == Environment::Production
@@ -313,6 +324,9 @@ impl Settings {
             return Err("audit_retention_days and delivery_retention_days must be at least 1".into());
         }
         self.trusted_proxy_nets()?;
+        if let Some(addr) = &self.metrics_addr {
+            addr.parse::<std::net::SocketAddr>().map_err(|_| format!("metrics_addr: {addr} is not host:port"))?;
+        }
         self.mail_from.parse::<lettre::message::Mailbox>().map_err(|e| format!("mail_from: {e}"))?;
         crate::db::DatabaseUrl::parse(&self.database_url)?;
         Ok(())
@@ -373,6 +387,17 @@ mod tests {
         // Development keeps plain SMTP and http for a laptop.
         let dev = Settings { smtp_url: Some("smtp://127.0.0.1:2525".into()), ..Settings::default() };
         assert_eq!(dev.validate(), Ok(()));
+    }
+
+    #[test]
+    fn metrics_leave_the_public_listener_in_production_or_with_their_own_address() {
+        assert!(Settings::default().metrics_on_public_listener());
+        assert!(!production().metrics_on_public_listener());
+        assert!(
+            !Settings { metrics_addr: Some("127.0.0.1:9090".into()), ..Settings::default() }
+                .metrics_on_public_listener()
+        );
+        assert!(Settings { metrics_addr: Some("nowhere".into()), ..Settings::default() }.validate().is_err());
     }
 
     #[test]

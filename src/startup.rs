@@ -34,6 +34,8 @@ use crate::users::service::{self as users, NewAccount, insert_account};
 pub struct Application {
     port: u16,
     server: Server,
+    /// The separate metrics listener (`SAFERELAY_METRICS_ADDR`), if any.
+    metrics: Option<(u16, Server)>,
     /// Tells background workers to stop between jobs.
     stop: tokio::sync::watch::Sender<bool>,
     /// The first admin's one-time password, when this start created that account.
@@ -136,6 +138,10 @@ impl Application {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
+        let metrics_listener = match &settings.metrics_addr {
+            Some(addr) => Some(TcpListener::bind(addr).with_context(|| format!("binding the metrics address {addr}"))?),
+            None => None,
+        };
         let state = build_state(settings).await?;
         let bootstrap_admin = bootstrap_admin(&state).await?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -156,18 +162,35 @@ impl Application {
                 stop.subscribe(),
             ));
         }
+        let metrics = match metrics_listener {
+            Some(l) => Some((l.local_addr()?.port(), metrics_server(l, state.clone())?)),
+            None => None,
+        };
         let server = run(listener, state)?;
-        Ok(Self { port, server, stop, bootstrap_admin })
+        Ok(Self { port, server, metrics, stop, bootstrap_admin })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The port of the separate metrics listener, when one is configured.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     /// Serves until the server stops (SIGINT/SIGTERM: in-flight requests finish),
     /// then tells the workers to stop after their current job.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            tokio::spawn(server);
+            handle
+        });
         let result = self.server.await;
+        if let Some(handle) = metrics {
+            handle.stop(true).await;
+        }
         let _ = self.stop.send(true);
         result
     }
@@ -226,6 +249,18 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
     .client_request_timeout(slow_client)
     .client_disconnect_timeout(Duration::from_secs(2))
     .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// `/metrics` alone, on its own listener, for the scraper.
+fn metrics_server(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new().app_data(state.clone()).route("/metrics", web::get().to(crate::ops::routes::render))
+    })
+    .workers(1)
+    .shutdown_timeout(5)
     .listen(listener)?
     .run();
     Ok(server)

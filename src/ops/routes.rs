@@ -59,6 +59,16 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<Health>, App
 #[utoipa::path(tag = "operations", responses((status = 200, content_type = "text/plain", body = String)))]
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    // Off the public listener in production, and wherever a separate metrics
+    // address is set: there is no such route here then.
+    if !state.settings.metrics_on_public_listener() {
+        return actix_web::ResponseError::error_response(&crate::http::error::AppError::NoRoute);
+    }
+    render(state).await
+}
+
+/// The metrics text, for the public route or the separate metrics listener.
+pub async fn render(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(state.metrics.render())
 }
 

@@ -164,3 +164,27 @@ async fn concurrent_requests_log_their_own_request_id() {
     assert_eq!(ids, sent, "each request's line names that request");
     assert!(logged.iter().all(|v| v.get("spans").is_none()), "no list of other requests' spans");
 }
+
+/// With `SAFERELAY_METRICS_ADDR`, metrics are served there only: the public
+/// listener has no `/metrics`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_can_live_on_their_own_listener_and_leave_the_public_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = crate::helpers::fresh_database_url(crate::helpers::Backend::Sqlite, dir.path()).unwrap();
+    let mut settings = crate::helpers::test_settings(dir.path(), url);
+    settings.metrics_addr = Some("127.0.0.1:0".into());
+    let app = saferelay::startup::Application::build(settings).await.unwrap();
+    let (public, private) = (app.port(), app.metrics_port().expect("a metrics listener"));
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let healthz = client.get(format!("http://127.0.0.1:{public}/healthz")).send().await.unwrap();
+    assert_eq!(healthz.status(), StatusCode::OK);
+    let on_public = client.get(format!("http://127.0.0.1:{public}/metrics")).send().await.unwrap();
+    assert_eq!(on_public.status(), StatusCode::NOT_FOUND);
+    let scraped = client.get(format!("http://127.0.0.1:{private}/metrics")).send().await.unwrap();
+    assert_eq!(scraped.status(), StatusCode::OK);
+    let text = scraped.text().await.unwrap();
+    assert!(text.contains(r#"route="/healthz",status="200""#), "{text}");
+    let other = client.get(format!("http://127.0.0.1:{private}/healthz")).send().await.unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND, "the metrics listener serves metrics only");
+}
