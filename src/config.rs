@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::domain::Role;
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
@@ -89,9 +90,13 @@ pub struct Settings {
     /// has its client address taken from `X-Forwarded-For`: the rightmost address
     /// not in the list. Default: none (the TCP peer is the client).
     pub trusted_proxies: String,
-    /// `SAFERELAY_REQUIRE_TOTP`: require a second factor (TOTP) for admins and
-    /// helpline staff. Default: on in production, off in development.
+    /// `SAFERELAY_REQUIRE_TOTP`: require a second factor (TOTP) for the roles of
+    /// `require_totp_roles`. Default: on in production, off in development.
     pub require_totp: Option<bool>,
+    /// `SAFERELAY_REQUIRE_TOTP_ROLES`: comma-separated roles that must sign in with a
+    /// second factor when the policy is on (every role may enrol one). Default:
+    /// `admin,helpline_operator,helpline_supervisor`.
+    pub require_totp_roles: String,
     /// `SAFERELAY_METRICS_ADDR`: serve `/metrics` on this separate address (e.g.
     /// `127.0.0.1:9090`) for the scraper only. Unset: `/metrics` is on the public
     /// listener in development, and nowhere in production.
@@ -197,6 +202,7 @@ impl Default for Settings {
             metrics_addr: None,
             cors_origins: String::new(),
             require_totp: None,
+            require_totp_roles: "admin,helpline_operator,helpline_supervisor".into(),
             login_delay_after: 5,
             login_lock_after: 10,
             login_lock_minutes: 30,
@@ -270,6 +276,21 @@ impl Settings {
         self.hsts || self.env == Environment::Production
     }
 
+    /// The roles the two-factor policy covers (checked by `validate`).
+    pub fn totp_roles(&self) -> Result<Vec<Role>, String> {
+        self.require_totp_roles
+            .split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(|r| r.parse::<Role>().map_err(|_| format!("require_totp_roles: {r} is not a role")))
+            .collect()
+    }
+
+    /// Whether an account of `role` must have a second factor.
+    pub fn totp_required_for(&self, role: Role) -> bool {
+        self.totp_required() && self.totp_roles().is_ok_and(|roles| roles.contains(&role))
+    }
+
     /// Whether the two-factor policy is on.
     pub fn totp_required(&self) -> bool {
         self.require_totp.unwrap_or(self.env == Environment::Production)
@@ -324,6 +345,7 @@ impl Settings {
             return Err("audit_retention_days and delivery_retention_days must be at least 1".into());
         }
         self.trusted_proxy_nets()?;
+        self.totp_roles()?;
         if let Some(addr) = &self.metrics_addr {
             addr.parse::<std::net::SocketAddr>().map_err(|_| format!("metrics_addr: {addr} is not host:port"))?;
         }
@@ -398,6 +420,18 @@ mod tests {
                 .metrics_on_public_listener()
         );
         assert!(Settings { metrics_addr: Some("nowhere".into()), ..Settings::default() }.validate().is_err());
+    }
+
+    #[test]
+    fn the_two_factor_policy_covers_the_configured_roles() {
+        let p = production();
+        assert!(p.totp_required_for(Role::Admin) && p.totp_required_for(Role::HelplineOperator));
+        assert!(!p.totp_required_for(Role::ProgrammeManager) && !p.totp_required_for(Role::RelayStaff));
+        let managers_too = Settings { require_totp_roles: "admin,programme_manager".into(), ..production() };
+        assert!(managers_too.totp_required_for(Role::ProgrammeManager));
+        assert!(!managers_too.totp_required_for(Role::HelplineOperator));
+        assert!(!Settings::default().totp_required_for(Role::Admin), "off in development");
+        assert!(Settings { require_totp_roles: "root".into(), ..Settings::default() }.validate().is_err());
     }
 
     #[test]

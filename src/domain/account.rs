@@ -31,11 +31,6 @@ impl Role {
             Role::HelplineSupervisor => "helpline_supervisor",
         }
     }
-
-    /// Roles that see personal data or manage those who do: two factors by policy.
-    pub fn needs_second_factor(self) -> bool {
-        matches!(self, Role::Admin | Role::HelplineOperator | Role::HelplineSupervisor)
-    }
 }
 
 impl FromStr for Role {

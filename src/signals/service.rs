@@ -163,7 +163,7 @@ pub async fn submit(
     sub: Submission,
 ) -> Result<(u16, String), AppError> {
     let claims = claims.clone();
-    let totp_required = state.settings.totp_required();
+    let totp_required = state.settings.totp_required_for(claims.role);
     let limits = Limits {
         keys: state.master_keys.clone(),
         per_hour: i64::from(state.settings.signal_rate_limit_per_hour.max(1)),

@@ -57,17 +57,14 @@ pub struct Claims {
 impl Claims {
     /// The account behind the token, as it is now: a deactivated account or a
     /// changed role is refused at once, and an account that must enrol a second
-    /// factor reaches only the enrolment routes.
+    /// factor reaches only the enrolment routes. `totp_required`: whether the policy
+    /// requires one for the token's role (`Settings::totp_required_for`).
     pub fn confirm_with(&self, c: &mut AnyConnection, totp_required: bool) -> Result<AuthUser, AppError> {
         let user = super::service::account(c, self.id)?.ok_or(AppError::Unauthorized(INVALID))?;
         if !user.active || user.role != self.role {
             return Err(AppError::Unauthorized(INVALID));
         }
-        if totp_required
-            && self.role.needs_second_factor()
-            && !user.two_factor
-            && !ENROLMENT_ROUTES.contains(&self.route.as_deref().unwrap_or(""))
-        {
+        if totp_required && !user.two_factor && !ENROLMENT_ROUTES.contains(&self.route.as_deref().unwrap_or("")) {
             return Err(AppError::SecondFactorEnrolmentRequired);
         }
         Ok(AuthUser { id: self.id, role: self.role, scope: user.scope, language: user.language })
@@ -75,7 +72,7 @@ impl Claims {
 
     /// `confirm_with` in its own trip to the database.
     pub async fn confirm(&self, state: &AppState) -> Result<AuthUser, AppError> {
-        let (claims, totp_required) = (self.clone(), state.settings.totp_required());
+        let (claims, totp_required) = (self.clone(), state.settings.totp_required_for(self.role));
         state.db.run(move |c| claims.confirm_with(c, totp_required)).await
     }
 }

@@ -338,3 +338,30 @@ async fn guessing_cannot_lock_out_an_operator_with_a_second_factor_sqlite() {
 async fn guessing_cannot_lock_out_an_operator_with_a_second_factor_postgres() {
     guessing_cannot_lock_out_an_operator_with_a_second_factor(crate::helpers::Backend::Postgres).await;
 }
+
+/// An admin chooses the roles the two-factor policy covers; every role may enrol.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_two_factor_policy_covers_the_roles_an_admin_lists() {
+    let app = try_spawn_app_with(Backend::Sqlite, |s| {
+        s.require_totp = Some(true);
+        s.require_totp_roles = "programme_manager".into();
+    })
+    .await
+    .unwrap();
+    let admin = app.admin_token().await;
+    let s = app.seed_scopes();
+    let (_, mpw) = app
+        .create_user(&admin, json!({"email": "m@example.be", "role": "programme_manager", "programme_id": s.programme}))
+        .await;
+    let manager = app.login_ok("m@example.be", &mpw).await.access;
+    let p = problem(app.get("/api/v1/relay-points", &manager).await, StatusCode::FORBIDDEN).await;
+    assert_eq!(p["code"], "second_factor_enrolment_required", "{p}");
+    let (_, opw) = app
+        .create_user(&admin, json!({"email": "op@example.be", "role": "helpline_operator", "helpline_id": s.helpline}))
+        .await;
+    let op = app.login_ok("op@example.be", &opw).await.access;
+    assert_eq!(app.get("/api/v1/cases", &op).await.status(), StatusCode::OK, "not a listed role");
+    let (relay, _) = crate::signals::relay_staff(&app, "p@example.be").await;
+    let resp = app.post("/api/v1/me/totp", Some(&relay), &json!({})).await;
+    assert_eq!(resp.status(), StatusCode::CREATED, "relay staff may enrol a second factor too");
+}
