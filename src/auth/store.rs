@@ -24,8 +24,7 @@ impl TryFrom<RefreshTokenRow> for RefreshToken {
     type Error = diesel::result::Error;
     fn try_from(r: RefreshTokenRow) -> QueryResult<Self> {
         Ok(RefreshToken {
-            user_id: UserId::parse(&r.user_id)
-                .ok_or_else(|| diesel::result::Error::DeserializationError("corrupt refresh_tokens.user_id".into()))?,
+            user_id: UserId::parse(&r.user_id).ok_or_else(|| crate::db::corrupt("refresh_tokens", "user_id"))?,
             id: r.id,
             family_id: r.family_id,
             expires_at: r.expires_at,
@@ -119,8 +118,7 @@ pub fn find_live_reset(
         .first(conn)
         .optional()?;
     row.map(|(id, user)| {
-        let user = UserId::parse(&user)
-            .ok_or_else(|| diesel::result::Error::DeserializationError("corrupt password_resets.user_id".into()))?;
+        let user = UserId::parse(&user).ok_or_else(|| crate::db::corrupt("password_resets", "user_id"))?;
         Ok((id, user))
     })
     .transpose()

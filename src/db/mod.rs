@@ -188,6 +188,12 @@ where
     }
 }
 
+/// A stored value that does not parse: the database is corrupt (`table.column`
+/// names what). Stores convert rows to domain values with it.
+pub fn corrupt(table: &str, column: &str) -> diesel::result::Error {
+    diesel::result::Error::DeserializationError(format!("corrupt {table}.{column}").into())
+}
+
 /// Current time truncated to microseconds, so SQLite (nanoseconds) and
 /// PostgreSQL (microseconds) store and return the same value.
 pub fn now() -> chrono::NaiveDateTime {

@@ -26,7 +26,7 @@ struct OutboxRow {
 impl TryFrom<OutboxRow> for Delivery {
     type Error = diesel::result::Error;
     fn try_from(r: OutboxRow) -> QueryResult<Self> {
-        let corrupt = |what: &str| diesel::result::Error::DeserializationError(format!("corrupt outbox.{what}").into());
+        let corrupt = |column: &str| crate::db::corrupt("outbox", column);
         Ok(Delivery {
             signal_id: SignalId::parse(&r.signal_id).ok_or_else(|| corrupt("signal_id"))?,
             helpline_id: HelplineId::parse(&r.helpline_id).ok_or_else(|| corrupt("helpline_id"))?,

@@ -11,7 +11,7 @@ use crate::db::schema::staff_invitations;
 use crate::domain::InvitationId;
 
 fn corrupt(column: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("corrupt staff_invitations.{column}").into())
+    crate::db::corrupt("staff_invitations", column)
 }
 
 /// A `staff_invitations` row, as read and as inserted: the rest of the code sees

@@ -6,14 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Programme, RawRelayPoint, RelayPoint, RelayPointFields};
-use crate::db::AnyConnection;
 use crate::db::schema::{programmes, relay_points};
+use crate::db::{AnyConnection, corrupt};
 
 diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
-
-fn corrupt(table: &str, column: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("corrupt {table}.{column}").into())
-}
 
 /// A `programmes` row, as read and as inserted: the rest of the code sees
 /// [`Programme`], converted once below.

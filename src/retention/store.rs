@@ -27,11 +27,7 @@ pub fn closed_with_contact(conn: &mut AnyConnection, limit: i64) -> QueryResult<
 }
 
 fn signal_ids(ids: Vec<String>) -> QueryResult<Vec<SignalId>> {
-    ids.iter()
-        .map(|id| {
-            SignalId::parse(id).ok_or_else(|| diesel::result::Error::DeserializationError("corrupt signals.id".into()))
-        })
-        .collect()
+    ids.iter().map(|id| SignalId::parse(id).ok_or_else(|| corrupt("id"))).collect()
 }
 
 /// An open signal nearing or past its contact's maximum life.
@@ -43,8 +39,8 @@ pub struct OpenSignal {
     pub created_at: NaiveDateTime,
 }
 
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("corrupt signals.{what}").into())
+fn corrupt(column: &str) -> diesel::result::Error {
+    crate::db::corrupt("signals", column)
 }
 
 /// Open signals filed in `(after, up_to]` whose supervisors were not warned yet.

@@ -9,8 +9,8 @@ use chrono_tz::Tz;
 
 use super::hours::{DateException, OpeningHours, WeeklySlot};
 use super::model::{Destination, DestinationKind, Helpline, RoutingRule, StoredRule};
-use crate::db::AnyConnection;
 use crate::db::schema::{helplines, routing_rules};
+use crate::db::{AnyConnection, corrupt};
 use crate::domain::{Email, HelplineId, Language, Region};
 
 /// A `helplines` row.
@@ -66,10 +66,6 @@ struct RoutingRuleRow {
     pub created_at: NaiveDateTime,
 }
 
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("corrupt {what}").into())
-}
-
 /// Languages are stored as `nl,fr` codes.
 pub fn join_languages(langs: &[Language]) -> String {
     langs.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(",")
@@ -87,16 +83,16 @@ impl TryFrom<HelplineRow> for Helpline {
     type Error = diesel::result::Error;
     fn try_from(row: HelplineRow) -> QueryResult<Self> {
         let weekly: Vec<WeeklySlot> =
-            serde_json::from_str(&row.weekly_hours).map_err(|_| corrupt("helplines.weekly_hours"))?;
+            serde_json::from_str(&row.weekly_hours).map_err(|_| corrupt("helplines", "weekly_hours"))?;
         let exceptions: Vec<DateException> =
-            serde_json::from_str(&row.exceptions).map_err(|_| corrupt("helplines.exceptions"))?;
+            serde_json::from_str(&row.exceptions).map_err(|_| corrupt("helplines", "exceptions"))?;
         let destination = Destination {
-            id: HelplineId::parse(&row.id).ok_or_else(|| corrupt("helplines.id"))?,
+            id: HelplineId::parse(&row.id).ok_or_else(|| corrupt("helplines", "id"))?,
             code: row.code,
-            kind: DestinationKind::from_str(&row.kind).map_err(|_| corrupt("helplines.kind"))?,
+            kind: DestinationKind::from_str(&row.kind).map_err(|_| corrupt("helplines", "kind"))?,
             languages: parse_languages(&row.languages),
             active: row.active,
-            time_zone: Tz::from_str(&row.time_zone).map_err(|_| corrupt("helplines.time_zone"))?,
+            time_zone: Tz::from_str(&row.time_zone).map_err(|_| corrupt("helplines", "time_zone"))?,
             hours: OpeningHours { weekly, exceptions, open_on_public_holidays: row.open_on_public_holidays },
         };
         Ok(Helpline {
@@ -105,7 +101,7 @@ impl TryFrom<HelplineRow> for Helpline {
             public_phone: row.public_phone,
             intake_email: row
                 .intake_email
-                .map(|e| Email::parse(&e).map_err(|_| corrupt("helplines.intake_email")))
+                .map(|e| Email::parse(&e).map_err(|_| corrupt("helplines", "intake_email")))
                 .transpose()?,
             webhook_url: row.webhook_url,
             webhook_secret: row.webhook_secret,
@@ -141,7 +137,7 @@ impl TryFrom<&Helpline> for HelplineRow {
 impl TryFrom<RoutingRuleRow> for StoredRule {
     type Error = diesel::result::Error;
     fn try_from(r: RoutingRuleRow) -> QueryResult<Self> {
-        let bad = || corrupt("routing_rules row");
+        let bad = || corrupt("routing_rules", "row");
         let rule = RoutingRule {
             priority: r.priority,
             region: r.region.as_deref().map(Region::from_str).transpose().map_err(|_| bad())?,

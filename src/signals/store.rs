@@ -11,8 +11,8 @@ use crate::domain::{
     HelplineId, Language, ProgrammeId, Region, RelayKind, RelayPointId, SignalId, TrainingStatus, UserId,
 };
 
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("corrupt signals.{what}").into())
+fn corrupt(column: &str) -> diesel::result::Error {
+    crate::db::corrupt("signals", column)
 }
 
 impl TryFrom<SignalRow> for Signal {
@@ -177,7 +177,7 @@ pub fn relay_origin(conn: &mut AnyConnection, relay_point: RelayPointId) -> Quer
         ))
         .first(conn)
         .optional()?;
-    let bad = |what: &str| diesel::result::Error::DeserializationError(format!("corrupt relay_points.{what}").into());
+    let bad = |column: &str| crate::db::corrupt("relay_points", column);
     row.map(|(programme_id, name, region, postcode, kind, active)| {
         Ok(RelayOrigin {
             programme_id: ProgrammeId::parse(&programme_id).ok_or_else(|| bad("programme_id"))?,

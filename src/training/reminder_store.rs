@@ -5,16 +5,12 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::model::{ExpiringTraining, RelaySnapshot};
-use crate::db::AnyConnection;
 use crate::db::schema::{
     manager_digests, programmes, relay_points, relay_status_snapshots, training_completions, training_modules,
     training_reminders, users,
 };
+use crate::db::{AnyConnection, corrupt};
 use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage, TrainingModuleId, TrainingStatus, UserId};
-
-fn corrupt(what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("corrupt {what}").into())
-}
 
 /// A language as stored on an account; an unknown one is written to in English
 /// (as `users::store` reads it).
@@ -39,11 +35,11 @@ impl TryFrom<ExpiryRow> for ExpiringTraining {
     type Error = diesel::result::Error;
     fn try_from(r: ExpiryRow) -> QueryResult<Self> {
         Ok(ExpiringTraining {
-            user_id: UserId::parse(&r.user_id).ok_or_else(|| corrupt("users.id"))?,
-            email: Email::parse(&r.email).map_err(|_| corrupt("users.email"))?,
+            user_id: UserId::parse(&r.user_id).ok_or_else(|| corrupt("users", "id"))?,
+            email: Email::parse(&r.email).map_err(|_| corrupt("users", "email"))?,
             language: language(&r.language),
             relay_name: r.relay_name,
-            module_id: TrainingModuleId::parse(&r.module_id).ok_or_else(|| corrupt("training_modules.id"))?,
+            module_id: TrainingModuleId::parse(&r.module_id).ok_or_else(|| corrupt("training_modules", "id"))?,
             module_title: r.module_title,
             expires_on: r.expires_on,
         })
@@ -91,12 +87,12 @@ impl TryFrom<SnapshotRow> for RelaySnapshot {
     type Error = diesel::result::Error;
     fn try_from(r: SnapshotRow) -> QueryResult<Self> {
         Ok(RelaySnapshot {
-            relay_point_id: RelayPointId::parse(&r.relay_point_id).ok_or_else(|| corrupt("relay_points.id"))?,
+            relay_point_id: RelayPointId::parse(&r.relay_point_id).ok_or_else(|| corrupt("relay_points", "id"))?,
             name: r.name,
             municipality: r.municipality,
             previous: r
                 .status
-                .map(|s| s.parse::<TrainingStatus>().map_err(|()| corrupt("relay_status_snapshots.status")))
+                .map(|s| s.parse::<TrainingStatus>().map_err(|()| corrupt("relay_status_snapshots", "status")))
                 .transpose()?,
         })
     }
@@ -190,7 +186,7 @@ pub fn programmes(conn: &mut AnyConnection) -> QueryResult<Vec<(ProgrammeId, Str
         .order(programmes::code.asc())
         .load::<(String, String)>(conn)?
         .into_iter()
-        .map(|(id, name)| Ok((ProgrammeId::parse(&id).ok_or_else(|| corrupt("programmes.id"))?, name)))
+        .map(|(id, name)| Ok((ProgrammeId::parse(&id).ok_or_else(|| corrupt("programmes", "id"))?, name)))
         .collect()
 }
 
@@ -203,7 +199,7 @@ pub fn managers(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryResult
         .select((users::email, users::language))
         .load::<(String, String)>(conn)?
         .into_iter()
-        .map(|(email, lang)| Ok((Email::parse(&email).map_err(|_| corrupt("users.email"))?, language(&lang))))
+        .map(|(email, lang)| Ok((Email::parse(&email).map_err(|_| corrupt("users", "email"))?, language(&lang))))
         .collect()
 }
 

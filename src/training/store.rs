@@ -6,12 +6,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::model::{Completion, ModuleKind, RecordedCompletion, TrainingModule, ValidityMonths};
-use crate::db::AnyConnection;
 use crate::db::schema::{training_completions, training_modules, users};
-
-fn corrupt(table: &str, what: &str) -> diesel::result::Error {
-    diesel::result::Error::DeserializationError(format!("corrupt {table}.{what}").into())
-}
+use crate::db::{AnyConnection, corrupt};
 
 /// A `training_modules` row, read and written only here: the rest of the code sees
 /// [`TrainingModule`], converted once below.

@@ -46,7 +46,7 @@ pub struct NewUser<'a> {
 impl UserRow {
     /// Converts to the domain type; a row that does not parse is a corrupt database.
     fn into_user(self) -> QueryResult<User> {
-        let corrupt = |what: &str| diesel::result::Error::DeserializationError(format!("corrupt users.{what}").into());
+        let corrupt = |column: &str| crate::db::corrupt("users", column);
         Ok(User {
             id: UserId::parse(&self.id).ok_or_else(|| corrupt("id"))?,
             email: Email::parse(&self.email).map_err(|_| corrupt("email"))?,
@@ -118,10 +118,7 @@ pub fn relay_point_programme(conn: &mut AnyConnection, id: RelayPointId) -> Quer
     let programme: Option<String> =
         relay_points::table.find(id.to_string()).select(relay_points::programme_id).first(conn).optional()?;
     programme
-        .map(|p| {
-            ProgrammeId::parse(&p)
-                .ok_or_else(|| diesel::result::Error::DeserializationError("corrupt relay_points.programme_id".into()))
-        })
+        .map(|p| ProgrammeId::parse(&p).ok_or_else(|| crate::db::corrupt("relay_points", "programme_id")))
         .transpose()
 }
 
@@ -174,8 +171,7 @@ pub fn admins(conn: &mut AnyConnection) -> QueryResult<Vec<(Email, StaffLanguage
 fn recipients(rows: Vec<(String, String)>) -> QueryResult<Vec<(Email, StaffLanguage)>> {
     rows.into_iter()
         .map(|(email, language)| {
-            let email = Email::parse(&email)
-                .map_err(|_| diesel::result::Error::DeserializationError("corrupt users.email".into()))?;
+            let email = Email::parse(&email).map_err(|_| crate::db::corrupt("users", "email"))?;
             Ok((email, language.parse().unwrap_or_default()))
         })
         .collect()
@@ -269,8 +265,7 @@ pub fn staff_ids_by_email(conn: &mut AnyConnection, programme: ProgrammeId) -> Q
         .load(conn)?;
     rows.into_iter()
         .map(|(email, id)| {
-            let id = UserId::parse(&id)
-                .ok_or_else(|| diesel::result::Error::DeserializationError("corrupt users.id".into()))?;
+            let id = UserId::parse(&id).ok_or_else(|| crate::db::corrupt("users", "id"))?;
             Ok((email, id))
         })
         .collect()
