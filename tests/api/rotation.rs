@@ -261,3 +261,22 @@ async fn a_totp_secret_under_a_dropped_key_gives_a_clear_answer_sqlite() {
 async fn a_totp_secret_under_a_dropped_key_gives_a_clear_answer_postgres() {
     a_totp_secret_under_a_dropped_key_gives_a_clear_answer(Backend::Postgres).await;
 }
+
+crate::on_both_backends!(a_webhook_secret_stored_in_plaintext_by_an_older_version_is_sealed_on_start);
+
+/// A database written before webhook secrets were sealed: the next start seals the
+/// secret, empties the plaintext column, and webhooks still sign with it.
+async fn a_webhook_secret_stored_in_plaintext_by_an_older_version_is_sealed_on_start(app: TestApp) {
+    let receiver = Receiver::start(0, &[]);
+    app.execute(&format!(
+        "UPDATE helplines SET webhook_url = '{}', webhook_secret = '{SECRET}' WHERE id = '{EVC}'",
+        receiver.url()
+    ));
+    let app = spawn_second_instance(&app, |_| {}).await;
+    assert_eq!(app.count("helplines WHERE webhook_secret IS NOT NULL"), 0, "plaintext emptied");
+    assert_eq!(app.count(&format!("helplines WHERE id = '{EVC}' AND webhook_secret_ciphertext IS NOT NULL")), 1);
+    let (relay, _) = relay_staff(&app, "pharmacist@example.be").await;
+    reference(submit(&app, &relay, "k", &body("0470 11 22 33", "Opaline")).await).await;
+    let hooks = receiver.wait_for(1, Duration::from_secs(20)).await;
+    assert!(!hooks.is_empty() && hooks.iter().all(|d| signature_valid(d, SECRET)));
+}
