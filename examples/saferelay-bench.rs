@@ -158,7 +158,7 @@ fn ceiling(db: &str, clients: usize, secs: f64) {
                     let t = now();
                     let signal_id = SignalId::new();
                     let id = signal_id.to_string();
-                    let sealed = keys.seal(contact, id.as_bytes()).expect("seal");
+                    let sealed = keys.seal(saferelay::crypto::Purpose::Contact, contact, id.as_bytes()).expect("seal");
                     let signal = Signal {
                         id: signal_id,
                         ..Signal::received(

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod relays;
 pub mod resources;
 pub mod retention;
+pub mod rotation;
 pub mod routing;
 pub mod signals;
 pub mod startup;

@@ -1,5 +1,5 @@
 //! The `saferelay` command: serve (default), migrate, create-admin, import-relays,
-//! remind, purge, openapi, demo.
+//! remind, purge, rotate-keys, openapi, demo.
 
 use saferelay::domain::{Email, StaffLanguage};
 use saferelay::domain::{Role, Scope};
@@ -61,6 +61,16 @@ enum Command {
     /// rolls old months up, purges idempotency, audit and delivery records. Prints
     /// the counts.
     Purge,
+    /// Re-wrap every sealed value (contacts, TOTP secrets, webhook secrets, the
+    /// idempotency fingerprint key) under the newest master key, in batches; safe
+    /// beside a running server and resumable. Prints, per purpose and key, how many
+    /// rows each master key wraps before and after; an old key can be dropped once
+    /// nothing depends on it. Exits non-zero if some rows could not be re-wrapped.
+    RotateKeys {
+        /// Rows re-wrapped per transaction.
+        #[arg(long, default_value_t = 200)]
+        batch: i64,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -86,6 +96,7 @@ fn main() -> anyhow::Result<()> {
             }
             Command::Remind { as_of } => remind(settings, as_of).await,
             Command::Purge => purge(settings).await,
+            Command::RotateKeys { batch } => rotate_keys(settings, batch).await,
             Command::Openapi => Ok(()),
             Command::Demo => demo(settings).await,
         }
@@ -187,6 +198,38 @@ async fn purge(settings: Settings) -> anyhow::Result<()> {
         r.warning_failures == 0,
         "some expiry warnings could not be sent; they will be retried on the next run"
     );
+    Ok(())
+}
+
+async fn rotate_keys(settings: Settings, batch: i64) -> anyhow::Result<()> {
+    let db = startup::connect_and_migrate(&settings).await?;
+    let (_, keys) = startup::load_keys(&settings)?;
+    let keys = std::sync::Arc::new(keys);
+    let report = saferelay::rotation::service::rotate(&db, &keys, batch).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("newest master key: {}", keys.current_key_id());
+    println!("before:");
+    report.before.lines(&keys).iter().for_each(|l| println!("{l}"));
+    if report.sealed_plaintext > 0 {
+        println!("webhook secrets stored in plaintext, now sealed: {}", report.sealed_plaintext);
+    }
+    let rewrapped: Vec<String> = report.rewrapped.iter().map(|(p, n)| format!("{p} {n}")).collect();
+    println!("re-wrapped: {}", rewrapped.join(", "));
+    println!("after:");
+    report.after.lines(&keys).iter().for_each(|l| println!("{l}"));
+    let mut old: Vec<String> = keys.key_ids().iter().skip(1).cloned().collect();
+    old.extend(report.after.key_ids().into_iter().filter(|k| !keys.key_ids().contains(k)));
+    for key_id in old {
+        match report.after.rows_on(&key_id) {
+            0 => println!("key {key_id}: nothing depends on it any more; it can be dropped"),
+            n => println!("key {key_id}: {n} rows still depend on it; keep it"),
+        }
+    }
+    println!("rows still to re-wrap: {}", report.after.pending(keys.current_key_id()));
+    let unreadable: usize = report.unreadable.values().sum();
+    for ((purpose, key_id), n) in &report.unreadable {
+        println!("could not re-wrap: {purpose} under key {key_id}: {n} rows (is that key configured?)");
+    }
+    anyhow::ensure!(unreadable == 0, "{unreadable} rows could not be re-wrapped; the rest was");
     Ok(())
 }
 

@@ -1,13 +1,17 @@
 //! Prometheus metrics. Requests are labelled by route *template*
 //! (`/api/v1/users/{id}`), never the raw path, so ids never become labels.
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 
 /// The registry and the request metrics; one per application instance.
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    sealed_rows: IntGaugeVec,
+    rotation_pending: IntGauge,
 }
 
 impl Metrics {
@@ -26,9 +30,31 @@ impl Metrics {
             &["method", "route"],
         )
         .expect("valid histogram");
+        let sealed_rows = IntGaugeVec::new(
+            Opts::new("sealed_rows", "Stored sealed values by purpose and the master key that wraps them"),
+            &["purpose", "key_id"],
+        )
+        .expect("valid gauge");
+        let rotation_pending = IntGauge::new(
+            "key_rotation_pending_rows",
+            "Sealed values not yet under the newest master key's purpose key: rotate-keys has work to do while above 0",
+        )
+        .expect("valid gauge");
         registry.register(Box::new(requests.clone())).expect("register counter");
         registry.register(Box::new(latency.clone())).expect("register histogram");
-        Self { registry, requests, latency }
+        registry.register(Box::new(sealed_rows.clone())).expect("register gauge");
+        registry.register(Box::new(rotation_pending.clone())).expect("register gauge");
+        Self { registry, requests, latency, sealed_rows, rotation_pending }
+    }
+
+    /// Replaces the key-usage gauges: `(purpose, key id, rows)` and the rows still
+    /// waiting for `rotate-keys`. Key ids are few and name no one.
+    pub fn set_key_usage(&self, rows: &[(&str, &str, i64)], pending: i64) {
+        self.sealed_rows.reset();
+        for (purpose, key_id, n) in rows {
+            self.sealed_rows.with_label_values(&[*purpose, *key_id]).set(*n);
+        }
+        self.rotation_pending.set(pending);
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {

@@ -120,6 +120,16 @@ pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String,
 pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppState>> {
     let db = connect_and_migrate(&settings).await?;
     let (tokens, master_keys) = load_keys(&settings)?;
+    let master_keys = std::sync::Arc::new(master_keys);
+    let fingerprint_key = crate::signals::service::load_fingerprint_key(&db, &master_keys)
+        .await
+        .map_err(|e| anyhow::anyhow!("idempotency fingerprint key: {e}"))?;
+    let sealed = crate::routing::service::seal_plaintext_webhook_secrets(&db, &master_keys)
+        .await
+        .map_err(|e| anyhow::anyhow!("sealing webhook secrets: {e}"))?;
+    if sealed > 0 {
+        tracing::info!(count = sealed, "webhook secrets stored in plaintext were sealed");
+    }
     let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mailer = Mailer::from_settings(&settings)?;
     Ok(web::Data::new(AppState {
@@ -127,7 +137,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         db,
         tokens,
         hasher,
-        master_keys: std::sync::Arc::new(master_keys),
+        master_keys,
+        fingerprint_key: std::sync::Arc::new(fingerprint_key),
         metrics: Metrics::new(),
         mailer,
     }))
@@ -147,6 +158,7 @@ impl Application {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(crate::outbox::worker::run(state.clone(), stopped));
         tokio::spawn(crate::helpline::escalation::run(state.clone(), stop.subscribe()));
+        tokio::spawn(key_usage_job(state.clone(), stop.subscribe()));
         if state.settings.reminders_enabled {
             let interval = Duration::from_secs(state.settings.reminder_interval_secs);
             tokio::spawn(crate::training::reminders::run_forever(state.db.clone(), state.mailer.clone(), interval));
@@ -193,6 +205,25 @@ impl Application {
         }
         let _ = self.stop.send(true);
         result
+    }
+}
+
+/// Keeps the key-usage gauges current: at start, then every minute (so the metric
+/// follows a `rotate-keys` run in another process).
+async fn key_usage_job(state: web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        match crate::rotation::service::usage(&state.db).await {
+            Ok(usage) => {
+                let rows: Vec<(&str, &str, i64)> =
+                    usage.all().map(|(p, u)| (p.as_str(), u.key_id.as_str(), u.rows)).collect();
+                state.metrics.set_key_usage(&rows, usage.pending(state.master_keys.current_key_id()));
+            }
+            Err(e) => tracing::warn!(error = %e, "counting sealed values per key failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stop.changed() => {}
+        }
     }
 }
 

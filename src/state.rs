@@ -19,6 +19,9 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub hasher: PasswordHasher,
     pub master_keys: Arc<MasterKeyRing>,
+    /// The key of idempotency request fingerprints (random, stored sealed, stable
+    /// across master-key rotations).
+    pub fingerprint_key: Arc<zeroize::Zeroizing<[u8; 32]>>,
     pub metrics: Metrics,
     pub mailer: Mailer,
 }

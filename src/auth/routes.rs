@@ -68,6 +68,8 @@ impl From<Session> for TokenResponse {
     responses(
         (status = 200, body = TokenResponse),
         BodyErrors, Unauthorized, TooManyRequests,
+        (status = 403, body = Problem, content_type = "application/problem+json",
+            description = "`second_factor_unreadable`: the TOTP secret can no longer be opened (sealed under a retired master key); sign in with a recovery code, or an admin resets the second factor"),
         (status = 503, body = Problem, content_type = "application/problem+json",
             description = "The password-hashing queue is full (or the database is unavailable); retry after Retry-After"),
     )

@@ -234,3 +234,6 @@ pub async fn logout(state: &AppState, presented: String) -> Result<(), AppError>
         })
         .await
 }
+
+// Key rotation of TOTP secrets (used by `rotation`).
+pub use super::totp::{rewrap_totp, totp_context, totp_key_usage, totp_keys_after};

@@ -1,7 +1,12 @@
 //! Second factor: TOTP (RFC 6238, 6 digits, 30 s) with recovery codes. The TOTP
-//! secret is sealed with the master keys like a contact; recovery codes are shown
-//! once and stored as hashes. Each accepted time step is remembered, so a code
-//! cannot be replayed.
+//! secret is sealed like a contact, under the TOTP purpose key; recovery codes are
+//! shown once and stored as hashes. Each accepted time step is remembered, so a
+//! code cannot be replayed.
+//!
+//! A secret that cannot be opened (sealed under a master key that was dropped
+//! before `rotate-keys` re-wrapped it) is not a server error: a TOTP code is then
+//! refused with `second_factor_unreadable` (403), a recovery code still signs in,
+//! and an admin resets the second factor so the person enrols again.
 
 use crate::domain::UserId;
 use chrono::NaiveDateTime;
@@ -9,7 +14,7 @@ use diesel::prelude::*;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
-use crate::crypto::{MasterKeyRing, Sealed};
+use crate::crypto::{KeyUsage, LEGACY_WRAPPED_LEN, MasterKeyRing, Purpose, Sealed, WrappedKey};
 use crate::db::AnyConnection;
 use crate::db::schema::{recovery_codes, users};
 use crate::http::error::AppError;
@@ -27,14 +32,16 @@ pub fn totp(secret: Vec<u8>, account: &str) -> Result<totp_rs::Totp, AppError> {
 }
 
 fn context(user: UserId) -> Vec<u8> {
-    format!("totp/{user}").into_bytes()
+    totp_context(&user.to_string())
 }
 
 /// A fresh 160-bit secret, sealed for storage.
 pub fn new_secret(keys: &MasterKeyRing, user: UserId) -> Result<(Vec<u8>, Sealed), AppError> {
     let mut secret = vec![0u8; 20];
     rand::rng().fill(&mut secret[..]);
-    let sealed = keys.seal(&secret, &context(user)).map_err(|e| AppError::internal(format!("sealing totp: {e}")))?;
+    let sealed = keys
+        .seal(Purpose::Totp, &secret, &context(user))
+        .map_err(|e| AppError::internal(format!("sealing totp: {e}")))?;
     Ok((secret, sealed))
 }
 
@@ -43,6 +50,8 @@ pub struct TotpState {
     pub secret: Option<Vec<u8>>,
     pub enabled: bool,
     pub last_step: Option<i64>,
+    /// A secret is stored but cannot be opened (its master key is not configured).
+    pub unreadable: bool,
 }
 
 type Row = (Option<String>, Option<Vec<u8>>, Option<Vec<u8>>, Option<NaiveDateTime>, Option<i64>);
@@ -58,16 +67,19 @@ pub fn load(conn: &mut AnyConnection, keys: &MasterKeyRing, user: UserId) -> Res
             users::totp_last_step,
         ))
         .first(conn)?;
-    let secret = match (kid, wrapped, ct) {
+    let (secret, unreadable) = match (kid, wrapped, ct) {
         (Some(key_id), Some(wrapped_key), Some(ciphertext)) => {
-            let plain = keys
-                .open(&Sealed { key_id, wrapped_key, ciphertext }, &context(user))
-                .map_err(|e| AppError::internal(format!("opening totp secret: {e}")))?;
-            Some(plain.to_vec())
+            match keys.open(Purpose::Totp, &Sealed { key_id, wrapped_key, ciphertext }, &context(user)) {
+                Ok(plain) => (Some(plain.to_vec()), false),
+                Err(e) => {
+                    tracing::warn!(error = %e, "a TOTP secret cannot be opened; the second factor needs an admin reset");
+                    (None, true)
+                }
+            }
         }
-        _ => None,
+        _ => (None, false),
     };
-    Ok(TotpState { secret, enabled: enabled.is_some(), last_step: last })
+    Ok(TotpState { secret, enabled: enabled.is_some(), last_step: last, unreadable })
 }
 
 pub fn store_pending(conn: &mut AnyConnection, user: UserId, sealed: &Sealed) -> QueryResult<usize> {
@@ -90,6 +102,12 @@ pub fn check_code(
     code: &str,
     account: &str,
 ) -> Result<bool, AppError> {
+    if state.unreadable {
+        return Err(AppError::Refused {
+            code: "second_factor_unreadable",
+            detail: "Your second factor can no longer be checked (it was sealed under a retired key). Sign in with a recovery code, or ask an admin to reset your second factor and enrol again.".into(),
+        });
+    }
     let Some(secret) = &state.secret else { return Ok(false) };
     let Some(step) = totp(secret.clone(), account)?.check_current(code.trim()) else { return Ok(false) };
     let step = i64::try_from(step).unwrap_or(i64::MAX);
@@ -147,6 +165,61 @@ pub fn clear(conn: &mut AnyConnection, user: UserId) -> QueryResult<usize> {
             users::totp_last_step.eq(None::<i64>),
         ))
         .execute(conn)
+}
+
+// Key rotation of TOTP secrets (see `rotation`). An update only touches a row still
+// holding the wrapped key that was read, so a secret reset or replaced meanwhile
+// is left alone.
+
+/// A page of TOTP secrets' wrapped keys after `after` (user id order).
+pub fn totp_keys_after(conn: &mut AnyConnection, after: &str, limit: i64) -> QueryResult<Vec<(String, WrappedKey)>> {
+    let rows: Vec<(String, Option<String>, Option<Vec<u8>>)> = users::table
+        .filter(users::id.gt(after))
+        .filter(users::totp_key_id.is_not_null())
+        .order(users::id.asc())
+        .limit(limit)
+        .select((users::id, users::totp_key_id, users::totp_wrapped_key))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kid, wrapped)| Some((id, WrappedKey { key_id: kid?, wrapped_key: wrapped? })))
+        .collect())
+}
+
+/// Re-wraps a TOTP secret's data key if the row still holds `old`.
+pub fn rewrap_totp(conn: &mut AnyConnection, user_id: &str, old: &WrappedKey, new: &WrappedKey) -> QueryResult<bool> {
+    let n = diesel::update(
+        users::table
+            .filter(users::id.eq(user_id))
+            .filter(users::totp_key_id.eq(&old.key_id))
+            .filter(users::totp_wrapped_key.eq(&old.wrapped_key)),
+    )
+    .set((users::totp_key_id.eq(&new.key_id), users::totp_wrapped_key.eq(&new.wrapped_key)))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The context a user's TOTP secret is sealed with.
+pub fn totp_context(user_id: &str) -> Vec<u8> {
+    format!("totp/{user_id}").into_bytes()
+}
+
+/// TOTP secrets per master key.
+pub fn totp_key_usage(conn: &mut AnyConnection) -> QueryResult<Vec<KeyUsage>> {
+    let group = |legacy: bool, conn: &mut AnyConnection| -> QueryResult<Vec<(String, i64)>> {
+        let mut q = users::table
+            .filter(users::totp_key_id.is_not_null())
+            .group_by(users::totp_key_id)
+            .select((users::totp_key_id, diesel::dsl::count_star()))
+            .into_boxed();
+        if legacy {
+            q = q.filter(crate::db::length_is("totp_wrapped_key", LEGACY_WRAPPED_LEN));
+        }
+        let rows: Vec<(Option<String>, i64)> = q.load(conn)?;
+        Ok(rows.into_iter().filter_map(|(k, n)| Some((k?, n))).collect())
+    };
+    let all = group(false, conn)?;
+    Ok(KeyUsage::merge(all, group(true, conn)?))
 }
 
 /// 16 characters (80 bits) from an unambiguous alphabet, as `XXXX-XXXX-XXXX-XXXX`.

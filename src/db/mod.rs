@@ -194,6 +194,12 @@ pub fn corrupt(table: &str, column: &str) -> diesel::result::Error {
     diesel::result::Error::DeserializationError(format!("corrupt {table}.{column}").into())
 }
 
+/// SQL that is true when the byte length of `column` is `len` (`length` counts the
+/// bytes of a BLOB in SQLite and of a BYTEA in PostgreSQL).
+pub fn length_is(column: &'static str, len: usize) -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql(&format!("length({column}) = {len}"))
+}
+
 /// Current time truncated to microseconds, so SQLite (nanoseconds) and
 /// PostgreSQL (microseconds) store and return the same value.
 pub fn now() -> chrono::NaiveDateTime {

@@ -47,6 +47,9 @@ diesel::table! {
         webhook_url -> Nullable<Text>,
         webhook_secret -> Nullable<Text>,
         open_on_public_holidays -> Bool,
+        webhook_secret_key_id -> Nullable<Text>,
+        webhook_secret_wrapped_key -> Nullable<Binary>,
+        webhook_secret_ciphertext -> Nullable<Binary>,
     }
 }
 
@@ -154,6 +157,16 @@ diesel::table! {
         delivered_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    fingerprint_keys (id) {
+        id -> Text,
+        key_id -> Text,
+        wrapped_key -> Binary,
+        ciphertext -> Binary,
+        created_at -> Timestamp,
     }
 }
 
@@ -356,6 +369,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     signal_contacts,
     outbox,
     idempotency_keys,
+    fingerprint_keys,
     resources,
     call_attempts,
     delivery_attempts,

@@ -16,6 +16,9 @@ pub struct Context {
     pub helpline: Helpline,
     pub municipality: String,
     pub contact: Option<Contact>,
+    /// The webhook signing secret, opened; `None` without one or when it cannot be
+    /// opened (its master key is not configured: the delivery is dead-lettered).
+    pub webhook_secret: Option<zeroize::Zeroizing<String>>,
 }
 
 pub async fn load(state: &AppState, row: Delivery) -> Result<Context, AppError> {
@@ -28,7 +31,14 @@ pub async fn load(state: &AppState, row: Delivery) -> Result<Context, AppError> 
             let helpline = routing::find_helpline(c, helpline_id)?.ok_or(AppError::NotFound)?;
             let municipality = signals::relay_municipality(c, signal_id)?;
             let contact = signals::read_contact(&keys, c, signal_id)?;
-            Ok(Context { row, signal, helpline, municipality, contact })
+            let webhook_secret = match row.channel.as_str() {
+                "webhook" => routing::open_webhook_secret(&keys, &helpline).unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, helpline = %helpline.destination.code, "webhook secret cannot be opened");
+                    None
+                }),
+                _ => None,
+            };
+            Ok(Context { row, signal, helpline, municipality, contact, webhook_secret })
         })
         .await
 }

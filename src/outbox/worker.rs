@@ -68,8 +68,8 @@ pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, App
 async fn send(state: &AppState, http: &reqwest::Client, ctx: &Context) -> Attempt {
     match ctx.row.channel.as_str() {
         "webhook" => {
-            let (Some(url), Some(secret)) = (&ctx.helpline.webhook_url, &ctx.helpline.webhook_secret) else {
-                return Attempt::Permanent("webhook not configured".into());
+            let (Some(url), Some(secret)) = (&ctx.helpline.webhook_url, &ctx.webhook_secret) else {
+                return Attempt::Permanent("webhook not configured, or its secret cannot be opened".into());
             };
             let s = &ctx.signal;
             let payload = Payload {

@@ -41,8 +41,8 @@ pub struct Helpline {
     pub public_phone: String,
     pub intake_email: Option<Email>,
     pub webhook_url: Option<String>,
-    /// HMAC key of webhook signatures; never shown, never logged.
-    pub webhook_secret: Option<String>,
+    /// HMAC key of webhook signatures; never shown, never logged, stored sealed.
+    pub webhook_secret: Option<WebhookSecret>,
     pub created_at: NaiveDateTime,
 }
 
@@ -71,6 +71,27 @@ impl std::fmt::Debug for Helpline {
             .field("name", &self.name)
             .field("webhook_secret", &self.webhook_secret.as_ref().map(|_| "[redacted]"))
             .finish_non_exhaustive()
+    }
+}
+
+/// A helpline's webhook signing secret: as an admin gave it (until the service
+/// seals it for storage), or sealed as stored (a data key wrapped by the webhook
+/// purpose key, bound to the helpline id). Its `Debug` prints `[redacted]`.
+#[derive(Clone)]
+pub enum WebhookSecret {
+    Given(zeroize::Zeroizing<String>),
+    Sealed(crate::crypto::Sealed),
+}
+
+impl WebhookSecret {
+    pub fn given(secret: String) -> Self {
+        WebhookSecret::Given(zeroize::Zeroizing::new(secret))
+    }
+}
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
     }
 }
 

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::hours::OpeningHours;
 use super::hours::{DateException, WeeklySlot};
-use super::model::{Destination, DestinationKind, Helpline, RoutingRule, StoredRule};
+use super::model::{Destination, DestinationKind, Helpline, RoutingRule, StoredRule, WebhookSecret};
 use super::service::{self, join_languages, validate_hours};
 use super::store::HelplineChanges;
 use crate::db;
@@ -199,7 +199,7 @@ impl TryFrom<CreateHelplineRequest> for Helpline {
                 .transpose()
                 .map_err(|e| AppError::Validation(vec![FieldError::new("intake_email", e.message)]))?,
             webhook_url: r.webhook_url,
-            webhook_secret: r.webhook_secret,
+            webhook_secret: r.webhook_secret.map(WebhookSecret::given),
             created_at: db::now(),
         })
     }
@@ -230,8 +230,9 @@ impl TryFrom<UpdateHelplineRequest> for HelplineChanges {
             exceptions: r.exceptions.as_ref().map(to_json).transpose()?,
             intake_email: r.intake_email.map(|e| Some(e.trim().to_lowercase())),
             webhook_url: r.webhook_url.map(Some),
-            webhook_secret: r.webhook_secret.map(Some),
+            webhook_secret: r.webhook_secret.map(WebhookSecret::given),
             open_on_public_holidays: r.open_on_public_holidays,
+            ..HelplineChanges::default()
         };
         let empty = changes.name.is_none()
             && changes.public_phone.is_none()
@@ -297,7 +298,8 @@ pub async fn create_helpline(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let helpline = Helpline::try_from(body.into_inner()?)?;
-    let created = state.db.write(move |c| service::create_helpline(c, helpline)).await?;
+    let keys = state.master_keys.clone();
+    let created = state.db.write(move |c| service::create_helpline(c, &keys, helpline)).await?;
     Ok(HttpResponse::Created().json(HelplineView::for_role(created, Role::Admin)))
 }
 
@@ -316,7 +318,8 @@ pub async fn update_helpline(
     auth.require(&[Role::Admin])?;
     let id = helpline_id(&id)?;
     let changes = HelplineChanges::try_from(body.into_inner()?)?;
-    let updated = state.db.write(move |c| service::update_helpline(c, id, changes)).await?;
+    let keys = state.master_keys.clone();
+    let updated = state.db.write(move |c| service::update_helpline(c, &keys, id, changes)).await?;
     Ok(web::Json(HelplineView::for_role(updated, Role::Admin)))
 }
 

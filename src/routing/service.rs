@@ -4,12 +4,15 @@
 use crate::domain::HelplineId;
 
 use super::hours::{DateException, WeeklySlot};
-pub use super::model::Helpline;
+pub use super::model::{Helpline, WebhookSecret};
 use super::model::{RoutingRule, StoredRule};
 pub use super::store::join_languages;
 use super::store::{self, HelplineChanges};
-use crate::db::{self, AnyConnection};
+use crate::crypto::{MasterKeyRing, Purpose, Sealed};
+use crate::db::{self, AnyConnection, Db};
 use crate::http::error::{AppError, FieldError};
+use std::sync::Arc;
+use zeroize::Zeroizing;
 
 /// Everything routing needs, read in one go.
 pub fn load_network(conn: &mut AnyConnection) -> Result<(Vec<RoutingRule>, Vec<Helpline>), AppError> {
@@ -49,21 +52,70 @@ pub fn validate_hours(weekly: &[WeeklySlot], exceptions: &[DateException]) -> Ve
     errors
 }
 
-pub fn create_helpline(conn: &mut AnyConnection, helpline: Helpline) -> Result<Helpline, AppError> {
+pub fn create_helpline(
+    conn: &mut AnyConnection,
+    keys: &MasterKeyRing,
+    mut helpline: Helpline,
+) -> Result<Helpline, AppError> {
+    if let Some(WebhookSecret::Given(secret)) = &helpline.webhook_secret {
+        helpline.webhook_secret = Some(WebhookSecret::Sealed(seal_secret(keys, helpline.id(), secret)?));
+    }
     store::insert_helpline(conn, &helpline)?;
     Ok(helpline)
 }
 
 pub fn update_helpline(
     conn: &mut AnyConnection,
+    keys: &MasterKeyRing,
     id: HelplineId,
-    changes: HelplineChanges,
+    mut changes: HelplineChanges,
 ) -> Result<Helpline, AppError> {
+    if let Some(WebhookSecret::Given(secret)) = &changes.webhook_secret {
+        let sealed = seal_secret(keys, id, secret)?;
+        changes.set_sealed_secret(sealed);
+    }
     if store::update_helpline(conn, id, &changes)? == 0 {
         return Err(AppError::NotFound);
     }
     get_helpline(conn, id)
 }
+
+fn seal_secret(keys: &MasterKeyRing, id: HelplineId, secret: &str) -> Result<Sealed, AppError> {
+    Ok(keys.seal(Purpose::WebhookSecret, secret.as_bytes(), id.to_string().as_bytes())?)
+}
+
+/// The helpline's webhook secret in plaintext, to sign with; `None` when there is
+/// none, an error when it cannot be opened (its master key is not configured).
+pub fn open_webhook_secret(keys: &MasterKeyRing, helpline: &Helpline) -> Result<Option<Zeroizing<String>>, AppError> {
+    match &helpline.webhook_secret {
+        None => Ok(None),
+        Some(WebhookSecret::Given(s)) => Ok(Some(s.clone())),
+        Some(WebhookSecret::Sealed(sealed)) => {
+            let plain = keys.open(Purpose::WebhookSecret, sealed, helpline.id().to_string().as_bytes())?;
+            let text = std::str::from_utf8(&plain).map_err(|_| AppError::internal("webhook secret is not UTF-8"))?;
+            Ok(Some(Zeroizing::new(text.to_string())))
+        }
+    }
+}
+
+/// Seals the webhook secrets still stored in plaintext (written before secrets were
+/// sealed) and empties the plaintext column; run on every start and by
+/// `rotate-keys`. Returns how many it sealed.
+pub async fn seal_plaintext_webhook_secrets(db: &Db, keys: &Arc<MasterKeyRing>) -> Result<usize, AppError> {
+    let keys = keys.clone();
+    db.write(move |c| {
+        let mut n = 0;
+        for (id, plaintext) in store::plaintext_webhook_secrets(c)? {
+            let sealed = keys.seal(Purpose::WebhookSecret, plaintext.as_bytes(), id.as_bytes())?;
+            n += usize::from(store::seal_plaintext_webhook_secret(c, &id, &plaintext, sealed)?);
+        }
+        Ok(n)
+    })
+    .await
+}
+
+// Key rotation of webhook secrets (used by `rotation`).
+pub use super::store::{rewrap_webhook_secret, webhook_key_usage, webhook_keys_after};
 
 pub fn create_rule(conn: &mut AnyConnection, rule: RoutingRule) -> Result<StoredRule, AppError> {
     if store::find_helpline(conn, rule.helpline)?.is_none() {

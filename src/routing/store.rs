@@ -8,7 +8,8 @@ use std::str::FromStr;
 use chrono_tz::Tz;
 
 use super::hours::{DateException, OpeningHours, WeeklySlot};
-use super::model::{Destination, DestinationKind, Helpline, RoutingRule, StoredRule};
+use super::model::{Destination, DestinationKind, Helpline, RoutingRule, StoredRule, WebhookSecret};
+use crate::crypto::{KeyUsage, Sealed, WrappedKey};
 use crate::db::schema::{helplines, routing_rules};
 use crate::db::{AnyConnection, corrupt};
 use crate::domain::{Email, HelplineId, Language, Region};
@@ -30,9 +31,14 @@ struct HelplineRow {
     pub exceptions: String,
     pub intake_email: Option<String>,
     pub webhook_url: Option<String>,
-    /// HMAC key for webhook signatures; write-only through the API.
+    /// The webhook secret in plaintext, as stored before secrets were sealed:
+    /// emptied (sealed into the three columns below) on every start.
     pub webhook_secret: Option<String>,
     pub open_on_public_holidays: bool,
+    /// HMAC key for webhook signatures, sealed; write-only through the API.
+    pub webhook_secret_key_id: Option<String>,
+    pub webhook_secret_wrapped_key: Option<Vec<u8>>,
+    pub webhook_secret_ciphertext: Option<Vec<u8>>,
 }
 
 /// Fields an admin may change on a helpline.
@@ -48,8 +54,25 @@ pub struct HelplineChanges {
     pub exceptions: Option<String>,
     pub intake_email: Option<Option<String>>,
     pub webhook_url: Option<Option<String>>,
-    pub webhook_secret: Option<Option<String>>,
+    /// A new secret as given; the service seals it into the columns below.
+    #[diesel(skip_update)]
+    pub webhook_secret: Option<WebhookSecret>,
     pub open_on_public_holidays: Option<bool>,
+    #[diesel(column_name = webhook_secret)]
+    pub(super) plaintext_secret: Option<Option<String>>,
+    pub(super) webhook_secret_key_id: Option<Option<String>>,
+    pub(super) webhook_secret_wrapped_key: Option<Option<Vec<u8>>>,
+    pub(super) webhook_secret_ciphertext: Option<Option<Vec<u8>>>,
+}
+
+impl HelplineChanges {
+    /// Puts a sealed secret in the columns (and empties the plaintext column).
+    pub(super) fn set_sealed_secret(&mut self, sealed: Sealed) {
+        self.plaintext_secret = Some(None);
+        self.webhook_secret_key_id = Some(Some(sealed.key_id));
+        self.webhook_secret_wrapped_key = Some(Some(sealed.wrapped_key));
+        self.webhook_secret_ciphertext = Some(Some(sealed.ciphertext));
+    }
 }
 
 /// A `routing_rules` row.
@@ -104,7 +127,17 @@ impl TryFrom<HelplineRow> for Helpline {
                 .map(|e| Email::parse(&e).map_err(|_| corrupt("helplines", "intake_email")))
                 .transpose()?,
             webhook_url: row.webhook_url,
-            webhook_secret: row.webhook_secret,
+            webhook_secret: match (
+                row.webhook_secret_key_id,
+                row.webhook_secret_wrapped_key,
+                row.webhook_secret_ciphertext,
+            ) {
+                (Some(key_id), Some(wrapped_key), Some(ciphertext)) => {
+                    Some(WebhookSecret::Sealed(Sealed { key_id, wrapped_key, ciphertext }))
+                }
+                // Not sealed yet (written before secrets were sealed; the next start seals it).
+                _ => row.webhook_secret.map(WebhookSecret::given),
+            },
             created_at: row.created_at,
         })
     }
@@ -114,6 +147,14 @@ impl TryFrom<&Helpline> for HelplineRow {
     type Error = diesel::result::Error;
     fn try_from(h: &Helpline) -> QueryResult<Self> {
         let d = &h.destination;
+        // Only a sealed secret is ever written.
+        let sealed = match &h.webhook_secret {
+            None => None,
+            Some(WebhookSecret::Sealed(s)) => Some(s),
+            Some(WebhookSecret::Given(_)) => {
+                return Err(diesel::result::Error::SerializationError("webhook secret not sealed".into()));
+            }
+        };
         Ok(HelplineRow {
             id: d.id.to_string(),
             code: d.code.clone(),
@@ -128,8 +169,11 @@ impl TryFrom<&Helpline> for HelplineRow {
             exceptions: to_json(&d.hours.exceptions)?,
             intake_email: h.intake_email.as_ref().map(|e| e.as_str().to_string()),
             webhook_url: h.webhook_url.clone(),
-            webhook_secret: h.webhook_secret.clone(),
+            webhook_secret: None,
             open_on_public_holidays: d.hours.open_on_public_holidays,
+            webhook_secret_key_id: sealed.map(|s| s.key_id.clone()),
+            webhook_secret_wrapped_key: sealed.map(|s| s.wrapped_key.clone()),
+            webhook_secret_ciphertext: sealed.map(|s| s.ciphertext.clone()),
         })
     }
 }
@@ -203,4 +247,75 @@ pub fn insert_rule(conn: &mut AnyConnection, rule: &StoredRule) -> QueryResult<(
 
 pub fn delete_rule(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
     diesel::delete(routing_rules::table.find(id)).execute(conn)
+}
+
+/// Helplines whose webhook secret is still stored in plaintext.
+pub fn plaintext_webhook_secrets(conn: &mut AnyConnection) -> QueryResult<Vec<(String, String)>> {
+    let rows: Vec<(String, Option<String>)> = helplines::table
+        .filter(helplines::webhook_secret.is_not_null())
+        .select((helplines::id, helplines::webhook_secret))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, s)| Some((id, s?))).collect())
+}
+
+/// Replaces a plaintext secret with its sealed form, if it is still that secret.
+pub fn seal_plaintext_webhook_secret(
+    conn: &mut AnyConnection,
+    id: &str,
+    plaintext: &str,
+    sealed: Sealed,
+) -> QueryResult<bool> {
+    let mut changes = HelplineChanges::default();
+    changes.set_sealed_secret(sealed);
+    let n =
+        diesel::update(helplines::table.filter(helplines::id.eq(id)).filter(helplines::webhook_secret.eq(plaintext)))
+            .set(&changes)
+            .execute(conn)?;
+    Ok(n == 1)
+}
+
+// Key rotation of webhook secrets (see `rotation`): an update only touches a row
+// still holding the wrapped key that was read.
+
+/// A page of webhook secrets' wrapped keys after `after` (helpline id order).
+pub fn webhook_keys_after(conn: &mut AnyConnection, after: &str, limit: i64) -> QueryResult<Vec<(String, WrappedKey)>> {
+    let rows: Vec<(String, Option<String>, Option<Vec<u8>>)> = helplines::table
+        .filter(helplines::id.gt(after))
+        .filter(helplines::webhook_secret_key_id.is_not_null())
+        .order(helplines::id.asc())
+        .limit(limit)
+        .select((helplines::id, helplines::webhook_secret_key_id, helplines::webhook_secret_wrapped_key))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, kid, wrapped)| Some((id, WrappedKey { key_id: kid?, wrapped_key: wrapped? })))
+        .collect())
+}
+
+/// Re-wraps a webhook secret's data key if the row still holds `old`.
+pub fn rewrap_webhook_secret(
+    conn: &mut AnyConnection,
+    id: &str,
+    old: &WrappedKey,
+    new: &WrappedKey,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        helplines::table
+            .filter(helplines::id.eq(id))
+            .filter(helplines::webhook_secret_key_id.eq(&old.key_id))
+            .filter(helplines::webhook_secret_wrapped_key.eq(&old.wrapped_key)),
+    )
+    .set((helplines::webhook_secret_key_id.eq(&new.key_id), helplines::webhook_secret_wrapped_key.eq(&new.wrapped_key)))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Webhook secrets per master key (they have no format before purpose keys).
+pub fn webhook_key_usage(conn: &mut AnyConnection) -> QueryResult<Vec<KeyUsage>> {
+    let rows: Vec<(Option<String>, i64)> = helplines::table
+        .filter(helplines::webhook_secret_key_id.is_not_null())
+        .group_by(helplines::webhook_secret_key_id)
+        .select((helplines::webhook_secret_key_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(KeyUsage::merge(rows.into_iter().filter_map(|(k, n)| Some((k?, n))).collect(), Vec::new()))
 }

@@ -80,7 +80,7 @@ fn check_request(
     state: &AppState,
     claims: &Claims,
     body: Result<SubmitSignalRequest, AppError>,
-) -> Result<(String, String, Submission), AppError> {
+) -> Result<(String, service::Fingerprint, Submission), AppError> {
     if claims.role != Role::RelayStaff {
         return Err(AppError::Forbidden);
     }

@@ -14,7 +14,7 @@ use super::alerts::Alert;
 use super::model::{Contact, Reference, SignalStatus, Urgency};
 use super::model::{Filing, Signal};
 use super::store::{self, IdempotencyRecord, NewOutboxRow, RelayOrigin, SignalContact};
-use crate::crypto::MasterKeyRing;
+use crate::crypto::{KeyUsage, MasterKeyRing, Purpose, WrappedKey};
 use crate::db::{self, AnyConnection, Writer};
 use crate::http::error::{AppError, FieldError};
 use crate::resources::model::Resource;
@@ -23,6 +23,7 @@ use crate::routing::model::{Origin, route};
 use crate::routing::service::load_network;
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, Claims};
+use zeroize::Zeroizing;
 
 // What other capabilities do to signals inside their own transactions: the
 // helpline's queue and work on a case, escalation, deliveries (cancelled, or
@@ -91,19 +92,44 @@ fn guidance(urgency: Urgency, language: Language) -> Option<String> {
     })
 }
 
-/// A keyed fingerprint of the request body: equal bodies give equal fingerprints,
-/// and without the server's key it reveals nothing of the phone number inside.
-pub fn fingerprint(state: &AppState, canonical_body: &[u8]) -> Result<String, AppError> {
-    let key = state.master_keys.mac_key().map_err(|e| AppError::internal(format!("mac key: {e}")))?;
-    let mut mac =
-        <Hmac<sha2::Sha256> as Mac>::new_from_slice(&key).map_err(|_| AppError::internal("mac key length"))?;
-    mac.update(canonical_body);
+/// A keyed fingerprint of a request body: equal bodies give equal fingerprints,
+/// and without the server's fingerprint key it reveals nothing of the phone number
+/// inside. The key is random, stored sealed and does not change when master keys
+/// rotate, so a retry filed before a rotation still matches after it.
+pub struct Fingerprint {
+    /// `v2:<hex HMAC-SHA256(fingerprint key, body)>`, as stored.
+    mac: String,
+    /// The body's fingerprints as computed before the fingerprint key existed (from
+    /// each master key), to match a record written before the upgrade.
+    legacy: Vec<String>,
+}
+
+impl Fingerprint {
+    fn matches(&self, stored: &str) -> bool {
+        stored == self.mac || (!stored.starts_with("v2:") && self.legacy.iter().any(|l| l == stored))
+    }
+}
+
+fn hmac_hex(key: &[u8], body: &[u8]) -> Result<String, AppError> {
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).map_err(|_| AppError::internal("mac key length"))?;
+    mac.update(body);
     Ok(mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect())
 }
 
+pub fn fingerprint(state: &AppState, canonical_body: &[u8]) -> Result<Fingerprint, AppError> {
+    let mac = format!("v2:{}", hmac_hex(&state.fingerprint_key[..], canonical_body)?);
+    let legacy = state
+        .master_keys
+        .legacy_fingerprint_keys()
+        .iter()
+        .map(|k| hmac_hex(k, canonical_body))
+        .collect::<Result<_, _>>()?;
+    Ok(Fingerprint { mac, legacy })
+}
+
 /// An earlier answer to the same key: replayed when the body matches.
-fn replay(rec: IdempotencyRecord, mac: &str) -> Result<(u16, String), AppError> {
-    if rec.request_mac != mac {
+fn replay(rec: IdempotencyRecord, mac: &Fingerprint) -> Result<(u16, String), AppError> {
+    if !mac.matches(&rec.request_mac) {
         return Err(AppError::Validation(vec![FieldError::new(
             "Idempotency-Key",
             "this key was already used with a different request body; use a new key for a new signal",
@@ -111,6 +137,53 @@ fn replay(rec: IdempotencyRecord, mac: &str) -> Result<(u16, String), AppError> 
     }
     Ok((u16::try_from(rec.status_code).unwrap_or(201), rec.response_body))
 }
+
+/// The key of the idempotency fingerprints: read (and opened) from the database,
+/// created on first start. When it cannot be opened (its master key was dropped
+/// before `rotate-keys` re-wrapped it) a new one replaces it: only retries of
+/// requests filed in the last 24 hours stop matching, and intake goes on.
+pub async fn load_fingerprint_key(db: &db::Db, keys: &Arc<MasterKeyRing>) -> Result<Zeroizing<[u8; 32]>, AppError> {
+    let context = FINGERPRINT_CONTEXT;
+    for _ in 0..3 {
+        let keys = keys.clone();
+        let loaded = db
+            .write(move |c| {
+                let fresh = crate::crypto::random_key();
+                let sealed = keys.seal(Purpose::IdempotencyFingerprint, &fresh[..], context)?;
+                match store::find_fingerprint_key(c)? {
+                    None => {
+                        store::insert_fingerprint_key(c, &sealed, db::now())?;
+                        Ok(fresh)
+                    }
+                    Some(stored) => match keys.open(Purpose::IdempotencyFingerprint, &stored, context) {
+                        Ok(plain) => {
+                            let key: [u8; 32] = plain.as_slice().try_into().map_err(|_| {
+                                AppError::internal("the idempotency fingerprint key has the wrong length")
+                            })?;
+                            Ok(Zeroizing::new(key))
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, key_id = %stored.key_id, "the idempotency fingerprint key cannot be opened (its master key is not configured); a new one replaces it");
+                            let old = WrappedKey { key_id: stored.key_id, wrapped_key: stored.wrapped_key };
+                            if store::replace_fingerprint_key(c, &old, &sealed)? {
+                                Ok(fresh)
+                            } else {
+                                Err(AppError::Conflict("replaced concurrently".into()))
+                            }
+                        }
+                    },
+                }
+            })
+            .await;
+        match loaded {
+            Err(AppError::Conflict(_)) => continue,
+            other => return other,
+        }
+    }
+    Err(AppError::internal("could not create the idempotency fingerprint key"))
+}
+
+const FINGERPRINT_CONTEXT: &[u8] = b"fingerprint/idempotency";
 
 enum Written {
     Created(String),
@@ -159,7 +232,7 @@ pub async fn submit(
     state: &AppState,
     claims: &Claims,
     key: String,
-    mac: String,
+    mac: Fingerprint,
     sub: Submission,
 ) -> Result<(u16, String), AppError> {
     let claims = claims.clone();
@@ -194,7 +267,7 @@ fn file(
     limits: &Limits,
     auth: &AuthUser,
     key: &str,
-    mac: &str,
+    mac: &Fingerprint,
     sub: Submission,
 ) -> Result<(u16, String, Vec<Alert>), AppError> {
     auth.require(&[Role::RelayStaff])?;
@@ -234,7 +307,7 @@ fn file(
         let signal = Signal { id: SignalId::new(), reference: Reference::generate(), ..signal.clone() };
         let sealed = limits
             .keys
-            .seal(&plaintext, signal.id.to_string().as_bytes())
+            .seal(Purpose::Contact, &plaintext, signal.id.to_string().as_bytes())
             .map_err(|e| AppError::internal(format!("sealing: {e}")))?;
         let mut receipt = receipt.clone();
         receipt.reference = signal.reference.as_str().to_string();
@@ -242,7 +315,7 @@ fn file(
         let record = IdempotencyRecord {
             user_id: user.clone(),
             idem_key: key.to_string(),
-            request_mac: mac.to_string(),
+            request_mac: mac.mac.clone(),
             status_code: 201,
             response_body: response,
             created_at: now,
@@ -373,7 +446,50 @@ pub fn read_contact(
     let Some(row) = store::find_contact(c, signal_id)? else { return Ok(None) };
     let signal_id = signal_id.to_string();
     let sealed = crate::crypto::Sealed { key_id: row.key_id, wrapped_key: row.wrapped_key, ciphertext: row.ciphertext };
-    let plain =
-        keys.open(&sealed, signal_id.as_bytes()).map_err(|e| AppError::internal(format!("opening contact: {e}")))?;
+    let plain = keys
+        .open(Purpose::Contact, &sealed, signal_id.as_bytes())
+        .map_err(|e| AppError::internal(format!("opening contact: {e}")))?;
     serde_json::from_slice(&plain).map(Some).map_err(|_| AppError::internal("contact does not parse"))
+}
+
+// Key rotation of contacts and of the fingerprint key (see `rotation`).
+
+/// A page of contacts' wrapped keys after `after` (signal id order).
+pub fn contact_keys_after(
+    c: &mut AnyConnection,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<(String, WrappedKey)>, AppError> {
+    Ok(store::contact_keys_after(c, after, limit)?)
+}
+
+/// Re-wraps a contact's data key if the row still holds `old` (a contact destroyed
+/// meanwhile stays destroyed); true when it did.
+pub fn rewrap_contact(
+    c: &mut AnyConnection,
+    signal_id: &str,
+    old: &WrappedKey,
+    new: &WrappedKey,
+) -> Result<bool, AppError> {
+    Ok(store::rewrap_contact(c, signal_id, old, new)?)
+}
+
+/// Contacts per master key.
+pub fn contact_key_usage(c: &mut AnyConnection) -> Result<Vec<KeyUsage>, AppError> {
+    Ok(store::contact_key_usage(c)?)
+}
+
+/// The fingerprint key's wrapped key, if created.
+pub fn fingerprint_wrapped_key(c: &mut AnyConnection) -> Result<Option<WrappedKey>, AppError> {
+    Ok(store::find_fingerprint_key(c)?.map(|s| WrappedKey { key_id: s.key_id, wrapped_key: s.wrapped_key }))
+}
+
+/// Re-wraps the fingerprint key if it still holds `old`.
+pub fn rewrap_fingerprint_key(c: &mut AnyConnection, old: &WrappedKey, new: &WrappedKey) -> Result<bool, AppError> {
+    Ok(store::rewrap_fingerprint_key(c, old, new)?)
+}
+
+/// The context the fingerprint key is sealed with.
+pub fn fingerprint_context() -> &'static [u8] {
+    FINGERPRINT_CONTEXT
 }

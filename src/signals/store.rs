@@ -5,8 +5,11 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{Outcome, Reference, Signal, SignalStatus, Urgency};
+use crate::crypto::{KeyUsage, LEGACY_WRAPPED_LEN, Sealed, WrappedKey};
 use crate::db::AnyConnection;
-use crate::db::schema::{helplines, idempotency_keys, outbox, relay_points, signal_contacts, signals};
+use crate::db::schema::{
+    fingerprint_keys, helplines, idempotency_keys, outbox, relay_points, signal_contacts, signals,
+};
 use crate::domain::{
     HelplineId, Language, ProgrammeId, Region, RelayKind, RelayPointId, SignalId, TrainingStatus, UserId,
 };
@@ -312,3 +315,104 @@ pub fn find_by_id(conn: &mut AnyConnection, id: SignalId) -> QueryResult<Option<
 pub fn destroy_contact(conn: &mut AnyConnection, signal: SignalId) -> QueryResult<usize> {
     diesel::delete(signal_contacts::table.find(signal.to_string())).execute(conn)
 }
+
+// Key rotation: the wrapped data keys of contacts, page by page, and their
+// re-wrapping. An update only touches a row still holding the key that was read,
+// so a contact destroyed (or re-sealed) meanwhile is never written back.
+
+/// Contacts' wrapped keys after `after` (by signal id), `limit` at most.
+pub fn contact_keys_after(conn: &mut AnyConnection, after: &str, limit: i64) -> QueryResult<Vec<(String, WrappedKey)>> {
+    let rows: Vec<(String, String, Vec<u8>)> = signal_contacts::table
+        .filter(signal_contacts::signal_id.gt(after))
+        .order(signal_contacts::signal_id.asc())
+        .limit(limit)
+        .select((signal_contacts::signal_id, signal_contacts::key_id, signal_contacts::wrapped_key))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, key_id, wrapped_key)| (id, WrappedKey { key_id, wrapped_key })).collect())
+}
+
+/// Replaces a contact's wrapped key if it is still `old`; true when it was.
+pub fn rewrap_contact(conn: &mut AnyConnection, id: &str, old: &WrappedKey, new: &WrappedKey) -> QueryResult<bool> {
+    let n = diesel::update(
+        signal_contacts::table
+            .filter(signal_contacts::signal_id.eq(id))
+            .filter(signal_contacts::key_id.eq(&old.key_id))
+            .filter(signal_contacts::wrapped_key.eq(&old.wrapped_key)),
+    )
+    .set((signal_contacts::key_id.eq(&new.key_id), signal_contacts::wrapped_key.eq(&new.wrapped_key)))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// How many contacts each master key wraps, and how many of them are in the
+/// format before purpose keys.
+pub fn contact_key_usage(conn: &mut AnyConnection) -> QueryResult<Vec<KeyUsage>> {
+    let all: Vec<(String, i64)> = signal_contacts::table
+        .group_by(signal_contacts::key_id)
+        .select((signal_contacts::key_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    let legacy: Vec<(String, i64)> = signal_contacts::table
+        .filter(crate::db::length_is("wrapped_key", LEGACY_WRAPPED_LEN))
+        .group_by(signal_contacts::key_id)
+        .select((signal_contacts::key_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(KeyUsage::merge(all, legacy))
+}
+
+/// The sealed key of the idempotency fingerprints, if created.
+pub fn find_fingerprint_key(conn: &mut AnyConnection) -> QueryResult<Option<Sealed>> {
+    let row: Option<(String, Vec<u8>, Vec<u8>)> = fingerprint_keys::table
+        .find(FINGERPRINT_KEY_ID)
+        .select((fingerprint_keys::key_id, fingerprint_keys::wrapped_key, fingerprint_keys::ciphertext))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(key_id, wrapped_key, ciphertext)| Sealed { key_id, wrapped_key, ciphertext }))
+}
+
+/// Stores a new fingerprint key (a unique violation when another instance created
+/// one first).
+pub fn insert_fingerprint_key(conn: &mut AnyConnection, sealed: &Sealed, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::insert_into(fingerprint_keys::table)
+        .values((
+            fingerprint_keys::id.eq(FINGERPRINT_KEY_ID),
+            fingerprint_keys::key_id.eq(&sealed.key_id),
+            fingerprint_keys::wrapped_key.eq(&sealed.wrapped_key),
+            fingerprint_keys::ciphertext.eq(&sealed.ciphertext),
+            fingerprint_keys::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Replaces the fingerprint key if it is still `old` (its wrapped key).
+pub fn replace_fingerprint_key(conn: &mut AnyConnection, old: &WrappedKey, new: &Sealed) -> QueryResult<bool> {
+    let n = diesel::update(
+        fingerprint_keys::table
+            .find(FINGERPRINT_KEY_ID)
+            .filter(fingerprint_keys::key_id.eq(&old.key_id))
+            .filter(fingerprint_keys::wrapped_key.eq(&old.wrapped_key)),
+    )
+    .set((
+        fingerprint_keys::key_id.eq(&new.key_id),
+        fingerprint_keys::wrapped_key.eq(&new.wrapped_key),
+        fingerprint_keys::ciphertext.eq(&new.ciphertext),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Re-wraps the fingerprint key's data key if it is still `old`.
+pub fn rewrap_fingerprint_key(conn: &mut AnyConnection, old: &WrappedKey, new: &WrappedKey) -> QueryResult<bool> {
+    let n = diesel::update(
+        fingerprint_keys::table
+            .find(FINGERPRINT_KEY_ID)
+            .filter(fingerprint_keys::key_id.eq(&old.key_id))
+            .filter(fingerprint_keys::wrapped_key.eq(&old.wrapped_key)),
+    )
+    .set((fingerprint_keys::key_id.eq(&new.key_id), fingerprint_keys::wrapped_key.eq(&new.wrapped_key)))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// The one row of `fingerprint_keys`.
+pub const FINGERPRINT_KEY_ID: &str = "idempotency";

@@ -317,6 +317,6 @@ pub fn decrypt_only_contact(app: &TestApp) -> Value {
         .first(&mut app.db())
         .unwrap();
     let sealed = saferelay::crypto::Sealed { key_id, wrapped_key, ciphertext };
-    let plain = ring.open(&sealed, signal_id.as_bytes()).unwrap();
+    let plain = ring.open(saferelay::crypto::Purpose::Contact, &sealed, signal_id.as_bytes()).unwrap();
     serde_json::from_slice(&plain).unwrap()
 }

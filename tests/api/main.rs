@@ -30,6 +30,7 @@ mod privacy;
 mod relays;
 mod reminders;
 mod retention;
+mod rotation;
 mod routing;
 mod security;
 mod signals;

@@ -52,6 +52,16 @@ impl Server {
 }
 
 pub(crate) fn start_server(dir: &std::path::Path, database_url: &str, smtp: &str) -> Server {
+    start_server_with(dir, database_url, smtp, &[])
+}
+
+/// `start_server` with more environment (e.g. `SAFERELAY_MASTER_KEYS`).
+pub(crate) fn start_server_with(
+    dir: &std::path::Path,
+    database_url: &str,
+    smtp: &str,
+    env: &[(&str, String)],
+) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_saferelay"))
         .current_dir(dir)
         .env_clear()
@@ -64,6 +74,7 @@ pub(crate) fn start_server(dir: &std::path::Path, database_url: &str, smtp: &str
         .env("SAFERELAY_RETENTION_INTERVAL_SECS", "1")
         .env("SAFERELAY_OUTBOX_POLL_MILLIS", "50")
         .env("SAFERELAY_REMINDERS_ENABLED", "false")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -126,6 +137,14 @@ async fn a_closed_or_expired_signal_leaves_no_trace_of_the_person(backend: Backe
     let (relay, _) = relay_staff(&app, "pharmacist@example.be").await;
     let op = helpline_user(&app, "op@example.be", "helpline_operator", EVC).await;
     helpline_user(&app, "sup@example.be", "helpline_supervisor", EVC).await;
+    // The helpline also takes signed webhooks: its signing secret is stored sealed.
+    let webhook_secret = format!("privacy-webhook-secret-{}", uuid::Uuid::new_v4().simple());
+    let receiver = crate::receiver::Receiver::start(0, &[]);
+    let patch = json!({"webhook_url": receiver.url(), "webhook_secret": webhook_secret});
+    let admin = app.admin_token().await;
+    let resp =
+        app.request(reqwest::Method::PATCH, &format!("/api/v1/helplines/{EVC}"), Some(&admin), Some(&patch)).await;
+    assert_eq!(resp.status(), reqwest::StatusCode::OK);
 
     // One signal is worked and closed.
     let closed = reference_of(submit(&app, &relay, "k-closed", &body(&closed_phone.0, &closed_alias)).await).await;
@@ -165,6 +184,7 @@ async fn a_closed_or_expired_signal_leaves_no_trace_of_the_person(backend: Backe
     assert!(logs.iter().any(|l| l.contains("\"level\":\"DEBUG\"")), "debug logging was on");
     assert_eq!(app.count("signal_contacts"), 0);
 
+    assert!(!receiver.received().is_empty(), "the webhook was used");
     let mails = smtp.messages();
     assert!(mails.len() >= 3, "intake notifications and the warning were sent");
     let database = dump_database(&app);
@@ -177,6 +197,7 @@ async fn a_closed_or_expired_signal_leaves_no_trace_of_the_person(backend: Backe
         &expired_phone.1,
         &expired_phone.2,
         &expired_alias,
+        &webhook_secret,
     ];
     for needle in needles {
         assert!(!database.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} in the database");

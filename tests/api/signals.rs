@@ -334,10 +334,15 @@ async fn new_contacts_are_wrapped_by_the_newest_master_key() {
             .unwrap()
     };
     assert!(
-        ring(vec![("m-newer", 3), ("m-new", 2)]).open(&sealed, id.as_bytes()).is_ok(),
+        ring(vec![("m-newer", 3), ("m-new", 2)])
+            .open(saferelay::crypto::Purpose::Contact, &sealed, id.as_bytes())
+            .is_ok(),
         "rotated ring still opens it"
     );
-    assert!(ring(vec![("m-old", 1)]).open(&sealed, id.as_bytes()).is_err(), "retired key gone: unreadable");
+    assert!(
+        ring(vec![("m-old", 1)]).open(saferelay::crypto::Purpose::Contact, &sealed, id.as_bytes()).is_err(),
+        "retired key gone: unreadable"
+    );
 }
 
 async fn signals_from_relays_that_are_not_trained_are_accepted_and_flagged(app: TestApp) {
