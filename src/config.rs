@@ -177,6 +177,9 @@ pub struct Settings {
     /// `cancelled`) and their attempt log are deleted this long after they finished.
     /// Default `30`.
     pub delivery_retention_days: u32,
+    /// `SAFERELAY_CONSOLE_IDLE_MINUTES`: a console (browser) session that has seen no
+    /// page or action for this long is signed out, 1–720. Default `30`.
+    pub console_idle_minutes: u32,
 }
 
 impl Default for Settings {
@@ -230,6 +233,7 @@ impl Default for Settings {
             rollup_after_months: 13,
             audit_retention_days: 365,
             delivery_retention_days: 30,
+            console_idle_minutes: 30,
         }
     }
 }
@@ -293,6 +297,12 @@ impl Settings {
     }
 
     /// Whether the two-factor policy is on.
+    /// Whether browsers reach the service over https (console cookies are then
+    /// `Secure` and `__Host-` prefixed).
+    pub fn public_url_is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     pub fn totp_required(&self) -> bool {
         self.require_totp.unwrap_or(self.env == Environment::Production)
     }
@@ -301,6 +311,9 @@ impl Settings {
     pub fn validate(&self) -> Result<(), String> {
         if !(60..=900).contains(&self.access_token_ttl_secs) {
             return Err("access_token_ttl_secs must be between 60 and 900".into());
+        }
+        if !(1..=720).contains(&self.console_idle_minutes) {
+            return Err("console_idle_minutes must be between 1 and 720".into());
         }
         if self.hash_concurrency == 0 || self.db_pool_size == 0 {
             return Err("hash_concurrency and db_pool_size must be at least 1".into());

@@ -270,6 +270,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
                     async move { HttpResponse::Ok().content_type("application/json").body(body) }
                 }),
             )
+            .configure(crate::console::configure)
             .default_service(web::to(not_matched))
             .wrap(from_fn(crate::ops::middleware::observe))
             .wrap(cors(&cors_origins))

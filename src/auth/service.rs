@@ -37,6 +37,31 @@ pub async fn login(
     second: SecondFactor,
     client: &str,
 ) -> Result<Session, AppError> {
+    let user = authenticate(state, email_raw, password, second, client).await?;
+    let ttl = Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30));
+    let user_id = user.id;
+    let refresh_token = state
+        .db
+        .write(move |c| {
+            let token = new_refresh_token();
+            let family = uuid::Uuid::new_v4().to_string();
+            store_refresh_token(c, user_id, &family, &token, ttl)?;
+            Ok::<_, AppError>(token)
+        })
+        .await?;
+    session(state, user, refresh_token)
+}
+
+/// Checks a sign-in (password, then the second factor when one is enrolled) under
+/// the throttling and lockout rules, and answers the account. Shared by the API's
+/// token sign-in and the console's browser sign-in.
+pub async fn authenticate(
+    state: &AppState,
+    email_raw: &str,
+    password: String,
+    second: SecondFactor,
+    client: &str,
+) -> Result<User, AppError> {
     // Before any database work: a guess that could not be hashed anyway costs nothing.
     state.hasher.refuse_if_full()?;
     let (account, address) = (throttle::account_key(email_raw), throttle::address_key(client));
@@ -88,18 +113,7 @@ pub async fn login(
     }
     let a = account.clone();
     state.db.write(move |c| Ok::<_, AppError>(throttle::clear(c, &a)?)).await?;
-    let ttl = Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30));
-    let user_id = user.id;
-    let refresh_token = state
-        .db
-        .write(move |c| {
-            let token = new_refresh_token();
-            let family = uuid::Uuid::new_v4().to_string();
-            store_refresh_token(c, user_id, &family, &token, ttl)?;
-            Ok::<_, AppError>(token)
-        })
-        .await?;
-    session(state, user, refresh_token)
+    Ok(user)
 }
 
 /// Checks a TOTP code (each time step once) or uses up a recovery code.
@@ -237,3 +251,13 @@ pub async fn logout(state: &AppState, presented: String) -> Result<(), AppError>
 
 // Key rotation of TOTP secrets (used by `rotation`).
 pub use super::totp::{rewrap_totp, totp_context, totp_key_usage, totp_keys_after};
+
+/// Ends every API sign-in of an account: its refresh tokens stop working.
+pub fn revoke_all_refresh_tokens(
+    c: &mut AnyConnection,
+    user: UserId,
+    now: chrono::NaiveDateTime,
+) -> Result<(), AppError> {
+    tokens_store::revoke_user(c, user, now)?;
+    Ok(())
+}

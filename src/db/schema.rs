@@ -3,6 +3,17 @@
 //! subset both backends share through `AnyConnection`.
 
 diesel::table! {
+    console_sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        language -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     programmes (id) {
         id -> Text,
         code -> Text,
@@ -352,10 +363,12 @@ diesel::joinable!(signal_contacts -> signals (signal_id));
 diesel::joinable!(outbox -> signals (signal_id));
 diesel::joinable!(routing_rules -> helplines (helpline_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(console_sessions -> users (user_id));
 diesel::joinable!(training_modules -> programmes (programme_id));
 diesel::joinable!(training_completions -> training_modules (module_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    console_sessions,
     login_throttle,
     password_resets,
     recovery_codes,

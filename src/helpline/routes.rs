@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::AttemptResult;
-use super::service::{self, AttemptRecorded, Case};
+use super::service::{self, Attempt, AttemptRecorded, Case};
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
@@ -142,6 +142,21 @@ pub async fn claim_case(
     Ok(web::Json(service::claim(&state, &auth, &reference).await?))
 }
 
+/// Keep the caller's claim alive while they work the case (a claim lapses after
+/// 30 minutes without activity).
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
+    (status = 200, body = Case),
+    AuthErrors, NotFound, Conflict,
+), security(("bearer" = [])))]
+#[post("/cases/{reference}/heartbeat")]
+pub async fn heartbeat(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+) -> Result<web::Json<Case>, AppError> {
+    Ok(web::Json(service::heartbeat(&state, &auth, &reference).await?))
+}
+
 /// Release a claim (the holder, or a supervisor).
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
     (status = 200, body = Case),
@@ -188,6 +203,20 @@ pub async fn record_attempt(
     Ok(actix_web::HttpResponse::Created().json(r))
 }
 
+/// The call attempts recorded on a case, oldest first.
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), responses(
+    (status = 200, body = Vec<Attempt>),
+    AuthErrors, NotFound,
+), security(("bearer" = [])))]
+#[get("/cases/{reference}/attempts")]
+pub async fn list_attempts(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+) -> Result<web::Json<Vec<Attempt>>, AppError> {
+    Ok(web::Json(service::attempts(&state, &auth, &reference).await?))
+}
+
 /// Transfer a case to another helpline (supervisors).
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = TransferRequest, responses(
     (status = 200, body = Case),
@@ -225,8 +254,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(get_case)
         .service(claim_case)
         .service(release_case)
+        .service(heartbeat)
         .service(reveal_contact)
         .service(record_attempt)
+        .service(list_attempts)
         .service(transfer_case)
         .service(close_case);
 }

@@ -172,6 +172,18 @@ pub async fn claim(state: &AppState, auth: &AuthUser, reference: &str) -> Result
     .await
 }
 
+/// Keeps the caller's claim alive while they have the case open (the console's
+/// heartbeat): a claim lapses after its idle time, not while someone works on it.
+pub async fn heartbeat(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {
+    let me = auth.id;
+    step(state, auth, reference, move |c, helpline, reference, now| {
+        let s = claimed_by(c, helpline, reference, me, now)?;
+        signals::touch(c, s.id, now)?;
+        Ok(())
+    })
+    .await
+}
+
 /// Releases a claim: the holder, or a supervisor for anyone's claim.
 pub async fn release(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {
     let (me, supervisor) = (auth.id, auth.role == Role::HelplineSupervisor);
@@ -214,6 +226,8 @@ pub struct AttemptRecorded {
     pub result: AttemptResult,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub outside_safe_windows: bool,
+    /// A voicemail was left although the person did not allow one.
+    pub voicemail_not_allowed: bool,
     pub warnings: Vec<String>,
 }
 
@@ -236,7 +250,10 @@ pub async fn record_attempt(
         .write(move |c| {
             let now = db::now();
             let s = claimed_by(c, helpline, &reference, me, now)?;
-            let windows = read_contact(&keys, c, s.id)?.map(|k| k.safe_windows).unwrap_or_default();
+            let contact = read_contact(&keys, c, s.id)?;
+            let voicemail_refused =
+                result == AttemptResult::VoicemailLeft && contact.as_ref().is_some_and(|k| !k.voicemail_ok);
+            let windows = contact.map(|k| k.safe_windows).unwrap_or_default();
             let outside =
                 next_attempt_at.is_some_and(|t| !inside_safe_windows(&windows, chrono_tz::Europe::Brussels, t));
             store::insert_attempt(
@@ -252,15 +269,23 @@ pub async fn record_attempt(
                 },
             )?;
             signals::note_attempt(c, s.id, now)?;
-            let warnings = if outside {
-                vec![
+            let mut warnings = Vec::new();
+            if outside {
+                warnings.push(
                     "The next attempt is outside the person's safe call windows: calling then may put them at risk."
                         .into(),
-                ]
-            } else {
-                vec![]
-            };
-            Ok(AttemptRecorded { result, next_attempt_at, outside_safe_windows: outside, warnings })
+                );
+            }
+            if voicemail_refused {
+                warnings.push("The person did not allow voicemail: do not leave messages.".into());
+            }
+            Ok(AttemptRecorded {
+                result,
+                next_attempt_at,
+                outside_safe_windows: outside,
+                voicemail_not_allowed: voicemail_refused,
+                warnings,
+            })
         })
         .await
 }
@@ -308,4 +333,40 @@ pub async fn close(state: &AppState, auth: &AuthUser, reference: &str, outcome: 
         Ok(audit::record(c, Some(me), Action::SignalClosed, Some(&s.id.to_string()), None)?)
     })
     .await
+}
+
+/// A recorded call attempt, as the case's history shows it.
+#[derive(Serialize, ToSchema)]
+pub struct Attempt {
+    pub result: AttemptResult,
+    pub at: DateTime<Utc>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub outside_safe_windows: bool,
+    /// Recorded by the caller.
+    pub by_me: bool,
+}
+
+/// The call attempts of a case of the caller's helpline, oldest first.
+pub async fn attempts(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Vec<Attempt>, AppError> {
+    let helpline = helpline_of(auth)?;
+    let reference = parse_ref(reference)?;
+    let me = auth.id.to_string();
+    state
+        .db
+        .run(move |c| {
+            let (s, _) = find(c, helpline, &reference)?;
+            store::attempts_of(c, &s.id.to_string())?
+                .into_iter()
+                .map(|r| {
+                    Ok(Attempt {
+                        result: r.result.parse().map_err(|_| AppError::from(db::corrupt("call_attempts", "result")))?,
+                        at: r.created_at.and_utc(),
+                        next_attempt_at: r.next_attempt_at.map(|t| t.and_utc()),
+                        outside_safe_windows: r.outside_safe_windows,
+                        by_me: r.operator_id == me,
+                    })
+                })
+                .collect()
+        })
+        .await
 }

@@ -21,6 +21,9 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 /// The offline docs load only their own scripts and styles (Swagger UI sets inline
 /// styles, and shows the logo as a data: image).
+/// Console pages: only their own script and stylesheet, no inline script or style,
+/// forms only to themselves; the TOTP enrolment QR code is a data: image.
+const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 pub async fn observe(
@@ -48,6 +51,9 @@ async fn handle(
     let timeout = state.as_ref().map_or(30, |s| s.settings.request_timeout_secs);
     let hsts = state.as_ref().is_some_and(|s| s.settings.hsts_enabled());
     let is_docs = req.path().starts_with("/docs");
+    // Console pages answer HTML, errors included; their assets may be cached.
+    let is_console = req.path() == "/console" || req.path().starts_with("/console/");
+    let is_asset = req.path().starts_with("/console/assets/");
     // Handlers' errors arrive here as responses already; an `Err` can only come
     // from actix's routing machinery, and is rendered by actix itself.
     let res = match tokio::time::timeout(std::time::Duration::from_secs(timeout), next.call(req)).await {
@@ -63,16 +69,28 @@ async fn handle(
             return Err(AppError::Unavailable.into());
         }
     };
-    let mut res = ensure_problem(res);
+    let mut res = if is_console { res } else { ensure_problem(res) };
     let headers = res.headers_mut();
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    // Console pages keep the referrer within the origin (a browser then sends the
+    // `Origin` of their forms, which the CSRF check reads); nothing else sends one.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static(if is_console { "same-origin" } else { "no-referrer" }),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if hsts {
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(if is_docs { DOCS_CSP } else { API_CSP }));
+    let csp = if is_docs {
+        DOCS_CSP
+    } else if is_console {
+        CONSOLE_CSP
+    } else {
+        API_CSP
+    };
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
 
     let route = res.request().match_pattern().unwrap_or_else(|| "unmatched".into());
     let status = res.status().as_u16();
@@ -83,7 +101,9 @@ async fn handle(
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         res.headers_mut().insert(REQUEST_ID, v);
     }
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !is_asset {
+        res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     tracing::info!(method = %method, route = %route, status, duration_ms = elapsed * 1000.0, "request");
     Ok(res)
 }

@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 /// Link to a case in the API (helplines' tools open it with their token).
 pub fn case_link(state: &AppState, reference: &str) -> String {
-    format!("{}/api/v1/cases/{reference}", state.settings.public_url.trim_end_matches('/'))
+    format!("{}/console/cases/{reference}", state.settings.public_url.trim_end_matches('/'))
 }
 
 pub async fn send(state: &AppState, ctx: &Context) -> Attempt {

@@ -149,7 +149,7 @@ async fn warn_supervisors(
             })
             .await?;
         let Some(supervisors) = claimed else { continue };
-        let link = format!("{}/api/v1/cases/{}", policy.public_url.trim_end_matches('/'), s.reference.as_str());
+        let link = format!("{}/console/cases/{}", policy.public_url.trim_end_matches('/'), s.reference.as_str());
         let expires_at = (s.created_at + life).and_utc();
         let (mut sent, mut failed) = (0, 0);
         for (to, language) in supervisors {

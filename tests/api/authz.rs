@@ -103,7 +103,9 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("POST", "/api/v1/cases/{reference}/claim", Who::Only(HELPLINE), Param::Signal, ""),
     ("POST", "/api/v1/cases/{reference}/reveal", Who::Only(HELPLINE), Param::Signal, ""),
     ("POST", "/api/v1/cases/{reference}/release", Who::Only(HELPLINE), Param::Signal, ""),
+    ("POST", "/api/v1/cases/{reference}/heartbeat", Who::Only(HELPLINE), Param::Signal, ""),
     ("POST", "/api/v1/cases/{reference}/attempts", Who::Only(HELPLINE), Param::Signal, r#"{"result": "other"}"#),
+    ("GET", "/api/v1/cases/{reference}/attempts", Who::Only(HELPLINE), Param::Signal, ""),
     ("POST", "/api/v1/cases/{reference}/close", Who::Only(HELPLINE), Param::Signal, r#"{"outcome": "other"}"#),
     (
         "POST",

@@ -4,6 +4,7 @@
 // Test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod browser;
 mod fixtures;
 mod helpers;
 mod postgres;
@@ -14,6 +15,7 @@ mod auth;
 mod authz;
 mod cases;
 mod cli;
+mod console;
 mod docs;
 mod errors;
 mod escalation;

@@ -1,0 +1,38 @@
+//! The console: the web pages helpline staff work in (and, later, programme
+//! managers and admins), under `/console/`. Server-rendered HTML from askama
+//! templates (checked at compile time) with a small script of our own for what is
+//! live: the queue refreshing itself, the claim heartbeat, hiding a revealed
+//! contact. Every core action is a plain form, so it still works when the script
+//! does not load. The pages call the same services as the JSON API, with the same
+//! role and scope rules; only the sign-in differs (a server-side session in an
+//! `HttpOnly` cookie instead of bearer tokens).
+
+pub mod assets;
+pub mod i18n;
+pub mod pages;
+pub mod session;
+
+use actix_web::web;
+
+/// The console's routes (registered outside the OpenAPI document: they are pages).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(pages::root)).route("/console", web::get().to(pages::root)).service(
+        web::scope("/console")
+            .route("/", web::get().to(pages::home))
+            .route("/assets/{name}", web::get().to(assets::serve))
+            .route("/sign-in", web::get().to(pages::sign_in_form))
+            .route("/sign-in", web::post().to(pages::sign_in))
+            .route("/sign-out", web::post().to(pages::sign_out))
+            .route("/sign-out-everywhere", web::post().to(pages::sign_out_everywhere))
+            .route("/language", web::post().to(pages::language))
+            .route("/queue", web::get().to(pages::queue))
+            .route("/queue/rows", web::get().to(pages::queue_rows))
+            .route("/cases/{reference}", web::get().to(pages::case))
+            .route("/cases/{reference}/claim", web::post().to(pages::claim))
+            .route("/cases/{reference}/release", web::post().to(pages::release))
+            .route("/cases/{reference}/reveal", web::post().to(pages::reveal))
+            .route("/cases/{reference}/heartbeat", web::post().to(pages::heartbeat))
+            .route("/cases/{reference}/attempts", web::post().to(pages::attempt))
+            .route("/cases/{reference}/close", web::post().to(pages::close)),
+    );
+}

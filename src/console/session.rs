@@ -1,0 +1,207 @@
+//! Browser sessions of the console. The cookie holds 256 random bits; the database
+//! holds only their SHA-256 (a copy of the table signs nobody in), the account, a
+//! CSRF token and when the session was last used. Every request re-reads the
+//! account, so a deactivated account or a changed role ends the session at once;
+//! an idle session ends after `SAFERELAY_CONSOLE_IDLE_MINUTES`.
+
+use actix_web::HttpRequest;
+use actix_web::cookie::{Cookie, SameSite};
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
+use crate::db::schema::console_sessions;
+use crate::db::{self, AnyConnection};
+use crate::domain::{StaffLanguage, UserId};
+use crate::http::error::AppError;
+use crate::state::AppState;
+use crate::users::caller::AuthUser;
+use crate::users::service as users;
+
+/// The cookie's name: with https, `__Host-` binds it to this exact origin (no
+/// `Domain`, path `/`, `Secure`).
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.settings.public_url_is_https() { "__Host-saferelay-console" } else { "saferelay-console" }
+}
+
+/// A signed-in console user.
+pub struct ConsoleSession {
+    pub auth: AuthUser,
+    /// The stored id (hash of the cookie's token).
+    pub id: String,
+    pub csrf: String,
+    pub language: StaffLanguage,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = console_sessions)]
+struct NewConsoleSession<'a> {
+    id: &'a str,
+    user_id: String,
+    csrf_token: &'a str,
+    language: &'a str,
+    created_at: NaiveDateTime,
+    last_seen_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = console_sessions)]
+struct ConsoleSessionRow {
+    user_id: String,
+    csrf_token: String,
+    language: String,
+    last_seen_at: NaiveDateTime,
+}
+
+/// Opens a session; answers the cookie's token (shown to the browser only).
+pub async fn open(state: &AppState, user: UserId, language: StaffLanguage) -> Result<String, AppError> {
+    let token = new_refresh_token();
+    let id = hash_refresh_token(&token);
+    let csrf = new_refresh_token();
+    state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            diesel::insert_into(console_sessions::table)
+                .values(NewConsoleSession {
+                    id: &id,
+                    user_id: user.to_string(),
+                    csrf_token: &csrf,
+                    language: language.as_str(),
+                    created_at: now,
+                    last_seen_at: now,
+                })
+                .execute(c)?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(token)
+}
+
+/// Why a request has no session.
+pub enum NoSession {
+    /// No cookie, or one the database does not know.
+    Missing,
+    /// The session was idle too long (it is deleted).
+    TimedOut,
+    /// The account may not use the console now (deactivated, role changed, or a
+    /// second factor it must enrol first).
+    Refused(AppError),
+}
+
+impl From<AppError> for NoSession {
+    fn from(e: AppError) -> Self {
+        Self::Refused(e)
+    }
+}
+
+/// The request's session. `touch`: the request is the user's own doing (a page,
+/// an action), so it counts as activity; a background refresh of the queue does
+/// not, or an open queue would never time out.
+pub async fn current(req: &HttpRequest, state: &AppState, touch: bool) -> Result<ConsoleSession, NoSession> {
+    let Some(token) = req.cookie(cookie_name(state)).map(|c| c.value().to_string()) else {
+        return Err(NoSession::Missing);
+    };
+    let id = hash_refresh_token(&token);
+    let idle = Duration::minutes(i64::from(state.settings.console_idle_minutes));
+    let totp_policy = state.settings.require_totp_roles.clone();
+    let totp_on = state.settings.totp_required();
+    // The transaction commits whatever the answer: a session found idle or whose
+    // account is gone is deleted for good, not rolled back with a refusal.
+    let outcome = state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            let row = console_sessions::table.find(&id).select(ConsoleSessionRow::as_select()).first(c).optional()?;
+            let Some(row) = row else { return Ok(Err(NoSession::Missing)) };
+            if row.last_seen_at + idle <= now {
+                delete(c, &id)?;
+                return Ok(Err(NoSession::TimedOut));
+            }
+            let user_id = UserId::parse(&row.user_id).ok_or_else(|| db::corrupt("console_sessions", "user_id"))?;
+            let Some(user) = users::account(c, user_id)?.filter(|u| u.active) else {
+                delete(c, &id)?;
+                return Ok(Err(NoSession::Missing));
+            };
+            let required = totp_on && totp_policy.split(',').any(|r| r.trim() == user.role.as_str());
+            if required && !user.two_factor {
+                return Ok(Err(NoSession::Refused(AppError::SecondFactorEnrolmentRequired)));
+            }
+            // Written at most once a minute: an idle limit counted in minutes does
+            // not need a write per click.
+            if touch && row.last_seen_at + Duration::seconds(60) <= now {
+                diesel::update(console_sessions::table.find(&id))
+                    .set(console_sessions::last_seen_at.eq(now))
+                    .execute(c)?;
+            }
+            let language = row.language.parse().unwrap_or(user.language);
+            Ok::<_, AppError>(Ok(ConsoleSession {
+                auth: AuthUser { id: user.id, role: user.role, scope: user.scope, language: user.language },
+                id,
+                csrf: row.csrf_token,
+                language,
+            }))
+        })
+        .await;
+    outcome.map_err(NoSession::Refused)?
+}
+
+fn delete(c: &mut AnyConnection, id: &str) -> QueryResult<usize> {
+    diesel::delete(console_sessions::table.find(id)).execute(c)
+}
+
+/// Ends this session.
+pub async fn close(state: &AppState, id: String) -> Result<(), AppError> {
+    state.db.write(move |c| Ok::<_, AppError>(delete(c, &id).map(|_| ())?)).await
+}
+
+/// Ends every console session of the account, and its API sign-ins (refresh
+/// tokens): "sign out everywhere".
+pub async fn close_all(state: &AppState, user: UserId) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |c| {
+            diesel::delete(console_sessions::table.filter(console_sessions::user_id.eq(user.to_string())))
+                .execute(c)?;
+            crate::auth::service::revoke_all_refresh_tokens(c, user, db::now())?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+/// Switches the session's language.
+pub async fn set_language(state: &AppState, id: String, language: StaffLanguage) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |c| {
+            diesel::update(console_sessions::table.find(&id))
+                .set(console_sessions::language.eq(language.as_str()))
+                .execute(c)?;
+            Ok::<_, AppError>(())
+        })
+        .await
+}
+
+/// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` with https; a
+/// session cookie (no `Max-Age`), so closing the browser ends it too.
+pub fn cookie(state: &AppState, token: String) -> Cookie<'static> {
+    let mut c = Cookie::new(cookie_name(state), token);
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Strict);
+    c.set_path("/");
+    c.set_secure(state.settings.public_url_is_https());
+    c
+}
+
+/// A cookie that removes the session cookie.
+pub fn removal(state: &AppState) -> Cookie<'static> {
+    let mut c = cookie(state, String::new());
+    c.make_removal();
+    c
+}
+
+/// Whether `presented` is the session's CSRF token (compared without an early exit).
+pub fn csrf_matches(session: &ConsoleSession, presented: &str) -> bool {
+    let (a, b) = (hash_refresh_token(&session.csrf), hash_refresh_token(presented));
+    a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
