@@ -1,13 +1,15 @@
 //! Prometheus metrics. Requests are labelled by route *template*
 //! (`/api/v1/users/{id}`), never the raw path, so ids never become labels.
 
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder};
+use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder};
 
 /// The registry and the request metrics; one per application instance.
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    /// Argon2 computations queued (sign-ins, password changes, invitations, resets).
+    pub password_hashes: IntCounter,
 }
 
 impl Metrics {
@@ -28,7 +30,10 @@ impl Metrics {
         .expect("valid histogram");
         registry.register(Box::new(requests.clone())).expect("register counter");
         registry.register(Box::new(latency.clone())).expect("register histogram");
-        Self { registry, requests, latency }
+        let password_hashes =
+            IntCounter::new("password_hashes_total", "Argon2 hashes and verifications queued").expect("valid counter");
+        registry.register(Box::new(password_hashes.clone())).expect("register counter");
+        Self { registry, requests, latency, password_hashes }
     }
 
     pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {

@@ -120,7 +120,10 @@ pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<Option<(String,
 pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppState>> {
     let db = connect_and_migrate(&settings).await?;
     let (tokens, master_keys) = load_keys(&settings)?;
-    let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let metrics = Metrics::new();
+    let hasher = PasswordHasher::new(settings.hash_concurrency)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .counting(metrics.password_hashes.clone());
     let mailer = Mailer::from_settings(&settings)?;
     Ok(web::Data::new(AppState {
         settings,
@@ -128,7 +131,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         tokens,
         hasher,
         master_keys: std::sync::Arc::new(master_keys),
-        metrics: Metrics::new(),
+        metrics,
         mailer,
     }))
 }
@@ -146,6 +149,7 @@ impl Application {
         let bootstrap_admin = bootstrap_admin(&state).await?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(crate::outbox::worker::run(state.clone(), stopped));
+        tokio::spawn(crate::outbox::account_mail::run(state.clone(), stop.subscribe()));
         tokio::spawn(crate::helpline::escalation::run(state.clone(), stop.subscribe()));
         if state.settings.reminders_enabled {
             let interval = Duration::from_secs(state.settings.reminder_interval_secs);
