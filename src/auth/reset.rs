@@ -24,10 +24,7 @@ const VALID_HOURS: i64 = 1;
 
 /// Makes a reset token for an active account with a password, as its e-mail is
 /// sent (the outbox calls this); `None` when the account no longer qualifies.
-pub fn issue_for(
-    conn: &mut AnyConnection,
-    user: UserId,
-) -> Result<Option<(String, Email, StaffLanguage)>, AppError> {
+pub fn issue_for(conn: &mut AnyConnection, user: UserId) -> Result<Option<(String, Email, StaffLanguage)>, AppError> {
     let Some(account) = users::account(conn, user)?.filter(|u| u.active) else {
         return Ok(None);
     };

@@ -253,7 +253,9 @@ pub async fn refresh(state: &AppState, presented: String) -> Result<Session, App
             let Some(token) = tokens_store::find_by_hash(c, &hash_refresh_token(&presented))? else {
                 return Ok::<_, AppError>(Rotation::Refused);
             };
-            if token.revoked_at.is_some() || token.expires_at <= now || token.family_expires_at.is_some_and(|e| e <= now)
+            if token.revoked_at.is_some()
+                || token.expires_at <= now
+                || token.family_expires_at.is_some_and(|e| e <= now)
             {
                 return Ok(Rotation::Refused);
             }

@@ -76,7 +76,13 @@ impl TokenKeys {
 
     /// Signs an access token for `user` (at the account's token `version`) valid
     /// from now for the configured lifetime.
-    pub fn issue(&self, user: UserId, role: Role, version: i64, now: i64) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(
+        &self,
+        user: UserId,
+        role: Role,
+        version: i64,
+        now: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.signing_kid.clone());
         let claims = Claims {

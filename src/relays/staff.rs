@@ -91,12 +91,7 @@ pub async fn invite(
 
 /// Deactivates a staff member of `programme`: account off, sessions and open
 /// invitations revoked, all in one transaction.
-pub async fn deactivate(
-    state: &AppState,
-    programme: ProgrammeId,
-    actor: UserId,
-    id: UserId,
-) -> Result<User, AppError> {
+pub async fn deactivate(state: &AppState, programme: ProgrammeId, actor: UserId, id: UserId) -> Result<User, AppError> {
     state
         .db
         .write(move |c| {
@@ -111,7 +106,7 @@ pub async fn deactivate(
         .await
 }
 
-/// One page of a programme's staff, by e-mail.
+/// One page of a programme's staff, by e-mail (404 for a relay point of another programme).
 pub async fn list(
     state: &AppState,
     programme: ProgrammeId,
@@ -121,7 +116,13 @@ pub async fn list(
 ) -> Result<Page<User>, AppError> {
     let users = state
         .db
-        .run(move |c| users::list_staff(c, programme, relay, after.as_ref().map(Cursor::key), fetch_limit(limit)))
+        .run(move |c| {
+            // A relay point of another programme names nothing here: 404, not an empty page.
+            if let Some(relay) = relay {
+                relay_store::find_relay(c, programme, relay)?.ok_or(AppError::NotFound)?;
+            }
+            users::list_staff(c, programme, relay, after.as_ref().map(Cursor::key), fetch_limit(limit))
+        })
         .await?;
     Ok(Page::from_rows(users, limit, |u| Cursor::new(u.email.as_str())))
 }

@@ -3,11 +3,11 @@
 
 use super::staff::{self, InviteStaff};
 use crate::auth::password_policy::ChosenPassword;
+use crate::auth::routes::client_address;
 use crate::domain::{Email, RelayPointId, StaffLanguage, UserId};
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::Page;
-use crate::auth::routes::client_address;
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, TooManyRequests, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, managed_programme};
@@ -121,7 +121,7 @@ pub async fn accept_invitation(
     params(StaffQuery),
     responses(
         (status = 200, body = Page<UserView>),
-        AuthErrors, BadQuery, Unprocessable,
+        AuthErrors, BadQuery, Unprocessable, NotFound,
     ),
     security(("bearer" = []))
 )]

@@ -2,9 +2,9 @@
 //! one-time token; nobody else ever learns it), list, read, deactivate (which ends
 //! every session of the account). Each change writes an audit row.
 
+use super::invitations::{self, Issued};
 use super::model::User;
 use super::store::{self, NewUser};
-use super::invitations::{self, Issued};
 use crate::audit::{self, Action};
 use crate::db::{self, AnyConnection};
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
