@@ -123,6 +123,24 @@ pub struct Settings {
     pub access_token_ttl_secs: u64,
     /// `SAFERELAY_REFRESH_TOKEN_TTL_DAYS`: refresh-token lifetime. Default `30`.
     pub refresh_token_ttl_days: u64,
+    /// `SAFERELAY_SESSION_LIFETIME_SECS`: absolute lifetime of a sign-in (a refresh
+    /// family) for every role but relay staff: after it, refreshing fails and the
+    /// person signs in again. Default `43200` (12 hours).
+    pub session_lifetime_secs: u64,
+    /// `SAFERELAY_RELAY_STAFF_SESSION_LIFETIME_SECS`: the same for relay staff.
+    /// Default `2592000` (30 days).
+    pub relay_staff_session_lifetime_secs: u64,
+    /// `SAFERELAY_RESET_REQUESTS_PER_ACCOUNT`: password-reset requests for one
+    /// address per hour that send an e-mail; later ones answer the same 202 and send
+    /// nothing. Default `3`.
+    pub reset_requests_per_account: i32,
+    /// `SAFERELAY_RESET_REQUESTS_PER_ADDRESS`: password-reset requests from one
+    /// client address per hour before 429. Default `10`.
+    pub reset_requests_per_address: i32,
+    /// `SAFERELAY_TOKEN_FAILURES_PER_ADDRESS`: unknown, used or expired invitation
+    /// and reset tokens presented from one client address per hour before 429.
+    /// Default `10`.
+    pub token_failures_per_address: i32,
     /// `SAFERELAY_HASH_CONCURRENCY`: password hashes computed at once, each on its
     /// own thread with a 19 MiB work area (~20 ms of a core per hash). Default `1`:
     /// about 50 sign-ins a second, far more than staff need, and a guessing wave
@@ -217,6 +235,11 @@ impl Default for Settings {
             jwt_audience: "saferelay-api".into(),
             access_token_ttl_secs: 900,
             refresh_token_ttl_days: 30,
+            session_lifetime_secs: 12 * 3600,
+            relay_staff_session_lifetime_secs: 30 * 24 * 3600,
+            reset_requests_per_account: 3,
+            reset_requests_per_address: 10,
+            token_failures_per_address: 10,
             hash_concurrency: 1,
             bootstrap_admin_email: "admin@saferelay.local".into(),
             log_format: LogFormat::Auto,
@@ -296,6 +319,11 @@ impl Settings {
         self.totp_required() && self.require_totp_roles.split(',').any(|r| r.trim() == role.as_str())
     }
 
+    /// The absolute lifetime of a sign-in of `role`, in seconds.
+    pub fn session_lifetime_for(&self, role: Role) -> u64 {
+        if role == Role::RelayStaff { self.relay_staff_session_lifetime_secs } else { self.session_lifetime_secs }
+    }
+
     /// Whether the two-factor policy is on.
     /// Whether browsers reach the service over https (console cookies are then
     /// `Secure` and `__Host-` prefixed).
@@ -326,6 +354,18 @@ impl Settings {
         }
         if self.outbox_lease_secs <= self.webhook_timeout_secs {
             return Err("outbox_lease_secs must exceed webhook_timeout_secs".into());
+        }
+        if self.session_lifetime_secs == 0 || self.relay_staff_session_lifetime_secs == 0 {
+            return Err("session_lifetime_secs and relay_staff_session_lifetime_secs must be at least 1".into());
+        }
+        if self.reset_requests_per_account < 1
+            || self.reset_requests_per_address < 1
+            || self.token_failures_per_address < 1
+        {
+            return Err(
+                "reset_requests_per_account, reset_requests_per_address and token_failures_per_address must be at least 1"
+                    .into(),
+            );
         }
         if self.signal_rate_limit_per_hour == 0 {
             return Err("signal_rate_limit_per_hour must be at least 1".into());

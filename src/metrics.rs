@@ -2,7 +2,8 @@
 //! (`/api/v1/users/{id}`), never the raw path, so ids never become labels.
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 /// The registry and the request metrics; one per application instance.
@@ -12,6 +13,8 @@ pub struct Metrics {
     latency: HistogramVec,
     sealed_rows: IntGaugeVec,
     rotation_pending: IntGauge,
+    /// Argon2 computations queued (sign-ins, password changes, invitations, resets).
+    pub password_hashes: IntCounter,
 }
 
 impl Metrics {
@@ -44,7 +47,10 @@ impl Metrics {
         registry.register(Box::new(latency.clone())).expect("register histogram");
         registry.register(Box::new(sealed_rows.clone())).expect("register gauge");
         registry.register(Box::new(rotation_pending.clone())).expect("register gauge");
-        Self { registry, requests, latency, sealed_rows, rotation_pending }
+        let password_hashes =
+            IntCounter::new("password_hashes_total", "Argon2 hashes and verifications queued").expect("valid counter");
+        registry.register(Box::new(password_hashes.clone())).expect("register counter");
+        Self { registry, requests, latency, sealed_rows, rotation_pending, password_hashes }
     }
 
     /// Replaces the key-usage gauges: `(purpose, key id, rows)` and the rows still

@@ -130,7 +130,10 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
     if sealed > 0 {
         tracing::info!(count = sealed, "webhook secrets stored in plaintext were sealed");
     }
-    let hasher = PasswordHasher::new(settings.hash_concurrency).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let metrics = Metrics::new();
+    let hasher = PasswordHasher::new(settings.hash_concurrency)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .counting(metrics.password_hashes.clone());
     let mailer = Mailer::from_settings(&settings)?;
     Ok(web::Data::new(AppState {
         settings,
@@ -139,7 +142,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         hasher,
         master_keys,
         fingerprint_key: std::sync::Arc::new(fingerprint_key),
-        metrics: Metrics::new(),
+        metrics,
         mailer,
     }))
 }
@@ -157,6 +160,7 @@ impl Application {
         let bootstrap_admin = bootstrap_admin(&state).await?;
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(crate::outbox::worker::run(state.clone(), stopped));
+        tokio::spawn(crate::outbox::account_mail::run(state.clone(), stop.subscribe()));
         tokio::spawn(crate::helpline::escalation::run(state.clone(), stop.subscribe()));
         tokio::spawn(key_usage_job(state.clone(), stop.subscribe()));
         if state.settings.reminders_enabled {

@@ -17,6 +17,20 @@ pub enum Action {
     SignalTransferred,
     SignalClosed,
     SecondFactorReset,
+    SecondFactorEnrolled,
+    /// An account created (invited); the invitation is the only way in.
+    AccountCreated,
+    /// An invitation (re)sent to an existing account.
+    AccountInvited,
+    /// An account's role or scope changed (a relay staff member moved).
+    AccountScopeChanged,
+    AccountDeactivated,
+    /// A deactivated account activated again by accepting an invitation.
+    AccountReactivated,
+    /// An invitee chose their password.
+    InvitationAccepted,
+    PasswordReset,
+    PasswordChanged,
     /// The retention job expired an open signal (no actor).
     SignalExpired,
 }
@@ -30,6 +44,15 @@ impl Action {
             Action::SignalTransferred => "signal.transferred",
             Action::SignalClosed => "signal.closed",
             Action::SecondFactorReset => "user.second_factor_reset",
+            Action::SecondFactorEnrolled => "user.second_factor_enrolled",
+            Action::AccountCreated => "user.created",
+            Action::AccountInvited => "user.invited",
+            Action::AccountScopeChanged => "user.scope_changed",
+            Action::AccountDeactivated => "user.deactivated",
+            Action::AccountReactivated => "user.reactivated",
+            Action::InvitationAccepted => "user.invitation_accepted",
+            Action::PasswordReset => "user.password_reset",
+            Action::PasswordChanged => "user.password_changed",
             Action::SignalExpired => "signal.expired",
         }
     }

@@ -14,4 +14,6 @@ pub struct RefreshToken {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// The absolute end of the sign-in (the family): no refresh after it.
+    pub family_expires_at: Option<NaiveDateTime>,
 }

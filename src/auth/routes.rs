@@ -184,44 +184,84 @@ pub struct ResetAccept {
     pub password: String,
 }
 
-/// Ask for a password reset e-mail. Answers 202 whether or not the address has an account.
+/// Ask for a password reset e-mail. Answers 202 whether or not the address has an
+/// account (the e-mail is queued and sent by the outbox); a few requests per
+/// address asked for send mail, and a client address asking too often gets 429.
 #[utoipa::path(
     tag = "auth",
     request_body = ResetRequest,
     responses(
         (status = 202, description = "If the address has an account, a reset code is on its way"),
-        BodyErrors,
+        BodyErrors, TooManyRequests,
     )
 )]
 #[post("/password-resets")]
 pub async fn request_password_reset(
+    req: HttpRequest,
     state: web::Data<AppState>,
     body: StrictJson<ResetRequest>,
 ) -> Result<HttpResponse, AppError> {
-    super::reset::request(&state, &body.into_inner()?.email).await?;
+    let client = client_address(&req, &state.settings.trusted_proxy_nets().unwrap_or_default());
+    super::reset::request(&state, &body.into_inner()?.email, &client).await?;
     Ok(HttpResponse::Accepted().finish())
 }
 
 /// Set a new password with the code from the e-mail (valid one hour, once); every
-/// session of the account ends.
+/// session of the account ends. A bad code is refused before any password hashing,
+/// and a client address presenting too many gets 429.
 #[utoipa::path(
     tag = "auth",
     params(("token" = String, Path, description = "The code from the e-mail")),
     request_body = ResetAccept,
     responses(
         (status = 204, description = "Password changed; sign in again"),
-        BodyErrors, NotFound,
+        BodyErrors, NotFound, TooManyRequests,
     )
 )]
 #[post("/password-resets/{token}/accept")]
 pub async fn accept_password_reset(
+    req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
     body: StrictJson<ResetAccept>,
 ) -> Result<HttpResponse, AppError> {
     let password = ChosenPassword::parse(body.into_inner()?.password).map_err(|e| AppError::Validation(vec![e]))?;
-    super::reset::accept(&state, &token, password).await?;
+    let client = client_address(&req, &state.settings.trusted_proxy_nets().unwrap_or_default());
+    super::reset::accept(&state, &token, password, &client).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Body of `POST /api/v1/me/password`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 12 characters, not a common password.
+    pub new_password: String,
+}
+
+/// Change one's own password. Every session of the account ends (other devices
+/// sign in again); the answer is a new session for this one.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordChange,
+    responses(
+        (status = 200, body = TokenResponse),
+        BodyErrors, Unauthorized, TooManyRequests,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    body: StrictJson<PasswordChange>,
+) -> Result<web::Json<TokenResponse>, AppError> {
+    let PasswordChange { current_password, new_password } = body.into_inner()?;
+    let new = ChosenPassword::parse(new_password).map_err(|e| {
+        AppError::Validation(vec![crate::http::error::FieldError::new("new_password", e.message.clone())])
+    })?;
+    Ok(web::Json(service::change_password(&state, auth.id, current_password, new).await?.into()))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -229,6 +269,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(refresh)
         .service(logout)
         .service(me)
+        .service(change_password)
         .service(request_password_reset)
         .service(accept_password_reset);
 }

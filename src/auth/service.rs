@@ -38,18 +38,7 @@ pub async fn login(
     client: &str,
 ) -> Result<Session, AppError> {
     let user = authenticate(state, email_raw, password, second, client).await?;
-    let ttl = Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30));
-    let user_id = user.id;
-    let refresh_token = state
-        .db
-        .write(move |c| {
-            let token = new_refresh_token();
-            let family = uuid::Uuid::new_v4().to_string();
-            store_refresh_token(c, user_id, &family, &token, ttl)?;
-            Ok::<_, AppError>(token)
-        })
-        .await?;
-    session(state, user, refresh_token)
+    start_session(state, user).await
 }
 
 /// Checks a sign-in (password, then the second factor when one is enrolled) under
@@ -116,6 +105,68 @@ pub async fn authenticate(
     Ok(user)
 }
 
+/// A new sign-in (refresh family) for `user`, with its absolute end.
+async fn start_session(state: &AppState, user: User) -> Result<Session, AppError> {
+    let ttl = Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30));
+    let lifetime = Duration::seconds(i64::try_from(state.settings.session_lifetime_for(user.role)).unwrap_or(43_200));
+    let user_id = user.id;
+    let refresh_token = state
+        .db
+        .write(move |c| {
+            let token = new_refresh_token();
+            let family = uuid::Uuid::new_v4().to_string();
+            let family_end = db::now() + lifetime;
+            store_refresh_token(c, user_id, &family, &token, ttl, Some(family_end))?;
+            Ok::<_, AppError>(token)
+        })
+        .await?;
+    session(state, user, refresh_token)
+}
+
+const WRONG_PASSWORD: &str = "does not match your current password";
+
+/// Changes the caller's password: the current one must match (failures count
+/// like failed sign-ins, and a locked account answers 429). Every session of the
+/// account ends, this one included; the answer is a new session.
+pub async fn change_password(
+    state: &AppState,
+    id: UserId,
+    current: String,
+    new: super::password_policy::ChosenPassword,
+) -> Result<Session, AppError> {
+    state.hasher.refuse_if_full()?;
+    let Some(found) = state.db.run(move |c| users::account(c, id)).await? else {
+        return Err(AppError::Unauthorized(BAD_CREDENTIALS));
+    };
+    let key = throttle::account_key(found.email.as_str());
+    let (k, now) = (key.clone(), db::now());
+    if let Some(secs) = state.db.run(move |c| Ok::<_, AppError>(throttle::blocked(c, &k, now)?)).await? {
+        return Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(secs).unwrap_or(1) });
+    }
+    let email = found.email.clone();
+    let hash = state.db.run(move |c| users::credentials(c, &email)).await?.and_then(|c| c.password_hash);
+    if !state.hasher.verify(current, hash).await? {
+        let s = &state.settings;
+        let (delay, lock) = (s.login_delay_after, (s.login_lock_after, s.login_lock_minutes));
+        state
+            .db
+            .write(move |c| Ok::<_, AppError>(throttle::record_failure(c, &key, db::now(), delay, Some(lock))?))
+            .await?;
+        return Err(AppError::invalid("current_password", WRONG_PASSWORD));
+    }
+    let new_hash = state.hasher.hash(new.into_inner()).await?;
+    let user = state
+        .db
+        .write(move |c| {
+            users::set_password(c, id, &new_hash)?;
+            users::end_sessions(c, id, db::now())?;
+            crate::audit::record(c, Some(id), crate::audit::Action::PasswordChanged, None, Some(&id.to_string()))?;
+            users::account(c, id)?.ok_or(AppError::Unauthorized(BAD_CREDENTIALS))
+        })
+        .await?;
+    start_session(state, user).await
+}
+
 /// Checks a TOTP code (each time step once) or uses up a recovery code.
 async fn check_second_factor(state: &AppState, user: &User, second: SecondFactor) -> Result<bool, AppError> {
     let (keys, id, email) = (state.master_keys.clone(), user.id, user.email.as_str().to_string());
@@ -173,8 +224,11 @@ fn store_refresh_token(
     family: &str,
     token: &str,
     ttl: Duration,
+    family_end: Option<chrono::NaiveDateTime>,
 ) -> diesel::QueryResult<()> {
     let now = db::now();
+    // A refresh never outlives the sign-in it belongs to.
+    let expires_at = family_end.map_or(now + ttl, |end| end.min(now + ttl));
     tokens_store::insert(
         conn,
         &NewRefreshToken {
@@ -183,7 +237,8 @@ fn store_refresh_token(
             family_id: family,
             token_hash: &hash_refresh_token(token),
             created_at: now,
-            expires_at: now + ttl,
+            expires_at,
+            family_expires_at: family_end,
         },
     )
 }
@@ -191,7 +246,7 @@ fn store_refresh_token(
 fn session(state: &AppState, user: User, refresh_token: String) -> Result<Session, AppError> {
     let access_token = state
         .tokens
-        .issue(user.id, user.role, chrono::Utc::now().timestamp())
+        .issue(user.id, user.role, user.token_version, chrono::Utc::now().timestamp())
         .map_err(|e| AppError::internal(format!("signing access token: {e}")))?;
     Ok(Session { user, access_token, expires_in: state.tokens.ttl_secs(), refresh_token })
 }
@@ -212,7 +267,10 @@ pub async fn refresh(state: &AppState, presented: String) -> Result<Session, App
             let Some(token) = tokens_store::find_by_hash(c, &hash_refresh_token(&presented))? else {
                 return Ok::<_, AppError>(Rotation::Refused);
             };
-            if token.revoked_at.is_some() || token.expires_at <= now {
+            if token.revoked_at.is_some()
+                || token.expires_at <= now
+                || token.family_expires_at.is_some_and(|e| e <= now)
+            {
                 return Ok(Rotation::Refused);
             }
             if token.used_at.is_some() || !tokens_store::mark_used(c, &token.id, now)? {
@@ -225,7 +283,7 @@ pub async fn refresh(state: &AppState, presented: String) -> Result<Session, App
                 return Ok(Rotation::Refused);
             };
             let next = new_refresh_token();
-            store_refresh_token(c, user, &token.family_id, &next, ttl)?;
+            store_refresh_token(c, user, &token.family_id, &next, ttl, token.family_expires_at)?;
             Ok(Rotation::Rotated(account, next))
         })
         .await?;
@@ -235,14 +293,16 @@ pub async fn refresh(state: &AppState, presented: String) -> Result<Session, App
     }
 }
 
-/// Revokes the family of the presented refresh token. Unknown tokens are ignored
-/// so that logout never tells anything about a token.
+/// Revokes the family of the presented refresh token, and ends the account's
+/// access tokens at once (its other sessions get new ones by refreshing). Unknown
+/// tokens are ignored so that logout never tells anything about a token.
 pub async fn logout(state: &AppState, presented: String) -> Result<(), AppError> {
     state
         .db
         .write(move |c| {
             if let Some(token) = tokens_store::find_by_hash(c, &hash_refresh_token(&presented))? {
                 tokens_store::revoke_family(c, &token.family_id, db::now())?;
+                users::end_access_tokens(c, token.user_id)?;
             }
             Ok(())
         })

@@ -18,6 +18,7 @@ struct RefreshTokenRow {
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub family_expires_at: Option<NaiveDateTime>,
 }
 
 impl TryFrom<RefreshTokenRow> for RefreshToken {
@@ -30,6 +31,7 @@ impl TryFrom<RefreshTokenRow> for RefreshToken {
             expires_at: r.expires_at,
             used_at: r.used_at,
             revoked_at: r.revoked_at,
+            family_expires_at: r.family_expires_at,
         })
     }
 }
@@ -44,6 +46,7 @@ pub struct NewRefreshToken<'a> {
     pub token_hash: &'a str,
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
+    pub family_expires_at: Option<NaiveDateTime>,
 }
 
 pub fn insert(conn: &mut AnyConnection, token: &NewRefreshToken<'_>) -> QueryResult<()> {

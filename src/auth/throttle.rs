@@ -6,8 +6,10 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::db::AnyConnection;
 use crate::db::schema::login_throttle;
+use crate::db::{self, AnyConnection};
+use crate::http::error::AppError;
+use crate::state::AppState;
 
 /// Failures are counted within this window; a quiet window starts the count again.
 const WINDOW_MINUTES: i64 = 15;
@@ -123,6 +125,105 @@ pub fn record_failure(
         diesel::insert_into(login_throttle::table).values(&row).execute(conn)?;
     }
     Ok(row)
+}
+
+// Rate limits of the anonymous account endpoints (reset requests, invitation and
+// reset tokens), in the same table under their own key prefixes: a fixed one-hour
+// window per key.
+
+const RATE_WINDOW_MINUTES: i64 = 60;
+
+/// The key of password-reset requests for an e-mail (hashed like `account_key`).
+pub fn reset_account_key(email: &str) -> String {
+    format!("reset-{}", account_key(email))
+}
+
+/// The key of password-reset requests from a client address.
+pub fn reset_address_key(addr: &str) -> String {
+    format!("reset-addr:{addr}")
+}
+
+/// The key of bad invitation and reset tokens from a client address.
+pub fn token_address_key(addr: &str) -> String {
+    format!("token-addr:{addr}")
+}
+
+/// Counts one hit of `key` in its window. From the `limit`-th hit on, the key is
+/// blocked until the window ends (`blocked` answers the seconds left). Returns the
+/// seconds left when this hit is over the limit.
+pub fn hit(conn: &mut AnyConnection, key: &str, now: NaiveDateTime, limit: i32) -> QueryResult<Option<i64>> {
+    let existing = lock_row(conn, key, now)?;
+    let window = Duration::minutes(RATE_WINDOW_MINUTES);
+    let (count, started) = match &existing {
+        Some(r) if now - r.window_started_at < window => (r.failures.saturating_add(1), r.window_started_at),
+        _ => (1, now),
+    };
+    let end = started + window;
+    let row = ThrottleRow {
+        throttle_key: key.to_string(),
+        failures: count,
+        window_started_at: started,
+        blocked_until: (count >= limit).then_some(end),
+        lock_notified_at: None,
+    };
+    save(conn, existing.is_some(), &row)?;
+    Ok((count > limit).then(|| (end - now).num_seconds().max(1)))
+}
+
+/// The row of `key`, locked until the transaction ends on PostgreSQL (created
+/// first if missing, so that concurrent first hits both count).
+fn lock_row(conn: &mut AnyConnection, key: &str, now: NaiveDateTime) -> QueryResult<Option<ThrottleRow>> {
+    match conn {
+        AnyConnection::Postgresql(pg) => {
+            let first = ThrottleRow {
+                throttle_key: key.to_string(),
+                failures: 0,
+                window_started_at: now,
+                blocked_until: None,
+                lock_notified_at: None,
+            };
+            diesel::insert_into(login_throttle::table).values(&first).on_conflict_do_nothing().execute(pg)?;
+            login_throttle::table.find(key).select(ThrottleRow::as_select()).for_update().first(pg).optional()
+        }
+        AnyConnection::Sqlite(_) => find(conn, key),
+    }
+}
+
+fn save(conn: &mut AnyConnection, exists: bool, row: &ThrottleRow) -> QueryResult<()> {
+    if exists {
+        diesel::update(login_throttle::table.find(&row.throttle_key))
+            .set((
+                login_throttle::failures.eq(row.failures),
+                login_throttle::window_started_at.eq(row.window_started_at),
+                login_throttle::blocked_until.eq(row.blocked_until),
+                login_throttle::lock_notified_at.eq(row.lock_notified_at),
+            ))
+            .execute(conn)?;
+    } else {
+        diesel::insert_into(login_throttle::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Looks a one-time token up before any Argon2 work: 429 when the client address
+/// has presented too many bad tokens this hour, 404 (counted against the address)
+/// when the token is unknown, used or expired.
+pub async fn check_token<T: Send + 'static>(
+    state: &AppState,
+    client: &str,
+    find: impl FnOnce(&mut AnyConnection, NaiveDateTime) -> Result<Option<T>, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let key = token_address_key(client);
+    let limit = state.settings.token_failures_per_address;
+    let (k, now) = (key.clone(), db::now());
+    if let Some(secs) = state.db.run(move |c| Ok::<_, AppError>(blocked(c, &k, now)?)).await? {
+        return Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(secs).unwrap_or(1) });
+    }
+    if let Some(found) = state.db.run(move |c| find(c, now)).await? {
+        return Ok(found);
+    }
+    state.db.write(move |c| Ok::<_, AppError>(hit(c, &key, db::now(), limit)?)).await?;
+    Err(AppError::NotFound)
 }
 
 /// Marks that the owner was told of the lock; false if already told.

@@ -70,6 +70,7 @@ pub async fn start_totp(state: web::Data<AppState>, auth: AuthUser) -> Result<Ht
 }
 
 /// Confirm enrolment with a first code; answers the recovery codes (shown once).
+/// Every session of the account ends: sign in again with a code.
 #[utoipa::path(tag = "auth", request_body = ConfirmRequest, responses(
     (status = 200, body = RecoveryCodes),
     BodyErrors, Unauthorized, Conflict,
@@ -96,13 +97,20 @@ pub async fn confirm_totp(
             if !totp::check_code(c, id, &current, &code, user.email.as_str())? {
                 return Err(AppError::invalid("code", "does not match the authenticator app"));
             }
-            totp::enable(c, id, db::now())
+            let now = db::now();
+            let codes = totp::enable(c, id, now)?;
+            // Tokens issued on the password alone must not gain what a second
+            // factor opens: every session ends, and the person signs in with a code.
+            users::end_sessions(c, id, now)?;
+            audit::record(c, Some(id), Action::SecondFactorEnrolled, None, Some(&id.to_string()))?;
+            Ok(codes)
         })
         .await?;
     Ok(web::Json(RecoveryCodes { recovery_codes: codes }))
 }
 
-/// Remove someone's second factor (admin): audited, and the person is told by e-mail.
+/// Remove someone's second factor (admin): audited, their sessions end, and the
+/// person is told by e-mail.
 #[utoipa::path(tag = "users", params(("id" = String, Path)), responses(
     (status = 204, description = "Second factor removed; the person enrols again"),
     AuthErrors, NotFound,
@@ -121,6 +129,7 @@ pub async fn reset_totp(
         .write(move |c| {
             let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
             totp::clear(c, id)?;
+            users::end_sessions(c, id, db::now())?;
             audit::record(c, Some(actor), Action::SecondFactorReset, None, Some(&id.to_string()))?;
             Ok::<_, AppError>(user)
         })

@@ -37,6 +37,8 @@ pub struct PasswordHasher {
     /// When "queue full" was last logged (seconds since the epoch): once a second
     /// at most, not once per refused guess.
     last_full_warning: Arc<AtomicU64>,
+    /// Counts the Argon2 computations queued (the `password_hashes_total` metric).
+    counter: Option<prometheus::IntCounter>,
 }
 
 /// Counts a job in flight for as long as it lives (queued, running, or refused).
@@ -143,7 +145,15 @@ impl PasswordHasher {
             in_flight: Arc::new(AtomicUsize::new(0)),
             capacity: threads * (QUEUE_PER_THREAD + 1),
             last_full_warning: Arc::new(AtomicU64::new(0)),
+            counter: None,
         })
+    }
+
+    /// Counts every hash and verification queued on `counter` from now on.
+    #[must_use]
+    pub fn counting(mut self, counter: prometheus::IntCounter) -> Self {
+        self.counter = Some(counter);
+        self
     }
 
     /// 503 at once when a new hash could not be queued: a sign-in checks this
@@ -177,7 +187,11 @@ impl PasswordHasher {
             }
         });
         match self.jobs.try_send(job) {
-            Ok(()) => {}
+            Ok(()) => {
+                if let Some(c) = &self.counter {
+                    c.inc();
+                }
+            }
             Err(TrySendError::Full(_)) => {
                 self.warn_full();
                 return Err(AppError::Unavailable);

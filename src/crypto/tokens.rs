@@ -23,6 +23,18 @@ pub struct Claims {
     pub role: String,
     pub iat: i64,
     pub exp: i64,
+    /// The account's token version when issued: logout, a password change or a
+    /// second-factor change bump it, and older tokens stop working at once.
+    #[serde(default)]
+    pub ver: i64,
+}
+
+/// What a verified access token says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    pub user: UserId,
+    pub role: Role,
+    pub version: i64,
 }
 
 /// Issues and verifies access tokens.
@@ -62,8 +74,15 @@ impl TokenKeys {
         self.ttl_secs
     }
 
-    /// Signs an access token for `user` valid from now for the configured lifetime.
-    pub fn issue(&self, user: UserId, role: Role, now: i64) -> Result<String, jsonwebtoken::errors::Error> {
+    /// Signs an access token for `user` (at the account's token `version`) valid
+    /// from now for the configured lifetime.
+    pub fn issue(
+        &self,
+        user: UserId,
+        role: Role,
+        version: i64,
+        now: i64,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.signing_kid.clone());
         let claims = Claims {
@@ -73,12 +92,13 @@ impl TokenKeys {
             role: role.as_str().into(),
             iat: now,
             exp: now + self.ttl_secs,
+            ver: version,
         };
         jsonwebtoken::encode(&header, &claims, &self.encoding)
     }
 
     /// Verifies signature, algorithm (HS256 only), `kid`, `iss`, `aud` and `exp`.
-    pub fn verify(&self, token: &str) -> Result<(UserId, Role), TokenError> {
+    pub fn verify(&self, token: &str) -> Result<Verified, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
         if header.alg != Algorithm::HS256 {
             return Err(TokenError::Invalid);
@@ -92,7 +112,7 @@ impl TokenKeys {
         let data = jsonwebtoken::decode::<Claims>(token, key, &validation).map_err(|_| TokenError::Invalid)?;
         let user = UserId::parse(&data.claims.sub).ok_or(TokenError::Invalid)?;
         let role = data.claims.role.parse::<Role>().map_err(|_| TokenError::Invalid)?;
-        Ok((user, role))
+        Ok(Verified { user, role, version: data.claims.ver })
     }
 }
 
@@ -123,8 +143,8 @@ mod tests {
     fn a_token_verifies_with_its_key_only() {
         let now = chrono::Utc::now().timestamp();
         let user = UserId::new();
-        let token = keys("k1", 1).issue(user, Role::Admin, now).unwrap();
-        assert_eq!(keys("k1", 1).verify(&token), Ok((user, Role::Admin)));
+        let token = keys("k1", 1).issue(user, Role::Admin, 3, now).unwrap();
+        assert_eq!(keys("k1", 1).verify(&token), Ok(Verified { user, role: Role::Admin, version: 3 }));
         assert_eq!(keys("k1", 2).verify(&token), Err(TokenError::Invalid));
         assert_eq!(keys("k2", 1).verify(&token), Err(TokenError::Invalid));
     }
@@ -132,7 +152,7 @@ mod tests {
     #[test]
     fn expired_tokens_are_refused() {
         let k = keys("k1", 1);
-        let token = k.issue(UserId::new(), Role::RelayStaff, chrono::Utc::now().timestamp() - 1000).unwrap();
+        let token = k.issue(UserId::new(), Role::RelayStaff, 0, chrono::Utc::now().timestamp() - 1000).unwrap();
         assert_eq!(k.verify(&token), Err(TokenError::Invalid));
     }
 

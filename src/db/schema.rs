@@ -82,6 +82,7 @@ diesel::table! {
         totp_secret -> Nullable<Binary>,
         totp_enabled_at -> Nullable<Timestamp>,
         totp_last_step -> Nullable<BigInt>,
+        token_version -> Integer,
     }
 }
 
@@ -95,6 +96,7 @@ diesel::table! {
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
+        family_expires_at -> Nullable<Timestamp>,
     }
 }
 
@@ -246,7 +248,7 @@ diesel::table! {
     staff_invitations (id) {
         id -> Text,
         user_id -> Text,
-        relay_point_id -> Text,
+        relay_point_id -> Nullable<Text>,
         token_hash -> Text,
         invited_by -> Text,
         created_at -> Timestamp,
@@ -360,6 +362,21 @@ diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(signals -> helplines (helpline_id));
 diesel::joinable!(signals -> relay_points (relay_point_id));
 diesel::joinable!(signal_contacts -> signals (signal_id));
+diesel::table! {
+    account_mail (id) {
+        id -> Text,
+        kind -> Text,
+        user_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(outbox -> signals (signal_id));
 diesel::joinable!(routing_rules -> helplines (helpline_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -388,6 +405,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     delivery_attempts,
     audit_log,
     staff_invitations,
+    account_mail,
     training_modules,
     training_completions,
     training_reminders,

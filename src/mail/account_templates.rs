@@ -1,8 +1,52 @@
-//! Messages about a staff member's own account: a lock after failed sign-ins, a
-//! password reset link, a reset of the second factor.
+//! Messages about a staff member's own account: an invitation to choose a
+//! password, a lock after failed sign-ins, a password reset link, a reset of the
+//! second factor.
 
 use super::Rendered;
+use crate::domain::Role;
 use crate::domain::StaffLanguage as Lang;
+use chrono::{DateTime, Utc};
+
+/// An invitation to an account of any role: the one-time token to choose a password with.
+pub fn invitation(lang: Lang, role: Role, token: &str, expires_at: DateTime<Utc>) -> Rendered {
+    let until = expires_at.with_timezone(&chrono_tz::Europe::Brussels).format("%Y-%m-%d %H:%M");
+    let role = role.as_str();
+    let (subject, intro, outro) = match lang {
+        Lang::Fr => (
+            "Invitation : votre compte SafeRelay",
+            format!(
+                "Un compte SafeRelay ({role}) a été créé pour vous. Choisissez votre mot de passe avec ce code, valable jusqu'au {until} (heure de Bruxelles) :"
+            ),
+            "Ouvrez l'application SafeRelay, choisissez « J'ai une invitation » et saisissez ce code. Personne d'autre ne connaîtra votre mot de passe.",
+        ),
+        Lang::Nl => (
+            "Uitnodiging: uw SafeRelay-account",
+            format!(
+                "Er is een SafeRelay-account ({role}) voor u aangemaakt. Kies uw wachtwoord met deze code, geldig tot {until} (Brusselse tijd):"
+            ),
+            "Open de SafeRelay-app, kies \"Ik heb een uitnodiging\" en voer deze code in. Niemand anders kent uw wachtwoord.",
+        ),
+        Lang::De => (
+            "Einladung: Ihr SafeRelay-Konto",
+            format!(
+                "Für Sie wurde ein SafeRelay-Konto ({role}) angelegt. Wählen Sie Ihr Passwort mit diesem Code, gültig bis {until} (Brüsseler Zeit):"
+            ),
+            "Öffnen Sie die SafeRelay-App, wählen Sie „Ich habe eine Einladung“ und geben Sie diesen Code ein. Niemand sonst kennt Ihr Passwort.",
+        ),
+        Lang::En => (
+            "Invitation: your SafeRelay account",
+            format!(
+                "A SafeRelay account ({role}) was created for you. Choose your password with this code, valid until {until} (Brussels time):"
+            ),
+            "Open the SafeRelay app, choose \"I have an invitation\" and enter this code. Nobody else will know your password.",
+        ),
+    };
+    Rendered {
+        kind: "account_invitation",
+        subject: subject.into(),
+        body: format!("{intro}\n\n    {token}\n\n{outro}\n"),
+    }
+}
 
 pub fn account_locked(lang: Lang, minutes: i64) -> Rendered {
     let (subject, body) = match lang {

@@ -1,6 +1,7 @@
 //! Forwarding: the outbox worker delivers each signal to its helpline's channels
 //! (e-mail, signed webhook) with retries, backoff and dead-lettering.
 
+pub mod account_mail;
 pub mod delivery;
 pub mod email;
 pub mod model;

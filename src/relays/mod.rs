@@ -10,7 +10,6 @@ pub mod routes;
 pub mod service;
 pub mod staff;
 pub mod staff_routes;
-pub mod staff_store;
 pub mod store;
 
 /// Registers the relay network's routes. The fixed paths under `/relay-points/`

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::domain::{InvitationId, ProgrammeId, Region, RelayKind, RelayPointId, Text, UserId};
+use crate::domain::{ProgrammeId, Region, RelayKind, RelayPointId, Text};
 use crate::http::error::FieldError;
 
 /// A programme: the owner of a network of relay points (a pharmacists' union, a
@@ -225,21 +225,6 @@ impl RelayPatch {
             active: self.active.unwrap_or(old.active),
         })
     }
-}
-
-/// An invitation of a staff member to a relay point. The token itself is only in
-/// the e-mail; the invitation keeps its SHA-256 hash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invitation {
-    pub id: InvitationId,
-    pub user_id: UserId,
-    pub relay_point_id: RelayPointId,
-    pub token_hash: String,
-    pub invited_by: UserId,
-    pub created_at: NaiveDateTime,
-    pub expires_at: NaiveDateTime,
-    pub accepted_at: Option<NaiveDateTime>,
-    pub revoked_at: Option<NaiveDateTime>,
 }
 
 #[cfg(test)]

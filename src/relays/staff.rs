@@ -2,25 +2,18 @@
 //! stored hashed; a re-invite revokes the previous token), acceptance with a chosen
 //! password, listing and deactivation by the programme's managers.
 
-use super::model::Invitation;
-use super::staff_store as store;
 use super::store as relay_store;
-use crate::auth::password_policy::ChosenPassword;
-use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
+use crate::audit::{self, Action};
 use crate::db;
-use crate::domain::InvitationId;
 use crate::domain::{Email, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
 use crate::http::error::AppError;
 use crate::http::pagination::{Cursor, Page, fetch_limit};
 use crate::mail::templates;
 use crate::state::AppState;
+use crate::users::invitations;
 use crate::users::model::User;
 use crate::users::service::{self as users, NewAccount};
-use chrono::Duration;
-
-/// How long an invitation token stays valid.
-pub const INVITATION_TTL_HOURS: i64 = 72;
 
 /// A validated invitation request.
 pub struct InviteStaff {
@@ -45,10 +38,8 @@ pub async fn invite(
     actor: UserId,
     req: InviteStaff,
 ) -> Result<Invited, AppError> {
-    let token = new_refresh_token();
-    let hash = hash_refresh_token(&token);
     let email = req.email.clone();
-    let (user_id, expires_at, relay_name, programme_name) = state
+    let (user_id, issued, relay_name, programme_name) = state
         .db
         .write(move |c| {
             let now = db::now();
@@ -63,33 +54,26 @@ pub async fn invite(
                         helpline_id: None,
                     };
                     let account = NewAccount::new(req.email.clone(), Role::RelayStaff, scope, req.language)?;
-                    users::insert_invited(c, account)?.id
+                    let id = users::insert_invited(c, account)?.id;
+                    audit::record(c, Some(actor), Action::AccountCreated, None, Some(&id.to_string()))?;
+                    id
                 }
                 Some(user) if user.role == Role::RelayStaff && user.scope.programme_id == Some(programme) => {
                     users::reassign_staff(c, user.id, req.relay_point_id, req.language)?;
-                    store::revoke_open_invitations(c, user.id, now)?;
+                    let subject = user.id.to_string();
+                    if user.scope.relay_point_id != Some(req.relay_point_id) {
+                        audit::record(c, Some(actor), Action::AccountScopeChanged, None, Some(&subject))?;
+                    }
+                    audit::record(c, Some(actor), Action::AccountInvited, None, Some(&subject))?;
                     user.id
                 }
                 Some(_) => return Err(AppError::Conflict("An account with this e-mail already exists.".into())),
             };
-            let expires_at = now + Duration::hours(INVITATION_TTL_HOURS);
-            store::insert_invitation(
-                c,
-                &Invitation {
-                    id: InvitationId::new(),
-                    user_id,
-                    relay_point_id: req.relay_point_id,
-                    token_hash: hash,
-                    invited_by: actor,
-                    created_at: now,
-                    expires_at,
-                    accepted_at: None,
-                    revoked_at: None,
-                },
-            )?;
-            Ok::<_, AppError>((user_id, expires_at, relay.fields.name, prog.name))
+            let issued = invitations::issue(c, user_id, Some(req.relay_point_id), actor, now)?;
+            Ok::<_, AppError>((user_id, issued, relay.fields.name, prog.name))
         })
         .await?;
+    let expires_at = issued.expires_at;
     // Sent after the commit: a mail for an invitation that was rolled back would
     // carry a dead token. A failed send is reported, and a re-invite fixes it.
     let message = templates::invitation(
@@ -97,7 +81,7 @@ pub async fn invite(
         &templates::Invitation {
             relay_name: relay_name.as_str(),
             programme_name: &programme_name,
-            token: &token,
+            token: &issued.token,
             expires_at: expires_at.and_utc(),
         },
     );
@@ -105,50 +89,24 @@ pub async fn invite(
     Ok(Invited { user_id, relay_point_id: req.relay_point_id, expires_at, email_sent })
 }
 
-const NO_INVITATION: AppError = AppError::NotFound;
-
-/// Accepts an invitation: sets the password, activates the account, ends any
-/// earlier session of it. Unknown, used, revoked and expired tokens are all 404.
-pub async fn accept(state: &AppState, token: &str, password: ChosenPassword) -> Result<User, AppError> {
-    let hash = hash_refresh_token(token);
-    let lookup = hash.clone();
-    let invitation = state
-        .db
-        .run(move |c| store::find_open_invitation(c, &lookup, db::now()).map_err(AppError::from))
-        .await?
-        .ok_or(NO_INVITATION)?;
-    let password_hash = state.hasher.hash(password.into_inner()).await?;
-    state
-        .db
-        .write(move |c| {
-            let now = db::now();
-            // Re-checked inside the transaction: the token may have been used or
-            // revoked while the password was being hashed.
-            let open = store::find_open_invitation(c, &hash, now)?.ok_or(NO_INVITATION)?;
-            if !store::mark_accepted(c, open.id, now)? {
-                return Err(NO_INVITATION);
-            }
-            users::activate_with_password(c, invitation.user_id, &password_hash, now)
-        })
-        .await
-}
-
 /// Deactivates a staff member of `programme`: account off, sessions and open
 /// invitations revoked, all in one transaction.
-pub async fn deactivate(state: &AppState, programme: ProgrammeId, id: UserId) -> Result<User, AppError> {
+pub async fn deactivate(state: &AppState, programme: ProgrammeId, actor: UserId, id: UserId) -> Result<User, AppError> {
     state
         .db
         .write(move |c| {
             let now = db::now();
             users::staff_member(c, programme, id)?.ok_or(AppError::NotFound)?;
-            users::deactivate_account(c, id, now)?;
-            store::revoke_open_invitations(c, id, now)?;
+            if users::deactivate_account(c, id, now)? {
+                audit::record(c, Some(actor), Action::AccountDeactivated, None, Some(&id.to_string()))?;
+            }
+            invitations::revoke_open(c, id, now)?;
             users::staff_member(c, programme, id)?.ok_or(AppError::NotFound)
         })
         .await
 }
 
-/// One page of a programme's staff, by e-mail.
+/// One page of a programme's staff, by e-mail (404 for a relay point of another programme).
 pub async fn list(
     state: &AppState,
     programme: ProgrammeId,
@@ -158,7 +116,13 @@ pub async fn list(
 ) -> Result<Page<User>, AppError> {
     let users = state
         .db
-        .run(move |c| users::list_staff(c, programme, relay, after.as_ref().map(Cursor::key), fetch_limit(limit)))
+        .run(move |c| {
+            // A relay point of another programme names nothing here: 404, not an empty page.
+            if let Some(relay) = relay {
+                relay_store::find_relay(c, programme, relay)?.ok_or(AppError::NotFound)?;
+            }
+            users::list_staff(c, programme, relay, after.as_ref().map(Cursor::key), fetch_limit(limit))
+        })
         .await?;
     Ok(Page::from_rows(users, limit, |u| Cursor::new(u.email.as_str())))
 }

@@ -3,15 +3,17 @@
 
 use super::staff::{self, InviteStaff};
 use crate::auth::password_policy::ChosenPassword;
+use crate::auth::routes::client_address;
 use crate::domain::{Email, RelayPointId, StaffLanguage, UserId};
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::Page;
-use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, TooManyRequests, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, managed_programme};
+use crate::users::invitations;
 use crate::users::model::UserView;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -89,25 +91,28 @@ pub async fn invite_staff(
     }))
 }
 
-/// Accept an invitation by choosing a password. Unknown, used, revoked or expired
-/// tokens are 404.
+/// Accept an invitation (to any role) by choosing a password. Unknown, used, revoked
+/// or expired tokens are 404, found out before any password hashing; a client
+/// address that keeps presenting bad tokens gets 429.
 #[utoipa::path(
     tag = "relays",
     params(("token" = String, Path, description = "The one-time token from the invitation e-mail")),
     request_body = AcceptInvitationRequest,
     responses(
         (status = 200, body = UserView),
-        BodyErrors, NotFound,
+        BodyErrors, NotFound, TooManyRequests,
     )
 )]
 #[post("/invitations/{token}/accept")]
 pub async fn accept_invitation(
+    req: HttpRequest,
     state: web::Data<AppState>,
     token: web::Path<String>,
     body: StrictJson<AcceptInvitationRequest>,
 ) -> Result<web::Json<UserView>, AppError> {
     let password = ChosenPassword::parse(body.into_inner()?.password).map_err(|e| AppError::Validation(vec![e]))?;
-    Ok(web::Json(staff::accept(&state, &token, password).await?.into()))
+    let client = client_address(&req, &state.settings.trusted_proxy_nets().unwrap_or_default());
+    Ok(web::Json(invitations::accept(&state, &token, password, &client).await?.into()))
 }
 
 /// List the staff of the manager's programme, by e-mail.
@@ -116,7 +121,7 @@ pub async fn accept_invitation(
     params(StaffQuery),
     responses(
         (status = 200, body = Page<UserView>),
-        AuthErrors, BadQuery, Unprocessable,
+        AuthErrors, BadQuery, Unprocessable, NotFound,
     ),
     security(("bearer" = []))
 )]
@@ -152,5 +157,5 @@ pub async fn deactivate_staff(
 ) -> Result<web::Json<UserView>, AppError> {
     let programme = managed_programme(&auth)?;
     let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
-    Ok(web::Json(staff::deactivate(&state, programme, id).await?.into()))
+    Ok(web::Json(staff::deactivate(&state, programme, auth.id, id).await?.into()))
 }

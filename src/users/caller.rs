@@ -51,17 +51,20 @@ const ENROLMENT_ROUTES: [&str; 3] = ["/api/v1/me", "/api/v1/me/totp", "/api/v1/m
 pub struct Claims {
     pub id: UserId,
     pub role: Role,
+    /// The account's token version the token was issued at.
+    version: i64,
     route: Option<String>,
 }
 
 impl Claims {
-    /// The account behind the token, as it is now: a deactivated account or a
-    /// changed role is refused at once, and an account that must enrol a second
+    /// The account behind the token, as it is now: a deactivated account, a changed
+    /// role or a newer token version (logout, password or second-factor change) is
+    /// refused at once, and an account that must enrol a second
     /// factor reaches only the enrolment routes. `totp_required`: whether the policy
     /// requires one for the token's role (`Settings::totp_required_for`).
     pub fn confirm_with(&self, c: &mut AnyConnection, totp_required: bool) -> Result<AuthUser, AppError> {
         let user = super::service::account(c, self.id)?.ok_or(AppError::Unauthorized(INVALID))?;
-        if !user.active || user.role != self.role {
+        if !user.active || user.role != self.role || user.token_version != self.version {
             return Err(AppError::Unauthorized(INVALID));
         }
         if totp_required && !user.two_factor && !ENROLMENT_ROUTES.contains(&self.route.as_deref().unwrap_or("")) {
@@ -95,8 +98,8 @@ fn claims(req: &HttpRequest) -> Result<Claims, AppError> {
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
         .map(str::trim)
         .ok_or(AppError::Unauthorized(INVALID))?;
-    let (id, role) = state.tokens.verify(token).map_err(|_| AppError::Unauthorized(INVALID))?;
-    Ok(Claims { id, role, route: req.match_pattern() })
+    let v = state.tokens.verify(token).map_err(|_| AppError::Unauthorized(INVALID))?;
+    Ok(Claims { id: v.user, role: v.role, version: v.version, route: req.match_pattern() })
 }
 
 impl FromRequest for AuthUser {

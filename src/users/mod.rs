@@ -2,6 +2,7 @@
 //! `caller` is the signed-in account every handler extracts (`AuthUser`).
 
 pub mod caller;
+pub mod invitations;
 pub mod model;
 pub mod routes;
 pub mod service;

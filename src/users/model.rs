@@ -20,6 +20,8 @@ pub struct User {
     pub deactivated_at: Option<chrono::NaiveDateTime>,
     /// A second factor (TOTP) is enrolled.
     pub two_factor: bool,
+    /// Access tokens carry it; bumping it ends them all at once.
+    pub token_version: i64,
 }
 
 /// An account as the API shows it.

@@ -3,6 +3,7 @@
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
 use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -38,11 +39,21 @@ impl TryFrom<CreateUserRequest> for NewAccount {
     }
 }
 
-/// The created account and its one-time password (shown only in this response).
+/// An account invited: the one-time token travels only in the e-mail, and the
+/// invitee chooses the password (`POST /api/v1/invitations/{token}/accept`).
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CreatedUser {
+pub struct InvitedUser {
     pub user: UserView,
-    pub one_time_password: String,
+    /// When the invitation token stops working.
+    pub expires_at: DateTime<Utc>,
+    /// False when the mail server refused the message: invite again.
+    pub email_sent: bool,
+}
+
+impl From<service::Invited> for InvitedUser {
+    fn from(i: service::Invited) -> Self {
+        Self { user: i.user.into(), expires_at: i.expires_at.and_utc(), email_sent: i.email_sent }
+    }
 }
 
 /// Filters of `GET /api/v1/users`.
@@ -60,12 +71,13 @@ fn user_id(raw: &str) -> Result<UserId, AppError> {
     UserId::parse(raw).ok_or(AppError::NotFound)
 }
 
-/// Create an account (admin).
+/// Create an account of any role (admin) and e-mail it an invitation: the person
+/// chooses their password; nobody else learns it.
 #[utoipa::path(
     tag = "users",
     request_body = CreateUserRequest,
     responses(
-        (status = 201, body = CreatedUser),
+        (status = 201, body = InvitedUser),
         BodyErrors, AuthErrors, Conflict,
     ),
     security(("bearer" = []))
@@ -78,8 +90,29 @@ pub async fn create_user(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let account = NewAccount::try_from(body.into_inner()?)?;
-    let (user, one_time_password) = service::create(&state, account).await?;
-    Ok(HttpResponse::Created().json(CreatedUser { user: user.into(), one_time_password }))
+    let invited = service::invite(&state, auth.id, account).await?;
+    Ok(HttpResponse::Created().json(InvitedUser::from(invited)))
+}
+
+/// Send a new invitation to an account (admin): the previous token stops working,
+/// and accepting it sets a new password and reactivates a deactivated account.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, body = InvitedUser),
+        AuthErrors, NotFound,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users/{id}/invitation")]
+pub async fn reinvite_user(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<InvitedUser>, AppError> {
+    auth.require(&[Role::Admin])?;
+    Ok(web::Json(service::reinvite(&state, auth.id, user_id(&id)?).await?.into()))
 }
 
 /// List accounts (admin), ordered by e-mail.
@@ -148,5 +181,5 @@ pub async fn deactivate_user(
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_user).service(list_users).service(get_user).service(deactivate_user);
+    cfg.service(create_user).service(list_users).service(get_user).service(deactivate_user).service(reinvite_user);
 }

@@ -1,9 +1,11 @@
-//! Account administration: create (with a one-time password), list, read,
-//! deactivate (which revokes every refresh token of the account).
+//! Account administration: invite (the invitee sets the password from an e-mailed
+//! one-time token; nobody else ever learns it), list, read, deactivate (which ends
+//! every session of the account). Each change writes an audit row.
 
+use super::invitations::{self, Issued};
 use super::model::User;
 use super::store::{self, NewUser};
-use crate::crypto::password::generate_password;
+use crate::audit::{self, Action};
 use crate::db::{self, AnyConnection};
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
@@ -47,12 +49,54 @@ impl NewAccount {
     }
 }
 
-/// Creates an account and returns it with its one-time password (shown once).
-pub async fn create(state: &AppState, account: NewAccount) -> Result<(User, String), AppError> {
-    let password = generate_password();
-    let hash = state.hasher.hash(password.clone()).await?;
-    let user = state.db.write(move |c| insert_account(c, account, &hash)).await?;
-    Ok((user, password))
+/// An account invited, and whether the e-mail with its token went out.
+pub struct Invited {
+    pub user: User,
+    pub expires_at: chrono::NaiveDateTime,
+    pub email_sent: bool,
+}
+
+/// Creates an account without a password and e-mails it an invitation.
+pub async fn invite(state: &AppState, actor: UserId, account: NewAccount) -> Result<Invited, AppError> {
+    let (user, issued) = state
+        .db
+        .write(move |c| {
+            let user = insert_invited(c, account)?;
+            audit::record(c, Some(actor), Action::AccountCreated, None, Some(&user.id.to_string()))?;
+            let issued = invitations::issue(c, user.id, user.scope.relay_point_id, actor, db::now())?;
+            Ok::<_, AppError>((user, issued))
+        })
+        .await?;
+    send_invitation(state, user, issued).await
+}
+
+/// Sends a new invitation to an existing account (the previous token stops
+/// working): for an invitee whose e-mail was lost, or to reactivate a deactivated
+/// account (accepting it activates the account again).
+pub async fn reinvite(state: &AppState, actor: UserId, id: UserId) -> Result<Invited, AppError> {
+    let (user, issued) = state
+        .db
+        .write(move |c| {
+            let user = store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+            audit::record(c, Some(actor), Action::AccountInvited, None, Some(&id.to_string()))?;
+            let issued = invitations::issue(c, id, user.scope.relay_point_id, actor, db::now())?;
+            Ok::<_, AppError>((user, issued))
+        })
+        .await?;
+    send_invitation(state, user, issued).await
+}
+
+/// Sent after the commit: a mail for an invitation that was rolled back would
+/// carry a dead token. A failed send is reported, and a re-invite fixes it.
+async fn send_invitation(state: &AppState, user: User, issued: Issued) -> Result<Invited, AppError> {
+    let message = crate::mail::account_templates::invitation(
+        user.language,
+        user.role,
+        &issued.token,
+        issued.expires_at.and_utc(),
+    );
+    let email_sent = state.mailer.send(&user.email, message).await.is_ok();
+    Ok(Invited { user, expires_at: issued.expires_at, email_sent })
 }
 
 /// Inserts an account after checking that its scope exists (422 otherwise).
@@ -138,6 +182,8 @@ pub async fn deactivate(state: &AppState, actor: UserId, id: UserId) -> Result<U
             let row = store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
             if row.active {
                 deactivate_account(c, id, now)?;
+                invitations::revoke_open(c, id, now)?;
+                audit::record(c, Some(actor), Action::AccountDeactivated, None, Some(&id.to_string()))?;
             }
             store::find_by_id(c, id)?.ok_or(AppError::NotFound)
         })
@@ -172,6 +218,12 @@ pub fn count(c: &mut AnyConnection) -> Result<i64, AppError> {
 /// Ends every session of an account (its refresh tokens stop working).
 pub fn end_sessions(c: &mut AnyConnection, id: UserId, now: chrono::NaiveDateTime) -> Result<(), AppError> {
     store::end_sessions(c, id, now)?;
+    Ok(())
+}
+
+/// Makes every access token of an account invalid at once (logout).
+pub fn end_access_tokens(c: &mut AnyConnection, id: UserId) -> Result<(), AppError> {
+    store::bump_token_version(c, id)?;
     Ok(())
 }
 

@@ -25,6 +25,7 @@ struct UserRow {
     pub created_at: NaiveDateTime,
     pub deactivated_at: Option<NaiveDateTime>,
     pub totp_enabled_at: Option<NaiveDateTime>,
+    pub token_version: i32,
 }
 
 /// A `users` row to insert.
@@ -61,6 +62,7 @@ impl UserRow {
             created_at: self.created_at,
             deactivated_at: self.deactivated_at,
             two_factor: self.totp_enabled_at.is_some(),
+            token_version: i64::from(self.token_version),
         })
     }
 }
@@ -177,9 +179,10 @@ fn recipients(rows: Vec<(String, String)>) -> QueryResult<Vec<(Email, StaffLangu
         .collect()
 }
 
-/// Ends every session of an account: its refresh tokens stop working (deactivation,
-/// password reset).
+/// Ends every session of an account: its refresh tokens and access tokens stop
+/// working (deactivation, password change or reset, second-factor change).
 pub fn end_sessions(conn: &mut AnyConnection, user: UserId, now: NaiveDateTime) -> QueryResult<usize> {
+    bump_token_version(conn, user)?;
     diesel::update(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user.to_string()))
@@ -187,6 +190,13 @@ pub fn end_sessions(conn: &mut AnyConnection, user: UserId, now: NaiveDateTime) 
     )
     .set(refresh_tokens::revoked_at.eq(Some(now)))
     .execute(conn)
+}
+
+/// Makes every access token issued so far to the account invalid.
+pub fn bump_token_version(conn: &mut AnyConnection, user: UserId) -> QueryResult<usize> {
+    diesel::update(users::table.find(user.to_string()))
+        .set(users::token_version.eq(users::token_version + 1))
+        .execute(conn)
 }
 
 pub fn set_password(conn: &mut AnyConnection, id: UserId, hash: &str) -> QueryResult<usize> {

@@ -59,6 +59,7 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("GET", "/api/v1/me", Who::Any, Param::None, ""),
     ("POST", "/api/v1/me/totp", Who::Any, Param::None, ""),
     ("POST", "/api/v1/me/totp/confirm", Who::Any, Param::None, ""),
+    ("POST", "/api/v1/me/password", Who::Any, Param::None, ""),
     ("POST", "/api/v1/users/{id}/totp/reset", Who::Only(ADMIN), Param::User, ""),
     ("GET", "/api/v1/helplines", Who::Any, Param::None, ""),
     ("GET", "/api/v1/helplines/{id}", Who::Any, Param::Helpline, ""),
@@ -74,6 +75,7 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("POST", "/api/v1/users", Who::Only(ADMIN), Param::None, ""),
     ("GET", "/api/v1/users/{id}", Who::Only(ADMIN), Param::User, ""),
     ("POST", "/api/v1/users/{id}/deactivate", Who::Only(ADMIN), Param::User, ""),
+    ("POST", "/api/v1/users/{id}/invitation", Who::Only(ADMIN), Param::User, ""),
     ("POST", "/api/v1/programmes", Who::Only(ADMIN), Param::None, ""),
     ("GET", "/api/v1/programmes", Who::Only(&["admin", "manager"]), Param::None, ""),
     ("GET", "/api/v1/programmes/{id}", Who::Only(&["admin", "manager"]), Param::Programme, ""),
@@ -270,4 +272,53 @@ async fn every_endpoint_checks_role_and_scope(app: TestApp) {
         }
     }
     assert!(failures.is_empty(), "authorisation matrix mismatches:\n{}", failures.join("\n"));
+}
+
+on_both_backends!(query_scoped_endpoints_give_nothing_of_another_programme);
+
+/// Endpoints scoped by a query parameter (or by the caller's programme alone): a
+/// manager of programme B asking for programme A's data gets 404 and none of it.
+async fn query_scoped_endpoints_give_nothing_of_another_programme(app: TestApp) {
+    let admin = app.admin_token().await;
+    let a = app.programme_with_manager(&admin, "scope-a", "fr").await;
+    let b = app.programme_with_manager(&admin, "scope-b", "fr").await;
+    let relay_a =
+        app.relay(&a.manager, "Pharmacie Secrète A", "4000", "pharmacy").await["id"].as_str().unwrap().to_string();
+    app.relay(&b.manager, "Pharmacie B", "4020", "pharmacy").await;
+    let (staff_a, _) = app.staff(&admin, "staff-of-a@example.be", &relay_a).await;
+    let leaks = |text: &str| {
+        text.contains(&a.programme) || text.contains(&relay_a) || text.contains(&staff_a) || text.contains("staff-of-a")
+    };
+
+    // The owner sees the data: the check below is not vacuous.
+    for path in [
+        format!("/api/v1/stats/signals?programme_id={}", a.programme),
+        format!("/api/v1/stats/coverage?programme_id={}", a.programme),
+        format!("/api/v1/staff?relay_point_id={relay_a}"),
+    ] {
+        let resp = app.get(&path, &a.manager).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        assert!(leaks(&resp.text().await.unwrap()), "{path} shows programme A's data to its manager");
+    }
+    for path in [
+        format!("/api/v1/stats/signals?programme_id={}", a.programme),
+        format!("/api/v1/stats/coverage?programme_id={}", a.programme),
+        format!("/api/v1/staff?relay_point_id={relay_a}"),
+    ] {
+        let resp = app.get(&path, &b.manager).await;
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        assert!(status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN, "{path}: {status}");
+        assert!(!leaks(&text), "{path}: {text}");
+    }
+    // Lists scoped by the caller's programme alone show nothing of programme A.
+    for path in ["/api/v1/relay-points", "/api/v1/staff", "/api/v1/relay-points/export", "/api/v1/completions"] {
+        let resp = app.get(path, &b.manager).await;
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        let text = resp.text().await.unwrap();
+        assert!(!leaks(&text) && !text.contains("Secrète"), "{path}: {text}");
+    }
+    let resp = app.get(&format!("/api/v1/completions?user_id={staff_a}"), &b.manager).await;
+    let text = resp.text().await.unwrap();
+    assert!(!text.contains("staff-of-a"), "{text}");
 }

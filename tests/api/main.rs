@@ -11,6 +11,7 @@ mod postgres;
 mod receiver;
 mod smtp;
 
+mod accounts;
 mod auth;
 mod authz;
 mod cases;

@@ -288,6 +288,14 @@ async fn the_policy_keeps_helpline_staff_without_two_factors_out_of_personal_dat
         app.post("/api/v1/me/totp/confirm", Some(&admin), &json!({"code": code})).await.status(),
         StatusCode::OK
     );
+    // The token got on the password alone does not gain what the second factor
+    // opens: enrolment ended it. Signing in with a code does.
+    problem(app.get("/api/v1/users", &admin).await, StatusCode::UNAUTHORIZED).await;
+    let secret = enrol["secret"].as_str().unwrap();
+    let with_code = json!({"email": app.admin_email, "password": app.admin_password, "totp_code": code_at(secret, 30)});
+    let resp = app.post("/api/v1/auth/login", None, &with_code).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let admin = resp.json::<Value>().await.unwrap()["access_token"].as_str().unwrap().to_string();
     assert_eq!(app.get("/api/v1/users", &admin).await.status(), StatusCode::OK);
 }
 

@@ -22,6 +22,18 @@ impl Received {
         self.raw.lines().find_map(|l| l.strip_prefix("Subject: ")).unwrap_or("").to_string()
     }
 
+    /// An invitation to an account created through `POST /api/v1/users` (its
+    /// subjects, in every language, are ASCII).
+    pub fn is_account_invitation(&self) -> bool {
+        const SUBJECTS: [&str; 4] = [
+            "Invitation: your SafeRelay account",
+            "Invitation : votre compte SafeRelay",
+            "Uitnodiging: uw SafeRelay-account",
+            "Einladung: Ihr SafeRelay-Konto",
+        ];
+        SUBJECTS.contains(&self.subject().as_str())
+    }
+
     /// The body after the blank line that ends the headers, quoted-printable decoded.
     pub fn body(&self) -> String {
         let (headers, body) = self.raw.split_once("\r\n\r\n").unwrap_or(("", ""));
@@ -117,8 +129,27 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// Every message received but the account invitations (`POST /api/v1/users`),
+    /// which the fixtures accept on their own: tests count the mail they are about.
     pub fn messages(&self) -> Vec<Received> {
-        self.inbox.lock().unwrap().clone()
+        self.inbox.lock().unwrap().iter().filter(|m| !m.is_account_invitation()).cloned().collect()
+    }
+
+    /// The account invitations received (see `messages`).
+    pub fn account_invitations(&self) -> Vec<Received> {
+        self.inbox.lock().unwrap().iter().filter(|m| m.is_account_invitation()).cloned().collect()
+    }
+
+    /// Waits until an account invitation to `address` arrived (up to 10 s).
+    pub async fn wait_for_account_invitation(&self, address: &str) -> Received {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(m) = self.account_invitations().into_iter().rev().find(|m| m.to.iter().any(|t| t == address)) {
+                return m;
+            }
+            assert!(Instant::now() < deadline, "no account invitation to {address}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     /// Waits until at least `n` messages arrived (up to 10 s), then returns them all.
