@@ -311,13 +311,3 @@ pub async fn logout(state: &AppState, presented: String) -> Result<(), AppError>
 
 // Key rotation of TOTP secrets (used by `rotation`).
 pub use super::totp::{rewrap_totp, totp_context, totp_key_usage, totp_keys_after};
-
-/// Ends every API sign-in of an account: its refresh tokens stop working.
-pub fn revoke_all_refresh_tokens(
-    c: &mut AnyConnection,
-    user: UserId,
-    now: chrono::NaiveDateTime,
-) -> Result<(), AppError> {
-    tokens_store::revoke_user(c, user, now)?;
-    Ok(())
-}

@@ -134,14 +134,3 @@ pub fn use_reset(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> Quer
         .execute(conn)?;
     Ok(n == 1)
 }
-
-/// Revokes every live refresh token of an account (sign out everywhere).
-pub fn revoke_user(conn: &mut AnyConnection, user: UserId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user.to_string()))
-            .filter(refresh_tokens::revoked_at.is_null()),
-    )
-    .set(refresh_tokens::revoked_at.eq(Some(now)))
-    .execute(conn)
-}

@@ -311,7 +311,7 @@ pub async fn sign_in(req: HttpRequest, state: web::Data<AppState>, body: web::By
     if state.settings.totp_required_for(user.role) && !user.two_factor {
         return message(StatusCode::FORBIDDEN, user_tr, None, "error.title", "signin.enrol_required");
     }
-    match session::open(&state, user.id, user.language).await {
+    match session::open(&state, &user).await {
         Ok(token) => {
             let mut res = see_other(&next);
             let _ = res.add_cookie(&session::cookie(&state, token));
@@ -536,7 +536,13 @@ async fn queue_rows_for(state: &AppState, s: &ConsoleSession, view: View) -> Res
 fn helpline_staff(s: &ConsoleSession) -> Result<(), Stop> {
     match s.auth.role {
         Role::HelplineOperator | Role::HelplineSupervisor => Ok(()),
-        _ => Err(Box::new(message(StatusCode::FORBIDDEN, Tr(s.language), Some(&s.csrf), "error.title", "error.forbidden"))),
+        _ => Err(Box::new(message(
+            StatusCode::FORBIDDEN,
+            Tr(s.language),
+            Some(&s.csrf),
+            "error.title",
+            "error.forbidden",
+        ))),
     }
 }
 

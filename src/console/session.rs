@@ -16,6 +16,7 @@ use crate::domain::{StaffLanguage, UserId};
 use crate::http::error::AppError;
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
+use crate::users::model::User;
 use crate::users::service as users;
 
 /// The cookie's name: with https, `__Host-` binds it to this exact origin (no
@@ -40,6 +41,7 @@ struct NewConsoleSession<'a> {
     user_id: String,
     csrf_token: &'a str,
     language: &'a str,
+    token_version: i32,
     created_at: NaiveDateTime,
     last_seen_at: NaiveDateTime,
 }
@@ -50,11 +52,14 @@ struct ConsoleSessionRow {
     user_id: String,
     csrf_token: String,
     language: String,
+    token_version: i32,
     last_seen_at: NaiveDateTime,
 }
 
 /// Opens a session; answers the cookie's token (shown to the browser only).
-pub async fn open(state: &AppState, user: UserId, language: StaffLanguage) -> Result<String, AppError> {
+pub async fn open(state: &AppState, user: &User) -> Result<String, AppError> {
+    let (user_id, language) = (user.id, user.language);
+    let token_version = i32::try_from(user.token_version).map_err(AppError::internal)?;
     let token = new_refresh_token();
     let id = hash_refresh_token(&token);
     let csrf = new_refresh_token();
@@ -65,9 +70,10 @@ pub async fn open(state: &AppState, user: UserId, language: StaffLanguage) -> Re
             diesel::insert_into(console_sessions::table)
                 .values(NewConsoleSession {
                     id: &id,
-                    user_id: user.to_string(),
+                    user_id: user_id.to_string(),
                     csrf_token: &csrf,
                     language: language.as_str(),
+                    token_version,
                     created_at: now,
                     last_seen_at: now,
                 })
@@ -119,7 +125,10 @@ pub async fn current(req: &HttpRequest, state: &AppState, touch: bool) -> Result
                 return Ok(Err(NoSession::TimedOut));
             }
             let user_id = UserId::parse(&row.user_id).ok_or_else(|| db::corrupt("console_sessions", "user_id"))?;
-            let Some(user) = users::account(c, user_id)?.filter(|u| u.active) else {
+            // A deactivated account, or one whose sessions ended since (logout
+            // elsewhere, password change or reset, second factor enrolled or reset).
+            let current = |u: &User| u.active && u.token_version == i64::from(row.token_version);
+            let Some(user) = users::account(c, user_id)?.filter(current) else {
                 delete(c, &id)?;
                 return Ok(Err(NoSession::Missing));
             };
@@ -155,15 +164,16 @@ pub async fn close(state: &AppState, id: String) -> Result<(), AppError> {
     state.db.write(move |c| Ok::<_, AppError>(delete(c, &id).map(|_| ())?)).await
 }
 
-/// Ends every console session of the account, and its API sign-ins (refresh
-/// tokens): "sign out everywhere".
+/// Ends every console session of the account, and its API sign-ins (refresh and
+/// access tokens): "sign out everywhere".
 pub async fn close_all(state: &AppState, user: UserId) -> Result<(), AppError> {
     state
         .db
         .write(move |c| {
             diesel::delete(console_sessions::table.filter(console_sessions::user_id.eq(user.to_string())))
                 .execute(c)?;
-            crate::auth::service::revoke_all_refresh_tokens(c, user, db::now())?;
+            users::end_sessions(c, user, db::now())?;
+            users::end_access_tokens(c, user)?;
             Ok::<_, AppError>(())
         })
         .await

@@ -8,6 +8,7 @@ diesel::table! {
         user_id -> Text,
         csrf_token -> Text,
         language -> Text,
+        token_version -> Integer,
         created_at -> Timestamp,
         last_seen_at -> Timestamp,
     }

@@ -5,6 +5,7 @@ CREATE TABLE console_sessions (
     user_id TEXT NOT NULL REFERENCES users (id),
     csrf_token TEXT NOT NULL,
     language TEXT NOT NULL,
+    token_version INTEGER NOT NULL,
     created_at TIMESTAMP NOT NULL,
     last_seen_at TIMESTAMP NOT NULL
 );
