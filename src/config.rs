@@ -285,6 +285,15 @@ impl Settings {
         self.metrics_addr.is_none() && self.env != Environment::Production
     }
 
+    /// Where helplines' webhooks may point: HTTPS to public addresses in production;
+    /// also HTTP to loopback in development.
+    pub fn webhook_policy(&self) -> crate::domain::WebhookPolicy {
+        match self.env {
+            Environment::Production => crate::domain::WebhookPolicy::Production,
+            Environment::Development => crate::domain::WebhookPolicy::Development,
+        }
+    }
+
     /// Whether to send `Strict-Transport-Security`: always in production.
     pub fn hsts_enabled(&self) -> bool {
         self.hsts || self.env == Environment::Production

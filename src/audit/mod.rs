@@ -19,6 +19,10 @@ pub enum Action {
     SecondFactorReset,
     /// The retention job expired an open signal (no actor).
     SignalExpired,
+    /// An admin changed a helpline's webhook, intake e-mail or languages.
+    HelplineChannelsChanged,
+    /// A supervisor confirmed their helpline's channels (held deliveries go).
+    HelplineChannelsConfirmed,
 }
 
 impl Action {
@@ -31,6 +35,8 @@ impl Action {
             Action::SignalClosed => "signal.closed",
             Action::SecondFactorReset => "user.second_factor_reset",
             Action::SignalExpired => "signal.expired",
+            Action::HelplineChannelsChanged => "helpline.channels_changed",
+            Action::HelplineChannelsConfirmed => "helpline.channels_confirmed",
         }
     }
 }

@@ -47,6 +47,22 @@ diesel::table! {
         webhook_url -> Nullable<Text>,
         webhook_secret -> Nullable<Text>,
         open_on_public_holidays -> Bool,
+        channels_changed_at -> Nullable<Timestamp>,
+        channels_confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    helpline_notices (id) {
+        id -> Text,
+        helpline_id -> Text,
+        recipient -> Text,
+        language -> Text,
+        changed -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -338,6 +354,7 @@ diesel::joinable!(signals -> relay_points (relay_point_id));
 diesel::joinable!(signal_contacts -> signals (signal_id));
 diesel::joinable!(outbox -> signals (signal_id));
 diesel::joinable!(routing_rules -> helplines (helpline_id));
+diesel::joinable!(helpline_notices -> helplines (helpline_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(training_modules -> programmes (programme_id));
 diesel::joinable!(training_completions -> training_modules (module_id));
@@ -349,6 +366,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     programmes,
     relay_points,
     helplines,
+    helpline_notices,
     users,
     refresh_tokens,
     routing_rules,

@@ -4,6 +4,8 @@
 pub mod delivery;
 pub mod email;
 pub mod model;
+pub mod notices;
+pub mod service;
 pub mod store;
 pub mod templates;
 pub mod webhook;
