@@ -140,6 +140,9 @@ async fn a_delivery_queued_before_a_url_change_is_held_until_a_supervisor_confir
     let first: Value = submit(&app, &relay, "k1", &body("0470 27 18 28", "Ottilie")).await.json().await.unwrap();
     let first = first["reference"].as_str().unwrap().to_string();
     assert!(eventually(&app, "delivery_attempts WHERE outcome = 'retry'", 1, Duration::from_secs(10)).await >= 1);
+    // (Its e-mail notification went out: only the webhook delivery is still queued.)
+    let mailed = "outbox WHERE channel = 'email' AND status = 'delivered'";
+    assert_eq!(eventually(&app, mailed, 1, Duration::from_secs(10)).await, 1);
 
     // The admin points the webhook elsewhere: the queued delivery is held, not sent there.
     let new_receiver = Receiver::start(0, &[]);
