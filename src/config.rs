@@ -3,7 +3,9 @@
 //! Unknown keys are rejected so a typo never silently falls back to a default.
 //! Secrets are never printed: `Debug` redacts them.
 
+use std::ffi::OsString;
 use std::fmt;
+use std::path::PathBuf;
 
 use crate::domain::Role;
 use figment::Figment;
@@ -32,8 +34,13 @@ pub enum LogFormat {
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
-    /// `SAFERELAY_ENV`: `development` (default) or `production`.
+    /// `SAFERELAY_ENV`: `development` (default) or `production`. Left unset, the
+    /// server only binds a loopback address; a development server on another
+    /// address needs `SAFERELAY_ENV=development` given explicitly.
     pub env: Environment,
+    /// Whether `env` was given (file or environment) rather than defaulted.
+    #[serde(skip)]
+    pub env_explicit: bool,
     /// `SAFERELAY_HOST`: address to bind. Default `127.0.0.1`.
     pub host: String,
     /// `SAFERELAY_PORT`: port to bind (0 picks a free one). Default `8080`.
@@ -52,7 +59,10 @@ pub struct Settings {
     /// `SAFERELAY_MAX_BODY_BYTES`: largest accepted request body. Default `65536`.
     pub max_body_bytes: usize,
     /// `SAFERELAY_KEY_FILE`: development only — where generated signing keys are
-    /// kept (created with mode 0600). Default `saferelay-keys.json`.
+    /// kept (created with mode 0600, its folder 0700). Default (empty): `keys.json`
+    /// in `$XDG_DATA_HOME/saferelay/`, else `~/.local/share/saferelay/` — never
+    /// next to the database, so a copy of the database folder is not a copy of the
+    /// keys that open it.
     pub key_file: String,
     /// `SAFERELAY_JWT_KEYS`: access-token signing keys as `kid:base64secret` pairs
     /// separated by commas; the first signs, all verify (rotation). Required in
@@ -204,6 +214,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             env: Environment::Development,
+            env_explicit: false,
             host: "127.0.0.1".into(),
             port: 8080,
             public_url: "http://localhost:8080".into(),
@@ -211,7 +222,7 @@ impl Default for Settings {
             db_pool_size: 8,
             db_timeout_secs: 5,
             max_body_bytes: 64 * 1024,
-            key_file: "saferelay-keys.json".into(),
+            key_file: String::new(),
             jwt_keys: None,
             master_keys: None,
             signal_rate_limit_per_hour: 30,
@@ -268,12 +279,15 @@ impl Settings {
     /// Loads settings from the file named by `SAFERELAY_CONFIG` (if any) and the
     /// environment.
     pub fn load() -> Result<Self, String> {
-        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        // What the file and the environment give, without the defaults.
+        let mut given = Figment::new();
         if let Ok(path) = std::env::var("SAFERELAY_CONFIG") {
-            figment = figment.merge(Toml::file_exact(path));
+            given = given.merge(Toml::file_exact(path));
         }
-        figment = figment.merge(Env::prefixed("SAFERELAY_").ignore(NOT_SETTINGS));
-        let settings: Settings = figment.extract().map_err(|e| e.to_string())?;
+        given = given.merge(Env::prefixed("SAFERELAY_").ignore(NOT_SETTINGS));
+        let figment = Figment::from(Serialized::defaults(Settings::default())).merge(given.clone());
+        let mut settings: Settings = figment.extract().map_err(|e| e.to_string())?;
+        settings.env_explicit = given.find_value("env").is_ok();
         settings.validate()?;
         Ok(settings)
     }
@@ -296,6 +310,15 @@ impl Settings {
     /// when no separate metrics address is set.
     pub fn metrics_on_public_listener(&self) -> bool {
         self.metrics_addr.is_none() && self.env != Environment::Production
+    }
+
+    /// Where helplines' webhooks may point: HTTPS to public addresses in production;
+    /// also HTTP to loopback in development.
+    pub fn webhook_policy(&self) -> crate::domain::WebhookPolicy {
+        match self.env {
+            Environment::Production => crate::domain::WebhookPolicy::Production,
+            Environment::Development => crate::domain::WebhookPolicy::Development,
+        }
     }
 
     /// Whether to send `Strict-Transport-Security`: always in production.
@@ -335,8 +358,47 @@ impl Settings {
         self.require_totp.unwrap_or(self.env == Environment::Production)
     }
 
+    /// Where the development key file is: `key_file` when set, else `keys.json` in
+    /// the user's data folder (`$XDG_DATA_HOME/saferelay/`, else
+    /// `~/.local/share/saferelay/`).
+    pub fn key_file_path(&self) -> Result<PathBuf, String> {
+        if !self.key_file.trim().is_empty() {
+            return Ok(PathBuf::from(&self.key_file));
+        }
+        default_key_file(std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME"))
+    }
+
+    /// The key file of earlier versions, in the working folder (next to the default
+    /// database): still read when it exists and the new default does not.
+    pub const LEGACY_KEY_FILE: &'static str = "saferelay-keys.json";
+
+    /// Whether the server may bind `host` (and the metrics address): anywhere in
+    /// production or in development asked for explicitly; only loopback when
+    /// `SAFERELAY_ENV` was left unset.
+    fn check_bind_addresses(&self) -> Result<(), String> {
+        if self.env == Environment::Production || self.env_explicit {
+            return Ok(());
+        }
+        let metrics_host = self.metrics_addr.as_deref().and_then(|a| a.parse::<std::net::SocketAddr>().ok());
+        let public = if is_loopback_host(&self.host) {
+            metrics_host.filter(|a| !a.ip().is_loopback()).map(|a| a.to_string())
+        } else {
+            Some(self.host.clone())
+        };
+        match public {
+            None => Ok(()),
+            Some(address) => Err(format!(
+                "SAFERELAY_ENV is not set, so this is a development server, which binds only a loopback address \
+                 (127.0.0.1, ::1, localhost); {address} is not one. To serve on it, set SAFERELAY_ENV=production \
+                 (with the settings production requires), or SAFERELAY_ENV=development to run a development server \
+                 there knowingly"
+            )),
+        }
+    }
+
     /// Checks what types alone cannot.
     pub fn validate(&self) -> Result<(), String> {
+        self.check_bind_addresses()?;
         if !(60..=900).contains(&self.access_token_ttl_secs) {
             return Err("access_token_ttl_secs must be between 60 and 900".into());
         }
@@ -407,6 +469,23 @@ impl Settings {
         crate::db::DatabaseUrl::parse(&self.database_url)?;
         Ok(())
     }
+}
+
+/// `localhost`, or an IP address in 127.0.0.0/8 or `::1`.
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim().trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `keys.json` in the user's data folder: `$XDG_DATA_HOME/saferelay/` (when it is an
+/// absolute path), else `$HOME/.local/share/saferelay/`.
+fn default_key_file(xdg_data_home: Option<OsString>, home: Option<OsString>) -> Result<PathBuf, String> {
+    let data = xdg_data_home
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| home.map(PathBuf::from).filter(|p| p.is_absolute()).map(|h| h.join(".local").join("share")))
+        .ok_or("no data folder for the development key file (neither XDG_DATA_HOME nor HOME is set): set SAFERELAY_KEY_FILE")?;
+    Ok(data.join("saferelay").join("keys.json"))
 }
 
 /// An SMTP URL whose connection is encrypted: implicit TLS (`smtps://`) or STARTTLS
@@ -486,6 +565,44 @@ mod tests {
         assert!(!managers_too.totp_required_for(Role::HelplineOperator));
         assert!(!Settings::default().totp_required_for(Role::Admin), "off in development");
         assert!(Settings { require_totp_roles: "root".into(), ..Settings::default() }.validate().is_err());
+    }
+
+    #[test]
+    fn an_unset_environment_binds_loopback_only() {
+        let implicit = |host: &str| Settings { host: host.into(), ..Settings::default() };
+        for host in ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"] {
+            assert_eq!(implicit(host).validate(), Ok(()), "{host}");
+        }
+        for host in ["0.0.0.0", "::", "192.168.1.10", "saferelay.example.be"] {
+            let refused = implicit(host).validate().unwrap_err();
+            assert!(refused.contains("SAFERELAY_ENV") && refused.contains(host), "{host}: {refused}");
+        }
+        let metrics = Settings { metrics_addr: Some("0.0.0.0:9090".into()), ..Settings::default() };
+        assert!(metrics.validate().is_err());
+        // Asked for explicitly, development may bind any address; production too.
+        let explicit = Settings { host: "0.0.0.0".into(), env_explicit: true, ..Settings::default() };
+        assert_eq!(explicit.validate(), Ok(()));
+        assert_eq!(Settings { host: "0.0.0.0".into(), ..production() }.validate(), Ok(()));
+    }
+
+    #[test]
+    fn the_key_file_defaults_to_the_data_folder_not_next_to_the_database() {
+        let xdg = default_key_file(Some("/srv/data".into()), Some("/home/ann".into())).unwrap();
+        assert_eq!(xdg, PathBuf::from("/srv/data/saferelay/keys.json"));
+        let home = default_key_file(None, Some("/home/ann".into())).unwrap();
+        assert_eq!(home, PathBuf::from("/home/ann/.local/share/saferelay/keys.json"));
+        // A relative XDG_DATA_HOME is ignored, as the specification says.
+        assert_eq!(default_key_file(Some("data".into()), Some("/home/ann".into())).unwrap(), home);
+        assert!(default_key_file(None, None).unwrap_err().contains("SAFERELAY_KEY_FILE"));
+        // The default database is `saferelay.db` in the working folder: the keys are elsewhere.
+        let settings = Settings::default();
+        assert_eq!(settings.database_url, "sqlite://saferelay.db");
+        if let Ok(path) = settings.key_file_path() {
+            assert!(path.is_absolute() && path.parent() != Some(std::path::Path::new("")), "{path:?}");
+            assert!(path.ends_with("saferelay/keys.json"), "{path:?}");
+        }
+        let chosen = Settings { key_file: "/run/keys.json".into(), ..Settings::default() };
+        assert_eq!(chosen.key_file_path().unwrap(), PathBuf::from("/run/keys.json"));
     }
 
     #[test]

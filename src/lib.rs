@@ -12,6 +12,7 @@ pub mod helpline;
 pub mod http;
 pub mod mail;
 pub mod metrics;
+pub mod net;
 pub mod openapi;
 pub mod ops;
 pub mod outbox;

@@ -5,7 +5,7 @@
 use crate::domain::{Email, StaffLanguage};
 use crate::domain::{Role, Scope};
 use std::net::TcpListener;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use actix_web::dev::Server;
@@ -63,7 +63,7 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenKeys, MasterKeyRin
     let file = match (&settings.jwt_keys, &settings.master_keys, settings.env) {
         (Some(_), Some(_), _) => None,
         (_, _, Environment::Development) => {
-            Some(load_or_create_key_file(Path::new(&settings.key_file)).map_err(anyhow::Error::msg)?)
+            Some(load_or_create_key_file(&development_key_file(settings)?).map_err(anyhow::Error::msg)?)
         }
         (_, _, Environment::Production) => {
             anyhow::bail!("production mode requires SAFERELAY_JWT_KEYS and SAFERELAY_MASTER_KEYS")
@@ -88,6 +88,31 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenKeys, MasterKeyRin
         .and_then(MasterKeyRing::new)
         .map_err(anyhow::Error::msg)?;
     Ok((tokens, master))
+}
+
+/// The development key file, its folder created (mode 0700) if need be. A key file
+/// of an earlier version in the working folder is still used (with a warning) when
+/// none is configured and the default does not exist yet.
+fn development_key_file(settings: &Settings) -> anyhow::Result<PathBuf> {
+    let path = settings.key_file_path().map_err(anyhow::Error::msg)?;
+    let legacy = Path::new(Settings::LEGACY_KEY_FILE);
+    if settings.key_file.trim().is_empty() && !path.exists() && legacy.exists() {
+        tracing::warn!(
+            legacy = %legacy.display(),
+            default = %path.display(),
+            "using the key file next to the database; move it to the default place or set SAFERELAY_KEY_FILE"
+        );
+        return Ok(legacy.to_path_buf());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("creating {}", dir.display()))?;
+    }
+    Ok(path)
 }
 
 /// Creates the first admin when the database has no account at all; returns its

@@ -33,6 +33,10 @@ pub enum Action {
     PasswordChanged,
     /// The retention job expired an open signal (no actor).
     SignalExpired,
+    /// An admin changed a helpline's webhook, intake e-mail or languages.
+    HelplineChannelsChanged,
+    /// A supervisor confirmed their helpline's channels (held deliveries go).
+    HelplineChannelsConfirmed,
 }
 
 impl Action {
@@ -54,6 +58,8 @@ impl Action {
             Action::PasswordReset => "user.password_reset",
             Action::PasswordChanged => "user.password_changed",
             Action::SignalExpired => "signal.expired",
+            Action::HelplineChannelsChanged => "helpline.channels_changed",
+            Action::HelplineChannelsConfirmed => "helpline.channels_confirmed",
         }
     }
 }

@@ -62,6 +62,22 @@ diesel::table! {
         webhook_secret_key_id -> Nullable<Text>,
         webhook_secret_wrapped_key -> Nullable<Binary>,
         webhook_secret_ciphertext -> Nullable<Binary>,
+        channels_changed_at -> Nullable<Timestamp>,
+        channels_confirmed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    helpline_notices (id) {
+        id -> Text,
+        helpline_id -> Text,
+        recipient -> Text,
+        language -> Text,
+        changed -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -380,6 +396,7 @@ diesel::table! {
 
 diesel::joinable!(outbox -> signals (signal_id));
 diesel::joinable!(routing_rules -> helplines (helpline_id));
+diesel::joinable!(helpline_notices -> helplines (helpline_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(console_sessions -> users (user_id));
 diesel::joinable!(training_modules -> programmes (programme_id));
@@ -393,6 +410,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     programmes,
     relay_points,
     helplines,
+    helpline_notices,
     users,
     refresh_tokens,
     routing_rules,

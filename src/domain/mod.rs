@@ -30,6 +30,7 @@ mod region;
 mod relay;
 mod text;
 mod time;
+mod webhook;
 
 pub use account::{Role, Scope};
 pub use email::Email;
@@ -40,3 +41,4 @@ pub use region::Region;
 pub use relay::{RelayKind, TrainingStatus};
 pub use text::Text;
 pub use time::today;
+pub use webhook::{WebhookPolicy, WebhookUrl, is_public_address};

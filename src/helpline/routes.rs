@@ -1,4 +1,5 @@
-//! Endpoints for helpline operators and supervisors, under `/api/v1/cases`.
+//! Endpoints for helpline operators and supervisors, under `/api/v1/cases`, and a
+//! supervisor's confirmation of their helpline's changed channels.
 
 use crate::domain::HelplineId;
 use crate::domain::Role;
@@ -8,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::AttemptResult;
-use super::service::{self, Attempt, AttemptRecorded, Case};
+use super::service::{self, Attempt, AttemptRecorded, Case, ChannelsConfirmed};
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
@@ -249,6 +250,24 @@ pub async fn close_case(
     Ok(web::Json(service::close(&state, &auth, &reference, body.into_inner()?.outcome).await?))
 }
 
+/// Confirm the delivery channels of the caller's helpline (supervisors), after an
+/// admin changed its webhook or intake e-mail: deliveries of signals filed before
+/// the change, held until now, go to the current channels.
+#[utoipa::path(tag = "cases", params(("id" = String, Path)), responses(
+    (status = 200, body = ChannelsConfirmed),
+    AuthErrors, NotFound,
+), security(("bearer" = [])))]
+#[post("/helplines/{id}/confirm-channels")]
+pub async fn confirm_channels(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<ChannelsConfirmed>, AppError> {
+    auth.require(&[Role::HelplineSupervisor])?;
+    let id = HelplineId::parse(&id).ok_or(AppError::NotFound)?;
+    Ok(web::Json(service::confirm_channels(&state, &auth, id).await?))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_cases)
         .service(get_case)
@@ -259,5 +278,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(record_attempt)
         .service(list_attempts)
         .service(transfer_case)
-        .service(close_case);
+        .service(close_case)
+        .service(confirm_channels);
 }

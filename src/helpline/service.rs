@@ -370,3 +370,37 @@ pub async fn attempts(state: &AppState, auth: &AuthUser, reference: &str) -> Res
         })
         .await
 }
+
+/// The answer to a supervisor's confirmation of their helpline's channels.
+#[derive(Serialize, ToSchema)]
+pub struct ChannelsConfirmed {
+    /// Whether a change of the channels was awaiting confirmation.
+    pub awaiting_confirmation: bool,
+    /// Deliveries held since the change, now sent to the current channels.
+    pub released: usize,
+}
+
+/// A supervisor confirms the current channels of their own helpline (after an
+/// admin changed them): the deliveries held since go to them. Another helpline
+/// is 404.
+pub async fn confirm_channels(
+    state: &AppState,
+    auth: &AuthUser,
+    id: HelplineId,
+) -> Result<ChannelsConfirmed, AppError> {
+    auth.require(&[Role::HelplineSupervisor])?;
+    if helpline_of(auth)? != id {
+        return Err(AppError::NotFound);
+    }
+    let me = auth.id;
+    state
+        .db
+        .write(move |c| {
+            let now = db::now();
+            let awaiting_confirmation = crate::routing::service::confirm_channels(c, id, now)?;
+            let released = crate::outbox::service::release_held(c, id, now)?;
+            audit::record(c, Some(me), Action::HelplineChannelsConfirmed, None, Some(&id.to_string()))?;
+            Ok(ChannelsConfirmed { awaiting_confirmation, released })
+        })
+        .await
+}

@@ -5,6 +5,8 @@ pub mod account_mail;
 pub mod delivery;
 pub mod email;
 pub mod model;
+pub mod notices;
+pub mod service;
 pub mod store;
 pub mod templates;
 pub mod webhook;

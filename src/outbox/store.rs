@@ -117,3 +117,18 @@ pub fn finish(
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Holds a leased row until a supervisor confirms its helpline's changed channels.
+pub fn hold(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(outbox::table.find(id).filter(outbox::status.eq("in_flight")))
+        .set((outbox::status.eq("held"), outbox::locked_until.eq(None::<NaiveDateTime>), outbox::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Makes a helpline's held rows due now; returns how many.
+pub fn release_held(conn: &mut AnyConnection, helpline: HelplineId, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(outbox::table.filter(outbox::helpline_id.eq(helpline.to_string())).filter(outbox::status.eq("held")))
+        .set((outbox::status.eq("pending"), outbox::next_attempt_at.eq(now), outbox::updated_at.eq(now)))
+        .execute(conn)
+}

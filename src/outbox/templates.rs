@@ -103,3 +103,77 @@ pub fn escalation(lang: Lang, reference: &str, urgent: bool, minutes_open: i64, 
 pub fn helpline_language(languages: &[Language]) -> Lang {
     languages.iter().find_map(|l| l.as_str().parse::<Lang>().ok()).unwrap_or(Lang::En)
 }
+
+/// What a change notice says: which helpline, what changed, where signals go now.
+pub struct ChannelChange<'a> {
+    pub helpline: &'a str,
+    /// `webhook_url`, `webhook_secret`, `intake_email`, `languages`.
+    pub changed: &'a [&'a str],
+    /// Scheme, host and port of the webhook now set (never its path or secret).
+    pub webhook_origin: Option<&'a str>,
+    pub intake_email: Option<&'a str>,
+    pub languages: &'a str,
+    pub changed_at: DateTime<Utc>,
+    /// Whether deliveries filed before the change wait for a supervisor.
+    pub holds: bool,
+    /// `POST` here (as a supervisor of the helpline) to confirm.
+    pub confirm_link: &'a str,
+}
+
+/// To a helpline's supervisors when an admin changed where its signals go or which
+/// signals it takes: so a change nobody asked for is noticed at once.
+pub fn channels_changed(lang: Lang, c: &ChannelChange<'_>) -> Rendered {
+    let (subject, intro, labels, none, held, unexpected) = match lang {
+        Lang::Fr => (
+            "Canaux de réception modifiés",
+            "Un administrateur a modifié la réception des signaux de",
+            ["Modifié (heure de Bruxelles)", "Champs", "Webhook", "E-mail de réception", "Langues"],
+            "aucun",
+            "Les transmissions des signaux reçus avant ce changement sont suspendues jusqu'à ce qu'un superviseur confirme les nouveaux canaux (POST, en tant que superviseur) :",
+            "Si vous n'attendiez pas ce changement, ne confirmez pas et contactez votre administrateur SafeRelay.",
+        ),
+        Lang::Nl => (
+            "Ontvangstkanalen gewijzigd",
+            "Een beheerder heeft de ontvangst van signalen gewijzigd voor",
+            ["Gewijzigd (Brusselse tijd)", "Velden", "Webhook", "Ontvangst-e-mail", "Talen"],
+            "geen",
+            "Het doorsturen van signalen ontvangen vóór deze wijziging wacht tot een supervisor de nieuwe kanalen bevestigt (POST, als supervisor):",
+            "Verwachtte u deze wijziging niet, bevestig dan niet en neem contact op met uw SafeRelay-beheerder.",
+        ),
+        Lang::De => (
+            "Empfangskanäle geändert",
+            "Ein Administrator hat den Empfang von Signalen geändert für",
+            ["Geändert (Brüsseler Zeit)", "Felder", "Webhook", "Empfangs-E-Mail", "Sprachen"],
+            "keine",
+            "Die Weiterleitung von Signalen, die vor dieser Änderung eingingen, wartet, bis ein Supervisor die neuen Kanäle bestätigt (POST, als Supervisor):",
+            "Wenn Sie diese Änderung nicht erwartet haben, bestätigen Sie nicht und wenden Sie sich an Ihre SafeRelay-Administration.",
+        ),
+        Lang::En => (
+            "Delivery channels changed",
+            "An administrator changed how signals are received by",
+            ["Changed (Brussels time)", "Fields", "Webhook", "Intake e-mail", "Languages"],
+            "none",
+            "Deliveries of signals filed before this change are held until a supervisor confirms the new channels (POST, as a supervisor):",
+            "If you did not expect this change, do not confirm it, and contact your SafeRelay administrator.",
+        ),
+    };
+    let mut body = format!(
+        "{intro} {}.\n\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n{}: {}\n",
+        c.helpline,
+        labels[0],
+        brussels(c.changed_at),
+        labels[1],
+        c.changed.join(", "),
+        labels[2],
+        c.webhook_origin.unwrap_or(none),
+        labels[3],
+        c.intake_email.unwrap_or(none),
+        labels[4],
+        c.languages,
+    );
+    if c.holds {
+        body.push_str(&format!("\n{held}\n{}\n", c.confirm_link));
+    }
+    body.push_str(&format!("\n{unexpected}\n"));
+    Rendered { kind: "channels_changed", subject: format!("{subject}: {}", c.helpline), body }
+}

@@ -26,7 +26,8 @@ pub struct Payload<'a> {
     pub contact: Option<&'a Contact>,
 }
 
-/// Posts the payload; the receiver acknowledges with any 2xx.
+/// Posts the payload; the receiver acknowledges with any 2xx (a 3xx is not followed:
+/// the delivery failed for good).
 pub async fn send(client: &reqwest::Client, url: &str, secret: &str, payload: &Payload<'_>) -> Attempt {
     let body = match serde_json::to_vec(payload) {
         Ok(b) => zeroize::Zeroizing::new(b),
@@ -46,6 +47,9 @@ pub async fn send(client: &reqwest::Client, url: &str, secret: &str, payload: &P
     match result {
         Ok(resp) => Attempt::from_status(resp.status().as_u16()),
         // reqwest's error text can contain the URL but never the body.
+        Err(e) if crate::net::is_refused_address(&e) => {
+            Attempt::Permanent("webhook host resolves to a refused address".into())
+        }
         Err(e) if e.is_timeout() => Attempt::Retry("timeout".into()),
         Err(e) if e.is_connect() => Attempt::Retry("connection failed".into()),
         Err(e) if e.is_builder() => Attempt::Permanent("invalid webhook URL".into()),

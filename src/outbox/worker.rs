@@ -15,6 +15,7 @@ use super::model::{Attempt, backoff};
 use super::store::{self, NewDeliveryAttempt};
 use super::webhook::{self, Payload};
 use crate::db;
+use crate::domain::WebhookUrl;
 use crate::http::error::AppError;
 use crate::state::AppState;
 
@@ -23,14 +24,14 @@ const BATCH: i64 = 20;
 
 /// Runs until `stop` turns true; checks for work every poll interval when idle.
 pub async fn run(state: web::Data<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let http =
-        match reqwest::Client::builder().timeout(Duration::from_secs(state.settings.webhook_timeout_secs)).build() {
-            Ok(c) => c,
-            Err(e) => {
-                tracing::error!(error = %e, "outbox worker cannot build its HTTP client; deliveries stop");
-                return;
-            }
-        };
+    let timeout = Duration::from_secs(state.settings.webhook_timeout_secs);
+    let http = match crate::net::webhook_client(timeout, state.settings.webhook_policy()) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "outbox worker cannot build its HTTP client; deliveries stop");
+            return;
+        }
+    };
     let idle = Duration::from_millis(state.settings.outbox_poll_millis);
     while !*stop.borrow() {
         let worked = match tick(&state, &http).await {
@@ -55,7 +56,11 @@ pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, App
     let now = db::now();
     let lease_until = now + chrono::Duration::seconds(i64::try_from(state.settings.outbox_lease_secs).unwrap_or(120));
     let rows = state.db.write(move |c| Ok::<_, AppError>(store::claim_due(c, now, lease_until, BATCH)?)).await?;
-    let n = rows.len();
+    let notices = super::notices::tick(state).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "change notices round failed");
+        0
+    });
+    let n = rows.len() + notices;
     let deliveries = rows.into_iter().map(|row| deliver(state, http, row));
     for result in futures_util::future::join_all(deliveries).await {
         if let Err(e) = result {
@@ -71,6 +76,12 @@ async fn send(state: &AppState, http: &reqwest::Client, ctx: &Context) -> Attemp
             let (Some(url), Some(secret)) = (&ctx.helpline.webhook_url, &ctx.webhook_secret) else {
                 return Attempt::Permanent("webhook not configured, or its secret cannot be opened".into());
             };
+            // Checked again at each delivery: the policy may be stricter than when the
+            // URL was set (a development database run in production).
+            let Ok(url) = WebhookUrl::parse(url, state.settings.webhook_policy()) else {
+                return Attempt::Permanent("webhook URL refused".into());
+            };
+            let url = url.as_str();
             let s = &ctx.signal;
             let payload = Payload {
                 delivery_id: &ctx.row.id,
@@ -96,6 +107,14 @@ async fn send(state: &AppState, http: &reqwest::Client, ctx: &Context) -> Attemp
 
 async fn deliver(state: &AppState, http: &reqwest::Client, row: Delivery) -> Result<(), AppError> {
     let ctx = load(state, row).await?;
+    // The helpline's channels changed after this signal was filed, and no supervisor
+    // confirmed the change yet: the delivery waits for them.
+    if ctx.helpline.holds_deliveries_filed_at(ctx.signal.created_at) {
+        let id = ctx.row.id.clone();
+        state.db.write(move |c| Ok::<_, AppError>(store::hold(c, &id, db::now())?)).await?;
+        tracing::warn!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.destination.code, "delivery held until a supervisor confirms the helpline's new channels");
+        return Ok(());
+    }
     let attempt = send(state, http, &ctx).await;
     let now = db::now();
     let attempts = ctx.row.attempts + 1;

@@ -1,7 +1,7 @@
 //! Routing: which helpline calls back, given where the relay is and the language of
 //! the callback. Pure: rules, destinations and "now" come in, a decision comes out.
 
-use crate::domain::{Email, HelplineId, Language, Region};
+use crate::domain::{Email, HelplineId, Language, Region, StaffLanguage};
 use crate::text_enum;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -44,6 +44,10 @@ pub struct Helpline {
     /// HMAC key of webhook signatures; never shown, never logged, stored sealed.
     pub webhook_secret: Option<WebhookSecret>,
     pub created_at: NaiveDateTime,
+    /// When its delivery channels (webhook URL or secret, intake e-mail) last changed.
+    pub channels_changed_at: Option<NaiveDateTime>,
+    /// When a supervisor last confirmed its channels.
+    pub channels_confirmed_at: Option<NaiveDateTime>,
 }
 
 impl Helpline {
@@ -62,6 +66,79 @@ impl Helpline {
         }
         c
     }
+}
+
+impl Helpline {
+    /// Whether a delivery of a signal filed at `filed_at` waits for a supervisor: the
+    /// channels changed after the signal was filed and nobody confirmed them since.
+    /// (Signals filed after the change go to the new channels: the supervisors were
+    /// told of the change at once.)
+    pub fn holds_deliveries_filed_at(&self, filed_at: NaiveDateTime) -> bool {
+        self.channels_changed_at.is_some_and(|changed| {
+            filed_at < changed && self.channels_confirmed_at.is_none_or(|confirmed| confirmed < changed)
+        })
+    }
+
+    /// Whether a change of its channels awaits a supervisor's confirmation.
+    pub fn channels_unconfirmed(&self) -> bool {
+        self.channels_changed_at
+            .is_some_and(|changed| self.channels_confirmed_at.is_none_or(|confirmed| confirmed < changed))
+    }
+}
+
+/// What of a helpline its supervisors are told of when it changes: where signals
+/// go (the delivery channels) and which signals come (the languages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchedField {
+    WebhookUrl,
+    WebhookSecret,
+    IntakeEmail,
+    Languages,
+}
+
+text_enum!(WatchedField {
+    WebhookUrl => "webhook_url",
+    WebhookSecret => "webhook_secret",
+    IntakeEmail => "intake_email",
+    Languages => "languages",
+});
+
+impl WatchedField {
+    /// A delivery channel (its change holds deliveries filed before it).
+    pub fn is_channel(self) -> bool {
+        self != WatchedField::Languages
+    }
+}
+
+/// The watched fields that differ between `before` and `after`; a secret given is a
+/// change (it is never compared).
+pub fn watched_changes(before: &Helpline, after: &Helpline, secret_given: bool) -> Vec<WatchedField> {
+    let mut changed = Vec::new();
+    if before.webhook_url != after.webhook_url {
+        changed.push(WatchedField::WebhookUrl);
+    }
+    if secret_given {
+        changed.push(WatchedField::WebhookSecret);
+    }
+    if before.intake_email != after.intake_email {
+        changed.push(WatchedField::IntakeEmail);
+    }
+    if before.destination.languages != after.destination.languages {
+        changed.push(WatchedField::Languages);
+    }
+    changed
+}
+
+/// A message to one supervisor that their helpline's channels or languages changed.
+#[derive(Debug, Clone)]
+pub struct ChangeNotice {
+    pub id: String,
+    pub helpline: HelplineId,
+    pub recipient: Email,
+    pub language: StaffLanguage,
+    pub changed: Vec<WatchedField>,
+    pub attempts: i32,
+    pub created_at: NaiveDateTime,
 }
 
 impl std::fmt::Debug for Helpline {

@@ -106,6 +106,8 @@ pub struct CreateHelplineRequest {
     pub intake_email: Option<String>,
     /// Put the contact in notification e-mails (off by default: e-mail is not a safe channel).
     /// HTTPS endpoint of the helpline's case system; gets the signal with its contact.
+    /// In production: `https://` to a host resolving to public addresses only
+    /// (development also allows `http://` to loopback).
     pub webhook_url: Option<String>,
     /// Shared secret (at least 32 characters) for the webhook's HMAC-SHA256 signature.
     pub webhook_secret: Option<String>,
@@ -201,6 +203,8 @@ impl TryFrom<CreateHelplineRequest> for Helpline {
             webhook_url: r.webhook_url,
             webhook_secret: r.webhook_secret.map(WebhookSecret::given),
             created_at: db::now(),
+            channels_changed_at: None,
+            channels_confirmed_at: None,
         })
     }
 }
@@ -298,12 +302,18 @@ pub async fn create_helpline(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let helpline = Helpline::try_from(body.into_inner()?)?;
+    if let Some(url) = &helpline.webhook_url {
+        service::check_webhook_destination(url, state.settings.webhook_policy()).await?;
+    }
     let keys = state.master_keys.clone();
     let created = state.db.write(move |c| service::create_helpline(c, &keys, helpline)).await?;
     Ok(HttpResponse::Created().json(HelplineView::for_role(created, Role::Admin)))
 }
 
-/// Change a helpline's details, languages or opening hours (admin).
+/// Change a helpline's details, languages or opening hours (admin). A change of the
+/// webhook URL or secret, the intake e-mail or the languages is audited and e-mailed
+/// to the helpline's supervisors at once; a change of a delivery channel holds the
+/// deliveries of signals filed before it until a supervisor confirms it.
 #[utoipa::path(tag = "routing", params(("id" = String, Path)), request_body = UpdateHelplineRequest, responses(
     (status = 200, body = HelplineView),
     BodyErrors, AuthErrors, NotFound,
@@ -318,8 +328,12 @@ pub async fn update_helpline(
     auth.require(&[Role::Admin])?;
     let id = helpline_id(&id)?;
     let changes = HelplineChanges::try_from(body.into_inner()?)?;
+    if let Some(Some(url)) = &changes.webhook_url {
+        service::check_webhook_destination(url, state.settings.webhook_policy()).await?;
+    }
     let keys = state.master_keys.clone();
-    let updated = state.db.write(move |c| service::update_helpline(c, &keys, id, changes)).await?;
+    let actor = auth.id;
+    let updated = state.db.write(move |c| service::update_helpline(c, &keys, actor, id, changes)).await?;
     Ok(web::Json(HelplineView::for_role(updated, Role::Admin)))
 }
 

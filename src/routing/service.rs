@@ -1,11 +1,16 @@
 //! Use cases for destinations and routing rules: conversions between rows and the
 //! pure routing model, and the admin operations.
 
-use crate::domain::HelplineId;
+use chrono::NaiveDateTime;
+
+use crate::audit::{self, Action};
+use crate::domain::{HelplineId, UserId, WebhookPolicy, WebhookUrl};
+use crate::net::ResolveError;
+use crate::users::service as users;
 
 use super::hours::{DateException, WeeklySlot};
 pub use super::model::{Helpline, WebhookSecret};
-use super::model::{RoutingRule, StoredRule};
+use super::model::{ChangeNotice, RoutingRule, StoredRule, watched_changes};
 pub use super::store::join_languages;
 use super::store::{self, HelplineChanges};
 use crate::crypto::{MasterKeyRing, Purpose, Sealed};
@@ -64,18 +69,52 @@ pub fn create_helpline(
     Ok(helpline)
 }
 
+/// Applies an admin's changes. A change of the delivery channels (webhook URL or
+/// secret, intake e-mail) or of the languages is written to the audit log and
+/// queued as an e-mail to each of the helpline's supervisors, in the same
+/// transaction; a change of a channel also holds the deliveries of signals filed
+/// before it until a supervisor confirms (`confirm_channels`).
 pub fn update_helpline(
     conn: &mut AnyConnection,
     keys: &MasterKeyRing,
+    actor: UserId,
     id: HelplineId,
     mut changes: HelplineChanges,
 ) -> Result<Helpline, AppError> {
+    let before = get_helpline(conn, id)?;
+    let secret_given = changes.webhook_secret.is_some();
     if let Some(WebhookSecret::Given(secret)) = &changes.webhook_secret {
         let sealed = seal_secret(keys, id, secret)?;
         changes.set_sealed_secret(sealed);
     }
     if store::update_helpline(conn, id, &changes)? == 0 {
         return Err(AppError::NotFound);
+    }
+    let after = get_helpline(conn, id)?;
+    let changed = watched_changes(&before, &after, secret_given);
+    if changed.is_empty() {
+        return Ok(after);
+    }
+    let now = db::now();
+    audit::record(conn, Some(actor), Action::HelplineChannelsChanged, None, Some(&id.to_string()))?;
+    if changed.iter().any(|f| f.is_channel()) {
+        store::mark_channels_changed(conn, id, now)?;
+    }
+    let supervisors = users::helpline_supervisors(conn, id)?;
+    if supervisors.is_empty() {
+        tracing::warn!(helpline = %after.destination.code, "helpline changed but it has no supervisor to tell");
+    }
+    for (recipient, language) in supervisors {
+        let notice = ChangeNotice {
+            id: uuid::Uuid::new_v4().to_string(),
+            helpline: id,
+            recipient,
+            language,
+            changed: changed.clone(),
+            attempts: 0,
+            created_at: now,
+        };
+        store::insert_notice(conn, &notice)?;
     }
     get_helpline(conn, id)
 }
@@ -116,6 +155,59 @@ pub async fn seal_plaintext_webhook_secrets(db: &Db, keys: &Arc<MasterKeyRing>) 
 
 // Key rotation of webhook secrets (used by `rotation`).
 pub use super::store::{rewrap_webhook_secret, webhook_key_usage, webhook_keys_after};
+
+/// A supervisor confirms the helpline's current channels: deliveries held since
+/// they changed may go. Returns whether a change was awaiting confirmation.
+pub fn confirm_channels(conn: &mut AnyConnection, id: HelplineId, now: NaiveDateTime) -> Result<bool, AppError> {
+    let helpline = get_helpline(conn, id)?;
+    store::mark_channels_confirmed(conn, id, now)?;
+    Ok(helpline.channels_unconfirmed())
+}
+
+/// Change notices due to be sent, leased until `lease_until`.
+pub fn claim_due_notices(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> Result<Vec<ChangeNotice>, AppError> {
+    Ok(store::claim_due_notices(conn, now, lease_until, limit)?)
+}
+
+/// A notice was sent: it is deleted.
+pub fn notice_sent(conn: &mut AnyConnection, id: &str) -> Result<(), AppError> {
+    store::delete_notice(conn, id)?;
+    Ok(())
+}
+
+/// A notice could not be sent: tried again at `next`.
+pub fn notice_failed(conn: &mut AnyConnection, id: &str, attempts: i32, next: NaiveDateTime) -> Result<(), AppError> {
+    store::retry_notice(conn, id, attempts, next)?;
+    Ok(())
+}
+
+/// Checks a webhook URL against the deployment's policy; in production its host
+/// must also resolve, to public addresses only (checked again at every delivery).
+pub async fn check_webhook_destination(raw: &str, policy: WebhookPolicy) -> Result<WebhookUrl, AppError> {
+    let url = WebhookUrl::parse(raw, policy).map_err(|e| AppError::Validation(vec![e]))?;
+    if policy == WebhookPolicy::Production
+        && let Some((host, port)) = url.host_and_port()
+    {
+        match crate::net::resolve_public(&host, port).await {
+            Ok(_) => {}
+            Err(ResolveError::NotFound) => {
+                return Err(AppError::invalid("webhook_url", "the host name does not resolve"));
+            }
+            Err(ResolveError::Refused) => {
+                return Err(AppError::invalid(
+                    "webhook_url",
+                    "the host resolves to a loopback, private, link-local or metadata address",
+                ));
+            }
+        }
+    }
+    Ok(url)
+}
 
 pub fn create_rule(conn: &mut AnyConnection, rule: RoutingRule) -> Result<StoredRule, AppError> {
     if store::find_helpline(conn, rule.helpline)?.is_none() {

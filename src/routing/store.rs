@@ -8,11 +8,13 @@ use std::str::FromStr;
 use chrono_tz::Tz;
 
 use super::hours::{DateException, OpeningHours, WeeklySlot};
-use super::model::{Destination, DestinationKind, Helpline, RoutingRule, StoredRule, WebhookSecret};
+use super::model::{
+    ChangeNotice, Destination, DestinationKind, Helpline, RoutingRule, StoredRule, WatchedField, WebhookSecret,
+};
 use crate::crypto::{KeyUsage, Sealed, WrappedKey};
-use crate::db::schema::{helplines, routing_rules};
+use crate::db::schema::{helpline_notices, helplines, routing_rules};
 use crate::db::{AnyConnection, corrupt};
-use crate::domain::{Email, HelplineId, Language, Region};
+use crate::domain::{Email, HelplineId, Language, Region, StaffLanguage};
 
 /// A `helplines` row.
 #[derive(Queryable, Selectable, Insertable, Clone)]
@@ -39,6 +41,8 @@ struct HelplineRow {
     pub webhook_secret_key_id: Option<String>,
     pub webhook_secret_wrapped_key: Option<Vec<u8>>,
     pub webhook_secret_ciphertext: Option<Vec<u8>>,
+    pub channels_changed_at: Option<NaiveDateTime>,
+    pub channels_confirmed_at: Option<NaiveDateTime>,
 }
 
 /// Fields an admin may change on a helpline.
@@ -139,6 +143,8 @@ impl TryFrom<HelplineRow> for Helpline {
                 _ => row.webhook_secret.map(WebhookSecret::given),
             },
             created_at: row.created_at,
+            channels_changed_at: row.channels_changed_at,
+            channels_confirmed_at: row.channels_confirmed_at,
         })
     }
 }
@@ -174,6 +180,8 @@ impl TryFrom<&Helpline> for HelplineRow {
             webhook_secret_key_id: sealed.map(|s| s.key_id.clone()),
             webhook_secret_wrapped_key: sealed.map(|s| s.wrapped_key.clone()),
             webhook_secret_ciphertext: sealed.map(|s| s.ciphertext.clone()),
+            channels_changed_at: h.channels_changed_at,
+            channels_confirmed_at: h.channels_confirmed_at,
         })
     }
 }
@@ -231,6 +239,118 @@ pub fn insert_helpline(conn: &mut AnyConnection, h: &Helpline) -> QueryResult<()
 
 pub fn update_helpline(conn: &mut AnyConnection, id: HelplineId, changes: &HelplineChanges) -> QueryResult<usize> {
     diesel::update(helplines::table.find(id.to_string())).set(changes).execute(conn)
+}
+
+/// Records that the helpline's delivery channels changed at `now`.
+pub fn mark_channels_changed(conn: &mut AnyConnection, id: HelplineId, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(helplines::table.find(id.to_string()))
+        .set(helplines::channels_changed_at.eq(Some(now)))
+        .execute(conn)
+}
+
+/// Records that a supervisor confirmed the helpline's channels at `now`.
+pub fn mark_channels_confirmed(conn: &mut AnyConnection, id: HelplineId, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(helplines::table.find(id.to_string()))
+        .set(helplines::channels_confirmed_at.eq(Some(now)))
+        .execute(conn)
+}
+
+/// A `helpline_notices` row.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = helpline_notices)]
+struct NoticeRow {
+    id: String,
+    helpline_id: String,
+    recipient: String,
+    language: String,
+    changed: String,
+    attempts: i32,
+    next_attempt_at: NaiveDateTime,
+    locked_until: Option<NaiveDateTime>,
+    created_at: NaiveDateTime,
+}
+
+impl TryFrom<NoticeRow> for ChangeNotice {
+    type Error = diesel::result::Error;
+    fn try_from(r: NoticeRow) -> QueryResult<Self> {
+        let bad = |column: &str| corrupt("helpline_notices", column);
+        Ok(ChangeNotice {
+            id: r.id,
+            helpline: HelplineId::parse(&r.helpline_id).ok_or_else(|| bad("helpline_id"))?,
+            recipient: Email::parse(&r.recipient).map_err(|_| bad("recipient"))?,
+            language: StaffLanguage::from_str(&r.language).map_err(|_| bad("language"))?,
+            changed: r
+                .changed
+                .split(',')
+                .map(|f| WatchedField::from_str(f).map_err(|_| bad("changed")))
+                .collect::<QueryResult<_>>()?,
+            attempts: r.attempts,
+            created_at: r.created_at,
+        })
+    }
+}
+
+pub fn insert_notice(conn: &mut AnyConnection, n: &ChangeNotice) -> QueryResult<()> {
+    let row = NoticeRow {
+        id: n.id.clone(),
+        helpline_id: n.helpline.to_string(),
+        recipient: n.recipient.as_str().to_string(),
+        language: n.language.as_str().to_string(),
+        changed: n.changed.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(","),
+        attempts: n.attempts,
+        next_attempt_at: n.created_at,
+        locked_until: None,
+        created_at: n.created_at,
+    };
+    diesel::insert_into(helpline_notices::table).values(row).execute(conn).map(|_| ())
+}
+
+/// Takes up to `limit` due notices, leased until `lease_until` (a conditional update
+/// per row, so two instances never take the same one).
+pub fn claim_due_notices(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<ChangeNotice>> {
+    let free = helpline_notices::locked_until.is_null().or(helpline_notices::locked_until.lt(now));
+    let ids: Vec<String> = helpline_notices::table
+        .filter(helpline_notices::next_attempt_at.le(now))
+        .filter(free)
+        .select(helpline_notices::id)
+        .order(helpline_notices::next_attempt_at.asc())
+        .limit(limit)
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for id in ids {
+        let n = diesel::update(helpline_notices::table.find(&id).filter(free))
+            .set(helpline_notices::locked_until.eq(Some(lease_until)))
+            .execute(conn)?;
+        if n == 1 {
+            claimed.push(id);
+        }
+    }
+    let rows: Vec<NoticeRow> = helpline_notices::table
+        .filter(helpline_notices::id.eq_any(&claimed))
+        .select(NoticeRow::as_select())
+        .load(conn)?;
+    rows.into_iter().map(ChangeNotice::try_from).collect()
+}
+
+/// A sent notice is deleted (the audit log keeps the change).
+pub fn delete_notice(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
+    diesel::delete(helpline_notices::table.find(id)).execute(conn)
+}
+
+/// A notice that could not be sent is tried again at `next`.
+pub fn retry_notice(conn: &mut AnyConnection, id: &str, attempts: i32, next: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(helpline_notices::table.find(id))
+        .set((
+            helpline_notices::attempts.eq(attempts),
+            helpline_notices::next_attempt_at.eq(next),
+            helpline_notices::locked_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
 }
 
 pub fn all_rules(conn: &mut AnyConnection) -> QueryResult<Vec<StoredRule>> {

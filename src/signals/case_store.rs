@@ -110,11 +110,11 @@ pub fn note_attempt(conn: &mut AnyConnection, id: SignalId, at: NaiveDateTime) -
 
 /// Cancels deliveries not yet made (after a close, an expiry or a transfer).
 pub fn cancel_pending_deliveries(conn: &mut AnyConnection, signal: SignalId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(
-        outbox::table
-            .filter(outbox::signal_id.eq(signal.to_string()))
-            .filter(outbox::status.eq_any(["pending", "in_flight"])),
-    )
+    diesel::update(outbox::table.filter(outbox::signal_id.eq(signal.to_string())).filter(outbox::status.eq_any([
+        "pending",
+        "in_flight",
+        "held",
+    ])))
     .set((outbox::status.eq("cancelled"), outbox::updated_at.eq(now)))
     .execute(conn)
 }

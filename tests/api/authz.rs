@@ -31,6 +31,8 @@ pub(crate) enum Param {
     Programme,
     /// Scoped: a relay staff member of relay point A (programme A).
     Staff,
+    /// Scoped: helpline EVC, as its own staff act on it.
+    OwnHelpline,
     /// Not scoped to a tenant (admin data or public helpline data).
     Helpline,
     User,
@@ -66,6 +68,7 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("GET", "/api/v1/resources", Who::Any, Param::None, ""),
     ("POST", "/api/v1/helplines", Who::Only(ADMIN), Param::None, ""),
     ("PATCH", "/api/v1/helplines/{id}", Who::Only(ADMIN), Param::Helpline, ""),
+    ("POST", "/api/v1/helplines/{id}/confirm-channels", Who::Only(SUPERVISOR), Param::OwnHelpline, ""),
     ("GET", "/api/v1/routing-rules", Who::Only(ADMIN), Param::None, ""),
     ("POST", "/api/v1/routing-rules", Who::Only(ADMIN), Param::None, ""),
     ("DELETE", "/api/v1/routing-rules/{id}", Who::Only(ADMIN), Param::Rule, ""),
@@ -216,7 +219,7 @@ pub(crate) fn concrete(path: &str, param: Param, f: &Fixtures) -> String {
         Param::RelayPoint => f.relay_point.clone(),
         Param::Programme => f.programme.clone(),
         Param::Staff => f.staff.clone(),
-        Param::Helpline => EVC.to_string(),
+        Param::Helpline | Param::OwnHelpline => EVC.to_string(),
         Param::User => f.user.clone(),
         Param::Rule => f.rule.clone(),
         Param::Resource => f.resource.clone(),
@@ -241,7 +244,10 @@ async fn every_endpoint_checks_role_and_scope(app: TestApp) {
                 Who::Any => c.token.is_some(),
                 Who::Only(roles) => roles.contains(&c.role),
             };
-            let scoped = matches!(param, Param::Signal | Param::RelayPoint | Param::Programme | Param::Staff);
+            let scoped = matches!(
+                param,
+                Param::Signal | Param::RelayPoint | Param::Programme | Param::Staff | Param::OwnHelpline
+            );
             // An allowed caller from another tenant sends a valid body, so that only
             // the scope check can stop it; everyone else sends `{}`.
             let body = if allowed && c.other && scoped && !scoped_body.is_empty() { scoped_body } else { "{}" };

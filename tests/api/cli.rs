@@ -13,14 +13,56 @@ use crate::helpers::TestApp;
 
 const BIN: &str = env!("CARGO_BIN_EXE_saferelay");
 
+/// The binary in `dir`, with nothing of the caller's environment: its own home
+/// folder inside `dir`, so the default key file never lands in the real one.
 fn base_command(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.join("home"))
         .env("SAFERELAY_PORT", "0")
         .env("SAFERELAY_LOG_LEVEL", "info");
     cmd
+}
+
+/// Reads the binary's output lines until the "listening" log line; its port.
+fn listening_port(child: &mut std::process::Child) -> Option<u64> {
+    let stdout = child.stdout.take()?;
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line)
+            && v["message"] == "listening"
+        {
+            return v["port"].as_u64();
+        }
+    }
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unset_environment_refuses_a_public_address_and_an_explicit_development_one_serves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = base_command(dir.path()).env("SAFERELAY_HOST", "0.0.0.0").output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("SAFERELAY_ENV is not set") && stderr.contains("0.0.0.0") && stderr.contains("loopback"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("saferelay.db").exists(), "refused before touching the database");
+
+    let mut child = base_command(dir.path())
+        .env("SAFERELAY_HOST", "0.0.0.0")
+        .env("SAFERELAY_ENV", "development")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let port = listening_port(&mut child).expect("an explicit development server listens");
+    let health = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -51,6 +93,15 @@ async fn serve_prints_the_first_admin_password_once_and_it_signs_in() {
     }
     let (password, port) = (password.expect("password printed"), port.expect("port logged"));
     assert!(dir.path().join("saferelay.db").exists(), "default SQLite file created");
+    // With no setting at all the generated keys go to the user's data folder, private,
+    // not next to the database.
+    let keys = dir.path().join("home/.local/share/saferelay/keys.json");
+    assert!(keys.exists(), "key file in the data folder");
+    let mode =
+        |p: &std::path::Path| std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(p).unwrap().permissions());
+    assert_eq!(mode(&keys) & 0o777, 0o600);
+    assert_eq!(mode(keys.parent().unwrap()) & 0o777, 0o700);
+    assert!(!dir.path().join("saferelay-keys.json").exists() && !dir.path().join("keys.json").exists());
 
     let client = reqwest::Client::new();
     let resp = client
@@ -116,17 +167,7 @@ fn the_readme_walkthrough_runs_end_to_end() {
     };
 
     let mut server = base_command(dir.path()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let stdout = server.stdout.take().unwrap();
-    let mut port = None;
-    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line)
-            && v["message"] == "listening"
-        {
-            port = v["port"].as_u64();
-            break;
-        }
-    }
-    let port = port.expect("server listening");
+    let port = listening_port(&mut server).expect("server listening");
     let out = Command::new("bash")
         .arg(format!("{root}/scripts/walkthrough.sh"))
         .env("BASE", format!("http://127.0.0.1:{port}"))

@@ -76,6 +76,7 @@ fn demo_seeds_a_network_and_prints_every_credential() {
             .current_dir(dir.path())
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SAFERELAY_KEY_FILE", dir.path().join("keys.json"))
             .output()
             .unwrap()
     };

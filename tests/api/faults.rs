@@ -23,6 +23,7 @@ fn command(dir: &std::path::Path, database_url: &str, port: u16, smtp: &str) -> 
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("SAFERELAY_DATABASE_URL", database_url)
+        .env("SAFERELAY_KEY_FILE", dir.join("keys.json"))
         .env("SAFERELAY_PORT", port.to_string())
         .env("SAFERELAY_SMTP_URL", smtp)
         .env("SAFERELAY_SIGNAL_RATE_LIMIT_PER_HOUR", "100000")

@@ -41,3 +41,4 @@ mod stats;
 mod stats_seed;
 mod training;
 mod users;
+mod webhooks;

@@ -20,6 +20,8 @@ pub struct Delivery {
 struct Shared {
     received: Mutex<Vec<Delivery>>,
     script: Mutex<VecDeque<u16>>,
+    /// Answer every request with a 302 to this URL.
+    redirect_to: Mutex<Option<String>>,
 }
 
 pub struct Receiver {
@@ -36,6 +38,9 @@ async fn hook(req: HttpRequest, body: web::Bytes, shared: web::Data<Arc<Shared>>
         signature: header("x-saferelay-signature"),
         body: body.to_vec(),
     });
+    if let Some(to) = shared.redirect_to.lock().unwrap().clone() {
+        return HttpResponse::Found().insert_header(("location", to)).finish();
+    }
     let status = shared.script.lock().unwrap().pop_front().unwrap_or(200);
     HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap()).finish()
 }
@@ -45,8 +50,11 @@ impl Receiver {
     pub fn start(port: u16, script: &[u16]) -> Self {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind receiver");
         let port = listener.local_addr().unwrap().port();
-        let shared =
-            Arc::new(Shared { received: Mutex::default(), script: Mutex::new(script.iter().copied().collect()) });
+        let shared = Arc::new(Shared {
+            received: Mutex::default(),
+            script: Mutex::new(script.iter().copied().collect()),
+            redirect_to: Mutex::default(),
+        });
         let data = web::Data::new(shared.clone());
         let server = HttpServer::new(move || App::new().app_data(data.clone()).route("/hook", web::post().to(hook)))
             .workers(1)
@@ -56,6 +64,13 @@ impl Receiver {
         let handle = server.handle();
         tokio::spawn(server);
         Self { port, shared, handle }
+    }
+
+    /// Starts on any port, answering every request with `302 Found` to `to`.
+    pub fn redirecting(to: &str) -> Self {
+        let r = Self::start(0, &[]);
+        *r.shared.redirect_to.lock().unwrap() = Some(to.to_string());
+        r
     }
 
     pub fn url(&self) -> String {
