@@ -9,8 +9,8 @@ use crate::net::ResolveError;
 use crate::users::service as users;
 
 use super::hours::{DateException, WeeklySlot};
-pub use super::model::{Helpline, WebhookSecret};
 use super::model::{ChangeNotice, RoutingRule, StoredRule, watched_changes};
+pub use super::model::{Helpline, WebhookSecret};
 pub use super::store::join_languages;
 use super::store::{self, HelplineChanges};
 use crate::crypto::{MasterKeyRing, Purpose, Sealed};
