@@ -94,18 +94,80 @@ impl Browser {
         self.client.current_url().await.unwrap().path().to_string()
     }
 
+    /// The first element `css` matches, waiting up to 5 seconds for it (the page
+    /// may still be loading the answer to a form).
+    pub async fn element(&self, css: &str) -> fantoccini::elements::Element {
+        let mut last = String::new();
+        for _ in 0..100 {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(e) => return e,
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css}: {last}");
+    }
+
     pub async fn fill(&self, css: &str, text: &str) {
-        let e = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        let e = self.element(css).await;
         e.clear().await.unwrap();
         e.send_keys(text).await.unwrap();
     }
 
     pub async fn click(&self, css: &str) {
-        self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+        self.element(css).await.click().await.unwrap();
+    }
+
+    /// The text of the first element `css` matches, waiting up to 5 seconds for it
+    /// (a form just sent may still be loading its answer; the queue's refresh may
+    /// replace the element under the test).
+    /// Clicks what leads to another page (a form's button, a link) and waits until
+    /// that page has loaded.
+    pub async fn navigate_by(&self, css: &str) {
+        self.mark_page().await;
+        self.element(css).await.click().await.unwrap();
+        self.wait_new_page().await;
+    }
+
+    /// Marks the page shown now, for [`Browser::wait_new_page`].
+    pub async fn mark_page(&self) {
+        self.js("window.__saferelayOldPage = true; return true;").await;
+    }
+
+    /// Waits until the page marked by [`Browser::mark_page`] is replaced and the
+    /// new one has loaded.
+    pub async fn wait_new_page(&self) {
+        for _ in 0..200 {
+            let loaded = self
+                .client
+                .execute(
+                    "return window.__saferelayOldPage === undefined && document.readyState === 'complete';",
+                    vec![],
+                )
+                .await
+                .map(|v| v == Value::Bool(true))
+                .unwrap_or(false);
+            if loaded {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no new page was loaded");
     }
 
     pub async fn text(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+        let mut last = String::new();
+        for _ in 0..100 {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(e) => match e.text().await {
+                    Ok(t) => return t,
+                    Err(err) => last = err.to_string(),
+                },
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{css}: {last}");
     }
 
     pub async fn exists(&self, css: &str) -> bool {

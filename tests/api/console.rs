@@ -43,7 +43,7 @@ async fn sign_in(b: &mut Browser, app: &TestApp, email: &str, password: &str, to
         b.fill("#totp", code).await;
     }
     b.shot("sign-in-filled").await;
-    b.click("form.stack button[type=submit]").await;
+    b.navigate_by("form.stack button[type=submit]").await;
     b.shot("signed-in").await;
 }
 
@@ -93,15 +93,15 @@ async fn an_operator_works_a_whole_shift(backend: Backend) {
     b.shot("queue-new-signal").await;
 
     // Claim, then reveal: the phone as a tel: link.
-    b.click(&format!("#queue-rows a[href='/console/cases/{reference}']")).await;
+    b.navigate_by(&format!("#queue-rows a[href='/console/cases/{reference}']")).await;
     assert_eq!(b.path().await, format!("/console/cases/{reference}"));
     b.shot("case-unclaimed").await;
     assert_accessible(&b, "case").await;
-    b.click("form[action$='/claim'] button").await;
+    b.navigate_by("form[action$='/claim'] button").await;
     b.shot("case-claimed").await;
     assert!(!b.body_text().await.contains("+32470558123"), "no phone before the reveal");
-    b.click("form[action$='/reveal'] button").await;
-    let tel = b.client.find(fantoccini::Locator::Css("a.phone")).await.unwrap();
+    b.navigate_by("form[action$='/reveal'] button").await;
+    let tel = b.element("a.phone").await;
     assert_eq!(tel.attr("href").await.unwrap().as_deref(), Some("tel:+32470558123"));
     assert!(b.body_text().await.contains("NOT allowed"), "voicemail refusal is plain to see");
     b.shot("case-revealed").await;
@@ -112,7 +112,7 @@ async fn an_operator_works_a_whole_shift(backend: Backend) {
         .format("%Y-%m-%dT10:00")
         .to_string();
     b.js(&format!("document.getElementById('result').value = 'no_answer'; document.getElementById('next_attempt').value = '{tomorrow}'; return true;")).await;
-    b.click("form[action$='/attempts'] button").await;
+    b.navigate_by("form[action$='/attempts'] button").await;
     assert!(b.text(".notice").await.contains("Attempt recorded"));
     assert!(b.text("section[aria-labelledby=history-h]").await.contains("No answer"));
     assert!(!b.body_text().await.contains("+32470558123"), "the contact is hidden again after the step");
@@ -120,17 +120,18 @@ async fn an_operator_works_a_whole_shift(backend: Backend) {
 
     // Reached.
     b.js("document.getElementById('result').value = 'reached'; return true;").await;
-    b.click("form[action$='/attempts'] button").await;
+    b.navigate_by("form[action$='/attempts'] button").await;
+    b.shot("attempt-reached").await;
     assert!(b.text("section[aria-labelledby=history-h]").await.contains("Reached"));
 
     // Closing asks for a confirmation that the contact will be destroyed.
     b.js("document.getElementById('outcome').value = 'referred_support'; document.getElementById('confirm').required = false; return true;").await;
-    b.click("form[action$='/close'] button").await;
+    b.navigate_by("form[action$='/close'] button").await;
     assert!(b.text("#close-error").await.contains("contact will be destroyed"));
     b.shot("close-needs-confirmation").await;
     b.click("#confirm").await;
     b.js("document.getElementById('outcome').value = 'referred_support'; return true;").await;
-    b.click("form[action$='/close'] button").await;
+    b.navigate_by("form[action$='/close'] button").await;
     assert!(b.text(".notice").await.contains("contact has been destroyed"));
     b.shot("case-closed").await;
 
@@ -188,13 +189,15 @@ async fn a_colleague_sees_the_claim_and_cannot_reveal() {
     b.shot("colleague-sees-claim").await;
 
     // Forcing the reveal form anyway is refused, and shows no contact.
+    b.mark_page().await;
     b.js(&format!(
         "const f = document.createElement('form'); f.method = 'post'; f.action = '/console/cases/{reference}/reveal';\
          const i = document.createElement('input'); i.name = 'csrf'; i.value = document.querySelector('[data-csrf]').dataset.csrf;\
          f.appendChild(i); document.body.appendChild(f); f.submit(); return true;"
     ))
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    b.wait_new_page().await;
+    assert!(b.body_text().await.contains("A colleague is working on this case."));
     assert!(!b.body_text().await.contains("+32470314159"));
     b.shot("colleague-reveal-refused").await;
     let audit = app.count("audit_log WHERE action = 'contact.revealed'");
@@ -310,7 +313,7 @@ async fn a_case_is_closed_with_the_keyboard_alone() {
     sign_in(&mut b, &app, "op@example.be", &pw, None).await;
     // Switch to French with the header's language form.
     b.js("document.getElementById('language').value = 'fr'; return true;").await;
-    b.click("form[action='/console/language'] button").await;
+    b.navigate_by("form[action='/console/language'] button").await;
     assert_eq!(b.js("return document.documentElement.lang").await, "fr");
     b.goto(&app.url(&format!("/console/cases/{reference}"))).await;
     assert!(b.body_text().await.contains("Clôturer le dossier"));
