@@ -117,6 +117,18 @@ const STRINGS: &[(&str, [&str; 4])] = &[
     ("col.relay_kind", ["Relay point", "Point relais", "Doorgeefpunt", "Relaisstelle"]),
     ("col.claim", ["Claim", "Prise en charge", "Opgenomen door", "Übernommen von"]),
     ("col.status", ["Status", "Statut", "Status", "Status"]),
+    ("col.safe_call", ["Safe to call", "Appel sûr", "Veilig bellen", "Sicher anrufbar"]),
+    (
+        "safecall.any",
+        [
+            "any time (no window given)",
+            "à tout moment (aucun créneau)",
+            "altijd (geen tijdvenster)",
+            "jederzeit (kein Zeitfenster)",
+        ],
+    ),
+    ("safecall.now", ["now", "maintenant", "nu", "jetzt"]),
+    ("safecall.from", ["from", "à partir du", "vanaf", "ab"]),
     ("claim.none", ["free", "libre", "vrij", "frei"]),
     ("claim.mine", ["you", "vous", "u", "Sie"]),
     ("claim.colleague", ["a colleague", "un collègue", "een collega", "ein Kollege"]),

@@ -461,6 +461,7 @@ pub struct Row {
     pub relay_kind: String,
     pub claim: String,
     pub status: String,
+    pub safe_call: String,
 }
 
 fn row(tr: Tr, c: &Case) -> Row {
@@ -491,6 +492,21 @@ fn row(tr: Tr, c: &Case) -> Row {
         relay_kind: tr.t(&format!("kind.{}", c.relay_kind)).to_string(),
         claim,
         status: tr.t(&format!("status.{}", serde_plain(&c.status))).to_string(),
+        safe_call: safe_call(tr, c),
+    }
+}
+
+/// When the person can be called safely, as the queue shows it (never the
+/// contact itself: the windows are kept beside it, see docs/PRIVACY.md).
+fn safe_call(tr: Tr, c: &Case) -> String {
+    if c.closed_at.is_some() {
+        return "—".into();
+    }
+    match c.next_safe_call_at {
+        _ if !c.call_windows_given => tr.t("safecall.any").to_string(),
+        Some(t) if t <= Utc::now() + chrono::Duration::minutes(1) => tr.t("safecall.now").to_string(),
+        Some(t) => format!("{} {}", tr.t("safecall.from"), local(t)),
+        None => "—".into(),
     }
 }
 

@@ -168,6 +168,7 @@ diesel::table! {
         wrapped_key -> Binary,
         ciphertext -> Binary,
         created_at -> Timestamp,
+        call_windows -> Nullable<Text>,
     }
 }
 

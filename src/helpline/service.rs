@@ -3,17 +3,18 @@
 //! helpline (another helpline's signal is 404) and every sensitive step is audited.
 
 use crate::domain::Role;
-use crate::domain::{HelplineId, UserId};
+use crate::domain::{HelplineId, SignalId, UserId};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::model::{AttemptResult, CLAIM_IDLE_MINUTES, claim_holds, inside_safe_windows};
+use super::model::{AttemptResult, CLAIM_IDLE_MINUTES, claim_holds, inside_safe_windows, next_safe_start};
 use super::store::{self, NewCallAttempt};
 use crate::audit::{self, Action};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::http::pagination::{self, Cursor, Page, fetch_limit};
+use crate::signals::model::SafeWindow;
 use crate::signals::model::Signal;
 use crate::signals::model::{Contact, Outcome, Reference, SignalStatus};
 use crate::signals::service::{self as signals, CaseRow, enqueue_deliveries, read_contact};
@@ -42,6 +43,12 @@ pub struct Case {
     pub first_attempt_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     pub outcome: Option<String>,
+    /// The person gave safe call windows (weekdays and times; kept beside the
+    /// sealed contact, gone with it).
+    pub call_windows_given: bool,
+    /// When the person can next be called safely: now when inside a window, else
+    /// the next window's start; none without windows or once the contact is gone.
+    pub next_safe_call_at: Option<DateTime<Utc>>,
 }
 
 fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Result<Case, AppError> {
@@ -69,7 +76,26 @@ fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Resu
         first_attempt_at: utc(s.first_attempt_at),
         closed_at: utc(s.closed_at),
         outcome: s.outcome.map(|o| o.as_str().to_string()),
+        call_windows_given: false,
+        next_safe_call_at: None,
     })
+}
+
+/// The safe call windows kept beside the sealed contacts of `rows`, by signal id.
+fn call_windows(c: &mut AnyConnection, rows: &[CaseRow]) -> Result<Vec<(String, Option<String>)>, AppError> {
+    let ids: Vec<String> = rows.iter().map(|(s, _)| s.id.to_string()).collect();
+    Ok(signals::call_windows_of(c, &ids)?)
+}
+
+/// The case with when its person can next be called safely.
+fn with_windows(mut case: Case, id: SignalId, windows: &[(String, Option<String>)]) -> Result<Case, AppError> {
+    let id = id.to_string();
+    let Some(json) = windows.iter().find(|(i, _)| *i == id).and_then(|(_, w)| w.as_deref()) else { return Ok(case) };
+    let parsed: Vec<SafeWindow> =
+        serde_json::from_str(json).map_err(|_| AppError::from(db::corrupt("signal_contacts", "call_windows")))?;
+    case.call_windows_given = !parsed.is_empty();
+    case.next_safe_call_at = next_safe_start(&parsed, chrono_tz::Europe::Brussels, Utc::now());
+    Ok(case)
 }
 
 /// The caller's helpline, for helpline roles only.
@@ -138,8 +164,14 @@ pub async fn queue(
         })
         .transpose()?;
     let me = auth.id;
-    let rows =
-        state.db.run(move |c| Ok::<_, AppError>(signals::queue(c, helpline, open, after, fetch_limit(limit))?)).await?;
+    let (rows, windows) = state
+        .db
+        .run(move |c| {
+            let rows = signals::queue(c, helpline, open, after, fetch_limit(limit))?;
+            let windows = call_windows(c, &rows)?;
+            Ok::<_, AppError>((rows, windows))
+        })
+        .await?;
     let now = db::now();
     let key = |row: &CaseRow| {
         Cursor::from_parts(
@@ -147,14 +179,25 @@ pub async fn queue(
             '|',
         )
     };
-    Page::from_rows(rows, limit, key).try_map(|row| case_view(row, me, now))
+    Page::from_rows(rows, limit, key).try_map(|row| {
+        let id = row.0.id;
+        with_windows(case_view(row, me, now)?, id, &windows)
+    })
 }
 
 pub async fn get(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {
     let helpline = helpline_of(auth)?;
     let reference = parse_ref(reference)?;
     let me = auth.id;
-    state.db.run(move |c| case_view(find(c, helpline, &reference)?, me, db::now())).await
+    state
+        .db
+        .run(move |c| {
+            let row = find(c, helpline, &reference)?;
+            let windows = call_windows(c, std::slice::from_ref(&row))?;
+            let id = row.0.id;
+            with_windows(case_view(row, me, db::now())?, id, &windows)
+        })
+        .await
 }
 
 pub async fn claim(state: &AppState, auth: &AuthUser, reference: &str) -> Result<Case, AppError> {

@@ -32,7 +32,7 @@ pub use super::case_store::{
     CaseRow, cancel_pending_deliveries, claim, close, escalation_candidates, find_case, mark_escalated, mark_forwarded,
     note_attempt, queue, relay_municipality, release, touch, transfer,
 };
-pub use super::store::{destroy_contact, find_by_id};
+pub use super::store::{call_windows_of, destroy_contact, find_by_id};
 
 /// How long an `Idempotency-Key` is remembered.
 pub const IDEMPOTENCY_TTL_HOURS: i64 = 24;
@@ -302,6 +302,12 @@ fn file(
     }
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
+    // The windows alone, outside the seal (docs/PRIVACY.md says why).
+    let call_windows = if contact.safe_windows.is_empty() {
+        None
+    } else {
+        Some(serde_json::to_string(&contact.safe_windows).map_err(|e| AppError::internal(format!("windows: {e}")))?)
+    };
 
     for _attempt in 0..3 {
         let signal = Signal { id: SignalId::new(), reference: Reference::generate(), ..signal.clone() };
@@ -327,6 +333,7 @@ fn file(
             wrapped_key: sealed.wrapped_key,
             ciphertext: sealed.ciphertext,
             created_at: now,
+            call_windows: call_windows.clone(),
         };
         let channels = channels.clone();
         match writer.transaction(c, move |c| write_signal(c, &signal, &channels, &contact_row, &record)) {

@@ -124,6 +124,8 @@ pub struct SignalContact {
     pub wrapped_key: Vec<u8>,
     pub ciphertext: Vec<u8>,
     pub created_at: NaiveDateTime,
+    /// The safe call windows alone (JSON), outside the seal: see `call_windows_of`.
+    pub call_windows: Option<String>,
 }
 
 /// An outbox row to insert: work for the delivery worker, written with the signal.
@@ -416,3 +418,13 @@ pub fn rewrap_fingerprint_key(conn: &mut AnyConnection, old: &WrappedKey, new: &
 
 /// The one row of `fingerprint_keys`.
 pub const FINGERPRINT_KEY_ID: &str = "idempotency";
+
+/// The safe call windows (JSON) of signals still holding a contact, by signal id.
+/// Weekdays and times only, kept outside the seal so that the queue can say when
+/// to call without a reveal; they are deleted with the contact row.
+pub fn call_windows_of(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<(String, Option<String>)>> {
+    signal_contacts::table
+        .filter(signal_contacts::signal_id.eq_any(ids))
+        .select((signal_contacts::signal_id, signal_contacts::call_windows))
+        .load(conn)
+}

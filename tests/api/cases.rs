@@ -16,6 +16,7 @@ on_both_backends!(
     claims_are_exclusive_and_lapse_after_thirty_idle_minutes,
     the_queue_puts_immediate_danger_first_then_the_oldest,
     a_supervisor_transfers_a_case_to_another_helpline,
+    the_queue_says_when_to_call_without_a_reveal_and_forgets_it_with_the_contact,
 );
 
 /// A helpline account; returns its access token.
@@ -240,4 +241,61 @@ async fn a_supervisor_transfers_a_case_to_another_helpline(app: TestApp) {
     assert_eq!(app.count(&format!("outbox WHERE helpline_id = '{H1712}' AND event = 'signal.received'")), 1);
     assert_eq!(app.count(&format!("outbox WHERE helpline_id = '{EVC}' AND status IN ('pending', 'in_flight')")), 0);
     assert_eq!(app.count("audit_log WHERE action = 'signal.transferred'"), 1);
+}
+
+/// The queue says when the person can next be called safely (their Tuesday
+/// 09:00–11:30 window) without a reveal; the windows kept for this hold nothing
+/// but weekdays and times, and go with the contact when the case closes.
+async fn the_queue_says_when_to_call_without_a_reveal_and_forgets_it_with_the_contact(app: TestApp) {
+    use chrono::{Datelike, Timelike};
+    let (relay, _) = relay_staff(&app, "p@example.be").await;
+    let receipt: Value = submit(&app, &relay, "w", &body("0470 31 41 59", "Hortense")).await.json().await.unwrap();
+    let r = receipt["reference"].as_str().unwrap();
+    let op = helpline_user(&app, "op@example.be", "helpline_operator", EVC).await;
+
+    let queue: Value = app.get("/api/v1/cases", &op).await.json().await.unwrap();
+    let case = &queue["items"][0];
+    assert_eq!(case["call_windows_given"], true);
+    let next: chrono::DateTime<chrono::Utc> = case["next_safe_call_at"].as_str().unwrap().parse().unwrap();
+    let local = next.with_timezone(&chrono_tz::Europe::Brussels);
+    let now = chrono::Utc::now();
+    let inside_now = (next - now).num_seconds().abs() < 60;
+    if !inside_now {
+        // The start of the next Tuesday window, within a week.
+        assert_eq!((local.weekday(), local.hour(), local.minute()), (chrono::Weekday::Tue, 9, 0), "{local}");
+        assert!(next > now && next - now <= chrono::Duration::days(7));
+    } else {
+        let here = now.with_timezone(&chrono_tz::Europe::Brussels);
+        assert_eq!(here.weekday(), chrono::Weekday::Tue);
+    }
+    let one: Value = app.get(&format!("/api/v1/cases/{r}"), &op).await.json().await.unwrap();
+    assert_eq!(one["next_safe_call_at"], case["next_safe_call_at"]);
+
+    // Beside the sealed contact: the windows alone.
+    let mut conn = app.db();
+    use diesel::prelude::*;
+    let kept: Vec<Option<String>> = diesel::sql_query("SELECT call_windows FROM signal_contacts")
+        .load::<Windows>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|w| w.call_windows)
+        .collect();
+    assert_eq!(kept, vec![Some(r#"[{"day":"tue","start":"09:00","end":"11:30"}]"#.to_string())]);
+
+    // Closed: the windows went with the contact; the queue no longer says anything.
+    post(&app, &op, &format!("/api/v1/cases/{r}/claim"), json!({})).await;
+    let closed = post(&app, &op, &format!("/api/v1/cases/{r}/close"), json!({"outcome": "referred_support"})).await;
+    assert_eq!(closed.status(), StatusCode::OK);
+    let closed: Value = closed.json().await.unwrap();
+    assert_eq!(
+        (closed["call_windows_given"].clone(), closed["next_safe_call_at"].clone()),
+        (json!(false), Value::Null)
+    );
+    assert_eq!(app.count("signal_contacts"), 0);
+}
+
+#[derive(diesel::QueryableByName)]
+struct Windows {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    call_windows: Option<String>,
 }

@@ -1,0 +1,1 @@
+ALTER TABLE signal_contacts DROP COLUMN call_windows;
