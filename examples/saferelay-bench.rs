@@ -182,6 +182,7 @@ fn ceiling(db: &str, clients: usize, secs: f64) {
                         wrapped_key: sealed.wrapped_key,
                         ciphertext: sealed.ciphertext,
                         created_at: t,
+                        call_windows: None,
                     };
                     let record = IdempotencyRecord {
                         user_id: user.clone(),
