@@ -218,7 +218,9 @@ async fn guessing_wave(backend: crate::helpers::Backend) {
             other => panic!("unexpected {other}"),
         }
     }
-    assert!(verified >= 17, "the thread and its queue were used: {verified}");
+    // The queue (16 per thread) was filled: 16 guesses at least were hashed, 17 when
+    // the thread had already taken the first one off the queue when the rest came.
+    assert!(verified >= 16, "the thread and its queue were used: {verified}");
     assert!(turned_away > 0, "the rest were turned away");
     // One row per verified e-mail, one for the address; none for the others.
     assert_eq!(app.count("login_throttle") - before, verified + 1);
