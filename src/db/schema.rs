@@ -394,6 +394,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_alerts (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        language -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(outbox -> signals (signal_id));
 diesel::joinable!(routing_rules -> helplines (helpline_id));
 diesel::joinable!(helpline_notices -> helplines (helpline_id));
@@ -425,6 +443,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     staff_invitations,
     account_mail,
+    staff_alerts,
     training_modules,
     training_completions,
     training_reminders,

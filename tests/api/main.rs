@@ -12,6 +12,7 @@ mod receiver;
 mod smtp;
 
 mod accounts;
+mod alerts;
 mod auth;
 mod authz;
 mod cases;
