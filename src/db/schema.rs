@@ -15,6 +15,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_enrolments (id) {
+        id -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     programmes (id) {
         id -> Text,
         code -> Text,
@@ -417,11 +427,13 @@ diesel::joinable!(routing_rules -> helplines (helpline_id));
 diesel::joinable!(helpline_notices -> helplines (helpline_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(console_sessions -> users (user_id));
+diesel::joinable!(console_enrolments -> users (user_id));
 diesel::joinable!(training_modules -> programmes (programme_id));
 diesel::joinable!(training_completions -> training_modules (module_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     console_sessions,
+    console_enrolments,
     login_throttle,
     password_resets,
     recovery_codes,

@@ -18,6 +18,7 @@ mod authz;
 mod cases;
 mod cli;
 mod console;
+mod console_enrol;
 mod docs;
 mod errors;
 mod escalation;
