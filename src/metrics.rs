@@ -51,8 +51,11 @@ impl Metrics {
         let password_hashes =
             IntCounter::new("password_hashes_total", "Argon2 hashes and verifications queued").expect("valid counter");
         registry.register(Box::new(password_hashes.clone())).expect("register counter");
-        let alerts_dead = IntCounter::new("alerts_dead_total", "Staff alerts (escalations, dead letters, intake alerts) given up unsent")
-            .expect("valid counter");
+        let alerts_dead = IntCounter::new(
+            "alerts_dead_total",
+            "Staff alerts (escalations, dead letters, intake alerts) given up unsent",
+        )
+        .expect("valid counter");
         registry.register(Box::new(alerts_dead.clone())).expect("register counter");
         Self { registry, requests, latency, sealed_rows, rotation_pending, password_hashes, alerts_dead }
     }

@@ -61,19 +61,16 @@ struct Pending {
 /// enrolment, and sends the browser to the enrolment page.
 pub async fn begin(state: &AppState, user: &User) -> HttpResponse {
     let token = new_refresh_token();
-    let (id, csrf, user_id, keys) = (hash_refresh_token(&token), new_refresh_token(), user.id, state.master_keys.clone());
+    let (id, csrf, user_id, keys) =
+        (hash_refresh_token(&token), new_refresh_token(), user.id, state.master_keys.clone());
     let started = state
         .db
         .write(move |c| {
             let now = db::now();
             auth::begin_enrolment(c, &keys, user_id)?;
-            diesel::delete(
-                console_enrolments::table.filter(
-                    console_enrolments::expires_at
-                        .le(now)
-                        .or(console_enrolments::user_id.eq(user_id.to_string())),
-                ),
-            )
+            diesel::delete(console_enrolments::table.filter(
+                console_enrolments::expires_at.le(now).or(console_enrolments::user_id.eq(user_id.to_string())),
+            ))
             .execute(c)?;
             diesel::insert_into(console_enrolments::table)
                 .values((
@@ -145,7 +142,13 @@ struct EnrolledPage {
     codes: Vec<String>,
 }
 
-async fn enrol_page(state: &AppState, p: &Pending, user: &User, status: StatusCode, error: Option<&str>) -> HttpResponse {
+async fn enrol_page(
+    state: &AppState,
+    p: &Pending,
+    user: &User,
+    status: StatusCode,
+    error: Option<&str>,
+) -> HttpResponse {
     let tr = Tr(user.language);
     let (keys, id) = (state.master_keys.clone(), p.user);
     match state.db.run(move |c| auth::pending_enrolment(c, &keys, id)).await {

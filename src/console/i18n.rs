@@ -387,7 +387,15 @@ const STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     // Enrolling a second factor (console/enrol.rs).
-    ("enrol.title", ["Set up your second factor", "Configurer votre second facteur", "Uw tweede factor instellen", "Zweiten Faktor einrichten"]),
+    (
+        "enrol.title",
+        [
+            "Set up your second factor",
+            "Configurer votre second facteur",
+            "Uw tweede factor instellen",
+            "Zweiten Faktor einrichten",
+        ],
+    ),
     (
         "enrol.intro",
         [
@@ -406,8 +414,24 @@ const STRINGS: &[(&str, [&str; 4])] = &[
             "QR-Code für Ihre Authenticator-App",
         ],
     ),
-    ("enrol.secret", ["Key to type in by hand:", "Clé à saisir à la main :", "Sleutel om met de hand in te typen:", "Schlüssel zur manuellen Eingabe:"]),
-    ("enrol.code", ["6-digit code from the app", "Code à 6 chiffres de l'application", "6-cijferige code uit de app", "6-stelliger Code aus der App"]),
+    (
+        "enrol.secret",
+        [
+            "Key to type in by hand:",
+            "Clé à saisir à la main :",
+            "Sleutel om met de hand in te typen:",
+            "Schlüssel zur manuellen Eingabe:",
+        ],
+    ),
+    (
+        "enrol.code",
+        [
+            "6-digit code from the app",
+            "Code à 6 chiffres de l'application",
+            "6-cijferige code uit de app",
+            "6-stelliger Code aus der App",
+        ],
+    ),
     ("enrol.submit", ["Confirm", "Confirmer", "Bevestigen", "Bestätigen"]),
     (
         "enrol.code_format",
@@ -427,7 +451,10 @@ const STRINGS: &[(&str, [&str; 4])] = &[
             "Dieser Code passt nicht. Prüfen Sie die Uhr des Geräts und versuchen Sie den nächsten Code.",
         ],
     ),
-    ("enrol.done_title", ["Second factor set up", "Second facteur configuré", "Tweede factor ingesteld", "Zweiter Faktor eingerichtet"]),
+    (
+        "enrol.done_title",
+        ["Second factor set up", "Second facteur configuré", "Tweede factor ingesteld", "Zweiter Faktor eingerichtet"],
+    ),
     (
         "enrol.codes_intro",
         [

@@ -72,7 +72,13 @@ struct MessagePage {
     back: Option<String>,
 }
 
-pub(super) fn message(status: StatusCode, tr: Tr, csrf: Option<&str>, title_key: &str, message_key: &str) -> HttpResponse {
+pub(super) fn message(
+    status: StatusCode,
+    tr: Tr,
+    csrf: Option<&str>,
+    title_key: &str,
+    message_key: &str,
+) -> HttpResponse {
     let back = csrf.map(|_| "/console/".to_string());
     render(status, &MessagePage { l: Layout::new(tr, title_key, csrf), message: tr.t(message_key).to_string(), back })
 }

@@ -49,7 +49,9 @@ pub fn render(c: &mut AnyConnection, alert: &Alert) -> Result<Vec<(Email, StaffL
 pub fn log(alert: &Alert) {
     match alert {
         Alert::DangerOverLimit { .. } => {
-            tracing::warn!("a relay point passed the hourly limit with immediate-danger signals; managers' alerts queued");
+            tracing::warn!(
+                "a relay point passed the hourly limit with immediate-danger signals; managers' alerts queued"
+            );
         }
         Alert::MissingRule { .. } => {
             tracing::warn!("no routing rule covers a signal; managers' and admins' alerts queued");

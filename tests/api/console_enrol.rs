@@ -43,8 +43,9 @@ async fn an_operator_enrols_in_the_console(backend: Backend) {
     let name = format!("console-enrol-{}", if backend == Backend::Sqlite { "sqlite" } else { "postgres" });
     let Some(mut b) = Browser::start(&name).await else { return };
     let admin = app.admin_token().await;
-    let (_, pw) =
-        app.create_user(&admin, json!({"email": "op@example.be", "role": "helpline_operator", "helpline_id": EVC})).await;
+    let (_, pw) = app
+        .create_user(&admin, json!({"email": "op@example.be", "role": "helpline_operator", "helpline_id": EVC}))
+        .await;
 
     // The right password alone opens the enrolment page, with the QR code and the key.
     sign_in(&mut b, &app, "op@example.be", &pw, None).await;
