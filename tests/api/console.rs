@@ -77,11 +77,11 @@ async fn an_operator_works_a_whole_shift(backend: Backend) {
     assert_accessible(&b, "sign-in").await;
     // The password alone is not enough: the form asks for the code, beside its field.
     sign_in(&mut b, &app, "op@example.be", &pw, None).await;
-    assert!(b.text("#totp-error").await.contains("6-digit code"));
+    assert!(b.wait_for_text("#totp-error", "6-digit code", 10).await);
     b.shot("second-factor-asked").await;
     sign_in(&mut b, &app, "op@example.be", &pw, Some(&totp_code(&secret, 30))).await;
     assert_eq!(b.path().await, "/console/queue");
-    assert!(b.text("#queue-rows").await.contains("Nothing to show"));
+    assert!(b.wait_for_text("#queue-rows", "Nothing to show", 10).await);
     b.shot("queue-empty").await;
     assert_accessible(&b, "queue").await;
 
@@ -100,8 +100,9 @@ async fn an_operator_works_a_whole_shift(backend: Backend) {
     b.click("form[action$='/claim'] button").await;
     b.shot("case-claimed").await;
     assert!(!b.body_text().await.contains("+32470558123"), "no phone before the reveal");
+    b.client.wait().for_element(fantoccini::Locator::Css("form[action$='/reveal'] button")).await.unwrap();
     b.click("form[action$='/reveal'] button").await;
-    let tel = b.client.find(fantoccini::Locator::Css("a.phone")).await.unwrap();
+    let tel = b.client.wait().for_element(fantoccini::Locator::Css("a.phone")).await.unwrap();
     assert_eq!(tel.attr("href").await.unwrap().as_deref(), Some("tel:+32470558123"));
     assert!(b.body_text().await.contains("NOT allowed"), "voicemail refusal is plain to see");
     b.shot("case-revealed").await;
@@ -113,25 +114,25 @@ async fn an_operator_works_a_whole_shift(backend: Backend) {
         .to_string();
     b.js(&format!("document.getElementById('result').value = 'no_answer'; document.getElementById('next_attempt').value = '{tomorrow}'; return true;")).await;
     b.click("form[action$='/attempts'] button").await;
-    assert!(b.text(".notice").await.contains("Attempt recorded"));
-    assert!(b.text("section[aria-labelledby=history-h]").await.contains("No answer"));
+    assert!(b.wait_for_text(".notice", "Attempt recorded", 10).await);
+    assert!(b.wait_for_text("section[aria-labelledby=history-h]", "No answer", 10).await);
     assert!(!b.body_text().await.contains("+32470558123"), "the contact is hidden again after the step");
     b.shot("attempt-no-answer").await;
 
     // Reached.
     b.js("document.getElementById('result').value = 'reached'; return true;").await;
     b.click("form[action$='/attempts'] button").await;
-    assert!(b.text("section[aria-labelledby=history-h]").await.contains("Reached"));
+    assert!(b.wait_for_text("section[aria-labelledby=history-h]", "Reached", 10).await);
 
     // Closing asks for a confirmation that the contact will be destroyed.
     b.js("document.getElementById('outcome').value = 'referred_support'; document.getElementById('confirm').required = false; return true;").await;
     b.click("form[action$='/close'] button").await;
-    assert!(b.text("#close-error").await.contains("contact will be destroyed"));
+    assert!(b.wait_for_text("#close-error", "contact will be destroyed", 10).await);
     b.shot("close-needs-confirmation").await;
     b.click("#confirm").await;
     b.js("document.getElementById('outcome').value = 'referred_support'; return true;").await;
     b.click("form[action$='/close'] button").await;
-    assert!(b.text(".notice").await.contains("contact has been destroyed"));
+    assert!(b.wait_for_text(".notice", "contact has been destroyed", 10).await);
     b.shot("case-closed").await;
 
     // The case left the open queue; it is in "closed today".
