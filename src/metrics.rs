@@ -14,6 +14,8 @@ pub struct Metrics {
     rotation_pending: IntGauge,
     /// Argon2 computations queued (sign-ins, password changes, invitations, resets).
     pub password_hashes: IntCounter,
+    /// Staff alerts given up after retrying past their limit (see `outbox::staff_alerts`).
+    pub alerts_dead: IntCounter,
 }
 
 impl Metrics {
@@ -49,7 +51,13 @@ impl Metrics {
         let password_hashes =
             IntCounter::new("password_hashes_total", "Argon2 hashes and verifications queued").expect("valid counter");
         registry.register(Box::new(password_hashes.clone())).expect("register counter");
-        Self { registry, requests, latency, sealed_rows, rotation_pending, password_hashes }
+        let alerts_dead = IntCounter::new(
+            "alerts_dead_total",
+            "Staff alerts (escalations, dead letters, intake alerts) given up unsent",
+        )
+        .expect("valid counter");
+        registry.register(Box::new(alerts_dead.clone())).expect("register counter");
+        Self { registry, requests, latency, sealed_rows, rotation_pending, password_hashes, alerts_dead }
     }
 
     /// Replaces the key-usage gauges: `(purpose, key id, rows)` and the rows still

@@ -311,3 +311,76 @@ pub async fn logout(state: &AppState, presented: String) -> Result<(), AppError>
 
 // Key rotation of TOTP secrets (used by `rotation`).
 pub use super::totp::{rewrap_totp, totp_context, totp_key_usage, totp_keys_after};
+
+// ---------------------------------------------------------------------------
+// Second factor enrolment (the API's `/me/totp` and the console's enrolment page)
+
+/// Starts enrolling a second factor: a new secret replaces an unconfirmed one.
+/// Call inside a write transaction.
+pub fn begin_enrolment(
+    c: &mut AnyConnection,
+    keys: &crate::crypto::MasterKeyRing,
+    id: UserId,
+) -> Result<super::totp_routes::Enrolment, AppError> {
+    let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
+    if user.two_factor {
+        return Err(AppError::Conflict("A second factor is already enrolled; an admin can reset it.".into()));
+    }
+    let (secret, sealed) = super::totp::new_secret(keys, id)?;
+    super::totp::store_pending(c, id, &sealed)?;
+    enrolment_for(secret, user.email.as_str())
+}
+
+/// The secret, its otpauth URI and QR code, for an authenticator app.
+fn enrolment_for(secret: Vec<u8>, account: &str) -> Result<super::totp_routes::Enrolment, AppError> {
+    let t = super::totp::totp(secret, account)?;
+    Ok(super::totp_routes::Enrolment {
+        secret: t.secret().to_base32(),
+        otpauth_uri: t.to_url().map_err(|e| AppError::internal(format!("otpauth: {e}")))?,
+        qr_png_base64: t.to_qr_base64().map_err(|e| AppError::internal(format!("qr: {e}")))?,
+    })
+}
+
+/// The enrolment started and not yet confirmed (to show it again).
+pub fn pending_enrolment(
+    c: &mut AnyConnection,
+    keys: &crate::crypto::MasterKeyRing,
+    id: UserId,
+) -> Result<Option<super::totp_routes::Enrolment>, AppError> {
+    let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
+    let current = super::totp::load(c, keys, id)?;
+    match current.secret {
+        Some(secret) if !current.enabled => Ok(Some(enrolment_for(secret, user.email.as_str())?)),
+        _ => Ok(None),
+    }
+}
+
+/// Confirms enrolment with a first code; answers the recovery codes (shown once).
+/// Every session of the account ends: the person signs in again with a code. Call
+/// inside a write transaction.
+pub fn confirm_enrolment(
+    c: &mut AnyConnection,
+    keys: &crate::crypto::MasterKeyRing,
+    id: UserId,
+    code: &str,
+) -> Result<Vec<String>, AppError> {
+    use crate::audit::{self, Action};
+    let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
+    let current = super::totp::load(c, keys, id)?;
+    if current.enabled {
+        return Err(AppError::Conflict("A second factor is already enrolled.".into()));
+    }
+    if current.secret.is_none() {
+        return Err(AppError::Conflict("Start with POST /api/v1/me/totp.".into()));
+    }
+    if !super::totp::check_code(c, id, &current, code, user.email.as_str())? {
+        return Err(AppError::invalid("code", "does not match the authenticator app"));
+    }
+    let now = db::now();
+    let codes = super::totp::enable(c, id, now)?;
+    // Tokens issued on the password alone must not gain what a second factor
+    // opens: every session ends, and the person signs in with a code.
+    users::end_sessions(c, id, now)?;
+    audit::record(c, Some(id), Action::SecondFactorEnrolled, None, Some(&id.to_string()))?;
+    Ok(codes)
+}

@@ -48,24 +48,7 @@ pub struct RecoveryCodes {
 #[post("/me/totp")]
 pub async fn start_totp(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, AppError> {
     let (keys, id) = (state.master_keys.clone(), auth.id);
-    let (secret, email) = state
-        .db
-        .write(move |c| {
-            let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
-            if user.two_factor {
-                return Err(AppError::Conflict("A second factor is already enrolled; an admin can reset it.".into()));
-            }
-            let (secret, sealed) = totp::new_secret(&keys, id)?;
-            totp::store_pending(c, id, &sealed)?;
-            Ok((secret, user.email))
-        })
-        .await?;
-    let t = totp::totp(secret, email.as_str())?;
-    let enrolment = Enrolment {
-        secret: t.secret().to_base32(),
-        otpauth_uri: t.to_url().map_err(|e| AppError::internal(format!("otpauth: {e}")))?,
-        qr_png_base64: t.to_qr_base64().map_err(|e| AppError::internal(format!("qr: {e}")))?,
-    };
+    let enrolment = state.db.write(move |c| super::service::begin_enrolment(c, &keys, id)).await?;
     Ok(HttpResponse::Created().json(enrolment))
 }
 
@@ -83,29 +66,7 @@ pub async fn confirm_totp(
 ) -> Result<web::Json<RecoveryCodes>, AppError> {
     let code = body.into_inner()?.code;
     let (keys, id) = (state.master_keys.clone(), auth.id);
-    let codes = state
-        .db
-        .write(move |c| {
-            let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
-            let current = totp::load(c, &keys, id)?;
-            if current.enabled {
-                return Err(AppError::Conflict("A second factor is already enrolled.".into()));
-            }
-            if current.secret.is_none() {
-                return Err(AppError::Conflict("Start with POST /api/v1/me/totp.".into()));
-            }
-            if !totp::check_code(c, id, &current, &code, user.email.as_str())? {
-                return Err(AppError::invalid("code", "does not match the authenticator app"));
-            }
-            let now = db::now();
-            let codes = totp::enable(c, id, now)?;
-            // Tokens issued on the password alone must not gain what a second
-            // factor opens: every session ends, and the person signs in with a code.
-            users::end_sessions(c, id, now)?;
-            audit::record(c, Some(id), Action::SecondFactorEnrolled, None, Some(&id.to_string()))?;
-            Ok(codes)
-        })
-        .await?;
+    let codes = state.db.write(move |c| super::service::confirm_enrolment(c, &keys, id, &code)).await?;
     Ok(web::Json(RecoveryCodes { recovery_codes: codes }))
 }
 

@@ -398,6 +398,93 @@ const STRINGS: &[(&str, [&str; 4])] = &[
             "Die Konsolenseiten für Ihre Rolle sind noch nicht verfügbar; nutzen Sie die unter /docs beschriebene API.",
         ],
     ),
+    // Enrolling a second factor (console/enrol.rs).
+    (
+        "enrol.title",
+        [
+            "Set up your second factor",
+            "Configurer votre second facteur",
+            "Uw tweede factor instellen",
+            "Zweiten Faktor einrichten",
+        ],
+    ),
+    (
+        "enrol.intro",
+        [
+            "Your role needs a code from an authenticator app. Scan the QR code with the app (or type the key in), then enter the 6-digit code it shows.",
+            "Votre rôle exige un code d'une application d'authentification. Scannez le code QR avec l'application (ou saisissez la clé), puis entrez le code à 6 chiffres qu'elle affiche.",
+            "Uw rol vraagt een code uit een authenticator-app. Scan de QR-code met de app (of typ de sleutel in) en voer dan de 6-cijferige code in die ze toont.",
+            "Ihre Rolle verlangt einen Code aus einer Authenticator-App. Scannen Sie den QR-Code mit der App (oder geben Sie den Schlüssel ein) und geben Sie dann den 6-stelligen Code ein.",
+        ],
+    ),
+    (
+        "enrol.qr_alt",
+        [
+            "QR code for your authenticator app",
+            "Code QR pour votre application d'authentification",
+            "QR-code voor uw authenticator-app",
+            "QR-Code für Ihre Authenticator-App",
+        ],
+    ),
+    (
+        "enrol.secret",
+        [
+            "Key to type in by hand:",
+            "Clé à saisir à la main :",
+            "Sleutel om met de hand in te typen:",
+            "Schlüssel zur manuellen Eingabe:",
+        ],
+    ),
+    (
+        "enrol.code",
+        [
+            "6-digit code from the app",
+            "Code à 6 chiffres de l'application",
+            "6-cijferige code uit de app",
+            "6-stelliger Code aus der App",
+        ],
+    ),
+    ("enrol.submit", ["Confirm", "Confirmer", "Bevestigen", "Bestätigen"]),
+    (
+        "enrol.code_format",
+        [
+            "Enter the 6-digit code the app shows.",
+            "Entrez le code à 6 chiffres affiché par l'application.",
+            "Voer de 6-cijferige code in die de app toont.",
+            "Geben Sie den 6-stelligen Code ein, den die App anzeigt.",
+        ],
+    ),
+    (
+        "enrol.code_wrong",
+        [
+            "This code does not match. Check the app's clock and try the next code.",
+            "Ce code ne correspond pas. Vérifiez l'heure de l'appareil et essayez le code suivant.",
+            "Deze code klopt niet. Controleer de klok van het toestel en probeer de volgende code.",
+            "Dieser Code passt nicht. Prüfen Sie die Uhr des Geräts und versuchen Sie den nächsten Code.",
+        ],
+    ),
+    (
+        "enrol.done_title",
+        ["Second factor set up", "Second facteur configuré", "Tweede factor ingesteld", "Zweiter Faktor eingerichtet"],
+    ),
+    (
+        "enrol.codes_intro",
+        [
+            "Keep these recovery codes somewhere safe: each signs in once if you lose the app. They are shown only now.",
+            "Gardez ces codes de secours en lieu sûr : chacun permet une connexion si vous perdez l'application. Ils ne sont affichés que maintenant.",
+            "Bewaar deze herstelcodes op een veilige plek: elk ervan meldt u één keer aan als u de app verliest. Ze worden alleen nu getoond.",
+            "Bewahren Sie diese Wiederherstellungscodes sicher auf: Jeder meldet Sie einmal an, falls Sie die App verlieren. Sie werden nur jetzt angezeigt.",
+        ],
+    ),
+    (
+        "enrol.sign_in",
+        [
+            "Sign in with a code from the app",
+            "Se connecter avec un code de l'application",
+            "Aanmelden met een code uit de app",
+            "Mit einem Code aus der App anmelden",
+        ],
+    ),
 ];
 
 /// Translations for one language.

@@ -8,6 +8,7 @@
 //! `HttpOnly` cookie instead of bearer tokens).
 
 pub mod assets;
+pub mod enrol;
 pub mod i18n;
 pub mod pages;
 pub mod session;
@@ -22,6 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/assets/{name}", web::get().to(assets::serve))
             .route("/sign-in", web::get().to(pages::sign_in_form))
             .route("/sign-in", web::post().to(pages::sign_in))
+            .route("/enrol", web::get().to(enrol::page))
+            .route("/enrol", web::post().to(enrol::confirm))
             .route("/sign-out", web::post().to(pages::sign_out))
             .route("/sign-out-everywhere", web::post().to(pages::sign_out_everywhere))
             .route("/language", web::post().to(pages::language))

@@ -39,7 +39,7 @@ pub struct Layout {
 }
 
 impl Layout {
-    fn new(tr: Tr, title_key: &str, csrf: Option<&str>) -> Self {
+    pub(super) fn new(tr: Tr, title_key: &str, csrf: Option<&str>) -> Self {
         Self {
             title: tr.t(title_key).to_string(),
             tr,
@@ -50,7 +50,7 @@ impl Layout {
     }
 }
 
-fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
+pub(super) fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
     match page.render() {
         Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
         Err(e) => {
@@ -60,7 +60,7 @@ fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
     }
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(super) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
 }
 
@@ -72,13 +72,19 @@ struct MessagePage {
     back: Option<String>,
 }
 
-fn message(status: StatusCode, tr: Tr, csrf: Option<&str>, title_key: &str, message_key: &str) -> HttpResponse {
+pub(super) fn message(
+    status: StatusCode,
+    tr: Tr,
+    csrf: Option<&str>,
+    title_key: &str,
+    message_key: &str,
+) -> HttpResponse {
     let back = csrf.map(|_| "/console/".to_string());
     render(status, &MessagePage { l: Layout::new(tr, title_key, csrf), message: tr.t(message_key).to_string(), back })
 }
 
 /// An error from a service, as a page.
-fn error_page(tr: Tr, csrf: Option<&str>, e: AppError) -> HttpResponse {
+pub(super) fn error_page(tr: Tr, csrf: Option<&str>, e: AppError) -> HttpResponse {
     match e {
         AppError::NotFound => message(StatusCode::NOT_FOUND, tr, csrf, "error.title", "error.not_found"),
         AppError::Forbidden => message(StatusCode::FORBIDDEN, tr, csrf, "error.title", "error.forbidden"),
@@ -93,7 +99,7 @@ fn error_page(tr: Tr, csrf: Option<&str>, e: AppError) -> HttpResponse {
 }
 
 /// The language before sign-in: the browser's, else English.
-fn anonymous_tr(req: &HttpRequest) -> Tr {
+pub(super) fn anonymous_tr(req: &HttpRequest) -> Tr {
     Tr(accept_language(req).unwrap_or_default())
 }
 
@@ -172,7 +178,7 @@ fn safe_next(next: Option<&str>) -> String {
 /// A state-changing request must come from a console page of this origin. The
 /// browser's `Sec-Fetch-Site`, which no page can forge, must say same-origin;
 /// a browser that does not send it must send an `Origin` that is this server.
-fn same_origin(req: &HttpRequest, state: &AppState) -> bool {
+pub(super) fn same_origin(req: &HttpRequest, state: &AppState) -> bool {
     let headers = req.headers();
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "same-origin";
@@ -188,7 +194,7 @@ fn same_origin(req: &HttpRequest, state: &AppState) -> bool {
 }
 
 /// Reads a urlencoded form of at most [`MAX_FORM_BYTES`].
-fn parse_form<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Option<T> {
+pub(super) fn parse_form<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Option<T> {
     if body.len() > MAX_FORM_BYTES {
         return None;
     }
@@ -308,8 +314,10 @@ pub async fn sign_in(req: HttpRequest, state: web::Data<AppState>, body: web::By
     if user.role == Role::RelayStaff {
         return message(StatusCode::FORBIDDEN, user_tr, None, "error.title", "error.forbidden");
     }
+    // The password was right but the role needs a second factor not enrolled yet:
+    // a pending enrolment that opens the enrolment page and nothing else.
     if state.settings.totp_required_for(user.role) && !user.two_factor {
-        return message(StatusCode::FORBIDDEN, user_tr, None, "error.title", "signin.enrol_required");
+        return super::enrol::begin(&state, &user).await;
     }
     match session::open(&state, &user).await {
         Ok(token) => {

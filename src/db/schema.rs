@@ -15,6 +15,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_enrolments (id) {
+        id -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     programmes (id) {
         id -> Text,
         code -> Text,
@@ -395,16 +405,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_alerts (id) {
+        id -> Text,
+        kind -> Text,
+        recipient -> Text,
+        language -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(outbox -> signals (signal_id));
 diesel::joinable!(routing_rules -> helplines (helpline_id));
 diesel::joinable!(helpline_notices -> helplines (helpline_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(console_sessions -> users (user_id));
+diesel::joinable!(console_enrolments -> users (user_id));
 diesel::joinable!(training_modules -> programmes (programme_id));
 diesel::joinable!(training_completions -> training_modules (module_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     console_sessions,
+    console_enrolments,
     login_throttle,
     password_resets,
     recovery_codes,
@@ -426,6 +456,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     staff_invitations,
     account_mail,
+    staff_alerts,
     training_modules,
     training_completions,
     training_reminders,

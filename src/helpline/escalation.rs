@@ -1,6 +1,8 @@
 //! Escalation: a signal nobody has claimed or called after 15 minutes of the
 //! helpline's opening time (immediate danger) or 4 hours (standard) is e-mailed to
-//! the helpline's supervisors, once.
+//! the helpline's supervisors, once. The signal is marked escalated in the
+//! transaction that queues the supervisors' alerts (`outbox::staff_alerts`): the
+//! outbox worker sends them, retrying through a mail server outage.
 
 use std::time::Duration;
 
@@ -10,7 +12,8 @@ use chrono::Utc;
 use super::model::claim_holds;
 use crate::db;
 use crate::http::error::AppError;
-use crate::outbox::email::{case_link, to_supervisors};
+use crate::outbox::email::case_link;
+use crate::outbox::staff_alerts;
 use crate::outbox::templates as helpline_templates;
 use crate::routing::hours::open_minutes;
 use crate::routing::service::Helpline;
@@ -42,17 +45,28 @@ pub async fn run_once(state: &AppState) -> Result<Vec<String>, AppError> {
         if open_minutes(&d.hours, d.time_zone, s.created_at.and_utc(), Utc::now(), limit) < limit {
             continue;
         }
-        let id = s.id;
-        if !state.db.write(move |c| Ok::<_, AppError>(mark_escalated(c, id, now)?)).await? {
-            continue;
-        }
+        let (id, helpline) = (s.id, s.helpline_id);
         let link = case_link(state, s.reference.as_str());
         let urgent = s.urgency == Urgency::ImmediateDanger;
-        tracing::warn!(helpline = %h.destination.code, urgent, "unclaimed signal escalated to supervisors");
-        to_supervisors(state, s.helpline_id, |lang| {
-            helpline_templates::escalation(lang, s.reference.as_str(), urgent, limit, &link)
-        })
-        .await;
+        let reference = s.reference.as_str().to_string();
+        let queued = state
+            .db
+            .write(move |c| {
+                if !mark_escalated(c, id, now)? {
+                    return Ok::<_, AppError>(None);
+                }
+                let supervisors = crate::users::service::helpline_supervisors(c, helpline)?;
+                let n = staff_alerts::queue(
+                    c,
+                    &supervisors,
+                    |lang| helpline_templates::escalation(lang, &reference, urgent, limit, &link),
+                    now,
+                )?;
+                Ok(Some(n))
+            })
+            .await?;
+        let Some(alerts) = queued else { continue };
+        tracing::warn!(helpline = %h.destination.code, urgent, alerts, "unclaimed signal escalated; supervisors' alerts queued");
         escalated.push(s.reference.as_str().to_string());
     }
     Ok(escalated)

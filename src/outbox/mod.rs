@@ -7,6 +7,7 @@ pub mod email;
 pub mod model;
 pub mod notices;
 pub mod service;
+pub mod staff_alerts;
 pub mod store;
 pub mod templates;
 pub mod webhook;

@@ -60,7 +60,11 @@ pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, App
         tracing::warn!(error = %e, "change notices round failed");
         0
     });
-    let n = rows.len() + notices;
+    let alerts = super::staff_alerts::tick(state).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "staff alerts round failed");
+        0
+    });
+    let n = rows.len() + notices + alerts;
     let deliveries = rows.into_iter().map(|row| deliver(state, http, row));
     for result in futures_util::future::join_all(deliveries).await {
         if let Err(e) = result {
@@ -131,6 +135,9 @@ async fn deliver(state: &AppState, http: &reqwest::Client, row: Delivery) -> Res
     };
     let (id, signal_id, outcome) = (ctx.row.id.clone(), ctx.row.signal_id, attempt.outcome());
     let err = error.clone();
+    let (helpline_id, reference, channel) =
+        (ctx.signal.helpline_id, ctx.signal.reference.as_str().to_string(), ctx.row.channel.clone());
+    let link = super::email::case_link(state, &reference);
     state
         .db
         .write(move |c| {
@@ -144,16 +151,26 @@ async fn deliver(state: &AppState, http: &reqwest::Client, row: Delivery) -> Res
                     detail: err.as_deref(),
                 },
             )?;
-            if store::finish(c, &id, status, attempts, next, err.as_deref(), now)? && status == "delivered" {
+            let finished = store::finish(c, &id, status, attempts, next, err.as_deref(), now)?;
+            if finished && status == "delivered" {
                 crate::signals::service::mark_forwarded(c, signal_id, now)?;
+            }
+            // The supervisors' alert is queued with the dead letter, in its transaction.
+            if finished && status == "dead" {
+                let supervisors = crate::users::service::helpline_supervisors(c, helpline_id)?;
+                super::staff_alerts::queue(
+                    c,
+                    &supervisors,
+                    |lang| super::templates::delivery_failed(lang, &reference, &channel, &link),
+                    now,
+                )?;
             }
             Ok::<_, AppError>(())
         })
         .await?;
     tracing::info!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.destination.code, outcome, attempts, "delivery attempt");
     if status == "dead" {
-        tracing::warn!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.destination.code, "delivery dead-lettered");
-        super::email::alert_dead_letter(state, &ctx).await;
+        tracing::warn!(delivery = %ctx.row.id, channel = %ctx.row.channel, helpline = %ctx.helpline.destination.code, "delivery dead-lettered; supervisors' alert queued");
     }
     Ok(())
 }

@@ -1,13 +1,15 @@
-//! Alerts about filed signals, sent after the commit (the signal itself is filed
-//! either way): a relay point past the hourly limit with immediate danger, and a
-//! signal no routing rule covered. Relay point, region and language only.
+//! Alerts about filed signals: a relay point past the hourly limit with immediate
+//! danger, and a signal no routing rule covered. They are rendered before the
+//! signal's write and queued in its transaction (`outbox::staff_alerts`), so the
+//! signal and its alerts are filed together, and the outbox worker sends them,
+//! retrying through a mail server outage. Relay point, region and language only.
 
-use crate::domain::{Language, ProgrammeId, Region};
+use crate::db::AnyConnection;
+use crate::domain::{Email, Language, ProgrammeId, Region, StaffLanguage};
 use crate::http::error::AppError;
-use crate::state::AppState;
+use crate::mail::Rendered;
 
-/// Something about a filed signal that people must hear of (after the commit; the
-/// signal itself is filed either way).
+/// Something about a filed signal that people must hear of.
 pub enum Alert {
     /// A relay point passed the hourly limit with an immediate-danger signal: its
     /// programme's managers are told.
@@ -17,45 +19,42 @@ pub enum Alert {
     MissingRule { programme: ProgrammeId, relay_name: String, region: Region, language: Language },
 }
 
-pub async fn tell(state: &AppState, alert: Alert) {
-    let (programme, admins_too) = match &alert {
-        Alert::DangerOverLimit { programme, .. } => {
-            tracing::warn!("a relay point passed the hourly limit with immediate-danger signals; managers told");
-            (*programme, false)
-        }
-        Alert::MissingRule { programme, .. } => {
-            tracing::warn!("no routing rule covers a signal; managers and admins told");
-            (*programme, true)
-        }
+/// The e-mails an alert sends, one per recipient in their language.
+pub fn render(c: &mut AnyConnection, alert: &Alert) -> Result<Vec<(Email, StaffLanguage, Rendered)>, AppError> {
+    let (programme, admins_too) = match alert {
+        Alert::DangerOverLimit { programme, .. } => (*programme, false),
+        Alert::MissingRule { programme, .. } => (*programme, true),
     };
-    let recipients = state
-        .db
-        .run(move |c| {
-            let mut to = crate::users::service::programme_managers(c, programme)?;
-            if admins_too {
-                to.extend(crate::users::service::admins(c)?);
-            }
-            Ok::<_, AppError>(to)
+    let mut recipients = crate::users::service::programme_managers(c, programme)?;
+    if admins_too {
+        recipients.extend(crate::users::service::admins(c)?);
+    }
+    Ok(recipients
+        .into_iter()
+        .map(|(to, language)| {
+            let message = match alert {
+                Alert::DangerOverLimit { relay_name, limit, .. } => {
+                    super::templates::danger_over_limit(language, relay_name, *limit)
+                }
+                Alert::MissingRule { relay_name, region, language: callback, .. } => {
+                    super::templates::missing_rule(language, relay_name, *region, *callback)
+                }
+            };
+            (to, language, message)
         })
-        .await;
-    let recipients = match recipients {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not read whom to alert");
-            return;
+        .collect())
+}
+
+/// The log line of an alert queued with its signal.
+pub fn log(alert: &Alert) {
+    match alert {
+        Alert::DangerOverLimit { .. } => {
+            tracing::warn!(
+                "a relay point passed the hourly limit with immediate-danger signals; managers' alerts queued"
+            );
         }
-    };
-    for (to, language) in recipients {
-        let message = match &alert {
-            Alert::DangerOverLimit { relay_name, limit, .. } => {
-                super::templates::danger_over_limit(language, relay_name, *limit)
-            }
-            Alert::MissingRule { relay_name, region, language: callback, .. } => {
-                super::templates::missing_rule(language, relay_name, *region, *callback)
-            }
-        };
-        if let Err(e) = state.mailer.send(&to, message).await {
-            tracing::warn!(error = %e, "alert not sent");
+        Alert::MissingRule { .. } => {
+            tracing::warn!("no routing rule covers a signal; managers' and admins' alerts queued");
         }
     }
 }

@@ -248,8 +248,8 @@ pub async fn submit(
             file(c, writer, &limits, &auth, &key, &mac, sub)
         })
         .await?;
-    for alert in alerts {
-        super::alerts::tell(state, alert).await;
+    for alert in &alerts {
+        super::alerts::log(alert);
     }
     Ok((status, body))
 }
@@ -300,6 +300,10 @@ fn file(
             language,
         });
     }
+    let mut alert_mail = Vec::new();
+    for alert in &alerts {
+        alert_mail.extend(super::alerts::render(c, alert)?);
+    }
     let plaintext =
         zeroize::Zeroizing::new(serde_json::to_vec(&contact).map_err(|e| AppError::internal(format!("contact: {e}")))?);
     // The windows alone, outside the seal (docs/PRIVACY.md says why).
@@ -335,8 +339,8 @@ fn file(
             created_at: now,
             call_windows: call_windows.clone(),
         };
-        let channels = channels.clone();
-        match writer.transaction(c, move |c| write_signal(c, &signal, &channels, &contact_row, &record)) {
+        let (channels, alert_mail) = (channels.clone(), alert_mail.clone());
+        match writer.transaction(c, move |c| write_signal(c, &signal, &channels, &contact_row, &record, &alert_mail)) {
             Ok(Written::Created(response)) => {
                 tracing::info!(urgency = urgency.as_str(), "signal received");
                 return Ok((201, response, alerts));
@@ -353,13 +357,15 @@ fn file(
     Err(AppError::internal("could not allocate a unique reference"))
 }
 
-/// The signal, its contact, its outbox row and the idempotency record: all or nothing.
+/// The signal, its contact, its outbox row, its staff alerts and the idempotency
+/// record: all or nothing.
 fn write_signal(
     c: &mut AnyConnection,
     signal: &Signal,
     channels: &[&str],
     contact: &SignalContact,
     record: &IdempotencyRecord,
+    alerts: &[(crate::domain::Email, crate::domain::StaffLanguage, crate::mail::Rendered)],
 ) -> Result<Written, AppError> {
     store::delete_expired_idempotency(c, &record.user_id, &record.idem_key, record.created_at)?;
     if store::find_idempotency(c, &record.user_id, &record.idem_key, record.created_at)?.is_some() {
@@ -368,6 +374,7 @@ fn write_signal(
     store::insert_signal(c, signal)?;
     store::insert_contact(c, contact)?;
     enqueue_deliveries(c, signal, channels, signal.created_at)?;
+    crate::outbox::staff_alerts::queue_rendered(c, alerts, signal.created_at)?;
     store::insert_idempotency(c, record)?;
     Ok(Written::Created(record.response_body.clone()))
 }

@@ -77,11 +77,11 @@ async fn an_operator_works_a_whole_shift(backend: Backend) {
     assert_accessible(&b, "sign-in").await;
     // The password alone is not enough: the form asks for the code, beside its field.
     sign_in(&mut b, &app, "op@example.be", &pw, None).await;
-    assert!(b.text("#totp-error").await.contains("6-digit code"));
+    assert!(b.wait_for_text("#totp-error", "6-digit code", 10).await);
     b.shot("second-factor-asked").await;
     sign_in(&mut b, &app, "op@example.be", &pw, Some(&totp_code(&secret, 30))).await;
     assert_eq!(b.path().await, "/console/queue");
-    assert!(b.text("#queue-rows").await.contains("Nothing to show"));
+    assert!(b.wait_for_text("#queue-rows", "Nothing to show", 10).await);
     b.shot("queue-empty").await;
     assert_accessible(&b, "queue").await;
 

@@ -12,11 +12,13 @@ mod receiver;
 mod smtp;
 
 mod accounts;
+mod alerts;
 mod auth;
 mod authz;
 mod cases;
 mod cli;
 mod console;
+mod console_enrol;
 mod docs;
 mod errors;
 mod escalation;
