@@ -36,21 +36,30 @@ pub struct Layout {
     pub csrf: Option<String>,
     pub languages: &'static [(&'static str, &'static str)],
     pub current_language: &'static str,
+    /// The header links to the supervisor's page.
+    pub supervisor: bool,
 }
 
 impl Layout {
-    fn new(tr: Tr, title_key: &str, csrf: Option<&str>) -> Self {
+    pub(super) fn new(tr: Tr, title_key: &str, csrf: Option<&str>) -> Self {
         Self {
             title: tr.t(title_key).to_string(),
             tr,
             csrf: csrf.map(str::to_string),
             languages: &LANGUAGES,
             current_language: tr.lang(),
+            supervisor: false,
         }
+    }
+
+    /// The frame for a signed-in account of `role`.
+    pub(super) fn for_role(mut self, role: Role) -> Self {
+        self.supervisor = role == Role::HelplineSupervisor;
+        self
     }
 }
 
-fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
+pub(super) fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
     match page.render() {
         Ok(body) => HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body),
         Err(e) => {
@@ -60,7 +69,7 @@ fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
     }
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub(super) fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, to.to_string())).finish()
 }
 
@@ -72,13 +81,19 @@ struct MessagePage {
     back: Option<String>,
 }
 
-fn message(status: StatusCode, tr: Tr, csrf: Option<&str>, title_key: &str, message_key: &str) -> HttpResponse {
+pub(super) fn message(
+    status: StatusCode,
+    tr: Tr,
+    csrf: Option<&str>,
+    title_key: &str,
+    message_key: &str,
+) -> HttpResponse {
     let back = csrf.map(|_| "/console/".to_string());
     render(status, &MessagePage { l: Layout::new(tr, title_key, csrf), message: tr.t(message_key).to_string(), back })
 }
 
 /// An error from a service, as a page.
-fn error_page(tr: Tr, csrf: Option<&str>, e: AppError) -> HttpResponse {
+pub(super) fn error_page(tr: Tr, csrf: Option<&str>, e: AppError) -> HttpResponse {
     match e {
         AppError::NotFound => message(StatusCode::NOT_FOUND, tr, csrf, "error.title", "error.not_found"),
         AppError::Forbidden => message(StatusCode::FORBIDDEN, tr, csrf, "error.title", "error.forbidden"),
@@ -97,7 +112,7 @@ fn anonymous_tr(req: &HttpRequest) -> Tr {
     Tr(accept_language(req).unwrap_or_default())
 }
 
-fn local(t: DateTime<Utc>) -> String {
+pub(super) fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Brussels).format("%d/%m/%Y %H:%M").to_string()
 }
 
@@ -105,11 +120,11 @@ fn local(t: DateTime<Utc>) -> String {
 // Session and form checks
 
 /// The answer a check gives instead of going on (boxed: a response is large).
-type Stop = Box<HttpResponse>;
+pub(super) type Stop = Box<HttpResponse>;
 
 /// The request's session, or the answer to give instead (the sign-in page, or why
 /// the account cannot use the console).
-async fn signed_in(req: &HttpRequest, state: &AppState, touch: bool) -> Result<ConsoleSession, Stop> {
+pub(super) async fn signed_in(req: &HttpRequest, state: &AppState, touch: bool) -> Result<ConsoleSession, Stop> {
     signed_in_unboxed(req, state, touch).await.map_err(Box::new)
 }
 
@@ -145,7 +160,7 @@ fn sign_in_url(req: &HttpRequest, timed_out: bool) -> String {
     url
 }
 
-fn urlencode(s: &str) -> String {
+pub(super) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
@@ -188,7 +203,7 @@ fn same_origin(req: &HttpRequest, state: &AppState) -> bool {
 }
 
 /// Reads a urlencoded form of at most [`MAX_FORM_BYTES`].
-fn parse_form<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Option<T> {
+pub(super) fn parse_form<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Option<T> {
     if body.len() > MAX_FORM_BYTES {
         return None;
     }
@@ -196,7 +211,12 @@ fn parse_form<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Option<T> {
 }
 
 /// The checks every signed-in form passes: origin, then the session's CSRF token.
-fn check_form(req: &HttpRequest, state: &AppState, s: &ConsoleSession, csrf: Option<&str>) -> Result<(), Stop> {
+pub(super) fn check_form(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &ConsoleSession,
+    csrf: Option<&str>,
+) -> Result<(), Stop> {
     if same_origin(req, state) && csrf.is_some_and(|t| session::csrf_matches(s, t)) {
         Ok(())
     } else {
@@ -559,7 +579,7 @@ pub async fn queue(req: HttpRequest, state: web::Data<AppState>, q: web::Query<Q
         Ok(rows) => render(
             StatusCode::OK,
             &QueuePage {
-                l: Layout::new(tr, "queue.title", Some(&s.csrf)),
+                l: Layout::new(tr, "queue.title", Some(&s.csrf)).for_role(s.auth.role),
                 view: view.key(),
                 views: View::ALL
                     .iter()
@@ -657,6 +677,8 @@ struct CasePage {
     attempt_error: Option<String>,
     close_error: Option<String>,
     min_next: String,
+    /// For supervisors: the helpline's staff to give the claim to (id, e-mail).
+    reassign_to: Vec<(String, String)>,
 }
 
 const RESULTS: [AttemptResult; 6] = [
@@ -704,8 +726,10 @@ async fn case_page(
         Ok(a) => a,
         Err(e) => return error_page(tr, Some(&s.csrf), e),
     };
+    let reassign_to = super::supervisor::reassign_choices(state, s).await;
     let page = CasePage {
-        l: Layout::new(tr, "case.title", Some(&s.csrf)),
+        reassign_to,
+        l: Layout::new(tr, "case.title", Some(&s.csrf)).for_role(s.auth.role),
         row: row(tr, &c),
         expected_callback: local(c.expected_callback_at),
         training: tr.t(&format!("training.{}", c.relay_training_status)).to_string(),
@@ -777,7 +801,7 @@ async fn action<T: for<'de> Deserialize<'de> + Default + HasCsrf>(
     Ok((s, form))
 }
 
-trait HasCsrf {
+pub(super) trait HasCsrf {
     fn csrf(&self) -> Option<&str>;
 }
 
@@ -787,7 +811,7 @@ impl HasCsrf for CsrfForm {
     }
 }
 
-fn case_url(reference: &str) -> String {
+pub(super) fn case_url(reference: &str) -> String {
     format!("/console/cases/{}", urlencode(reference))
 }
 
