@@ -39,6 +39,7 @@ mod security;
 mod signals;
 mod stats;
 mod stats_seed;
+mod supervision;
 mod training;
 mod users;
 mod webhooks;
