@@ -17,6 +17,7 @@ mod authz;
 mod cases;
 mod cli;
 mod console;
+mod console_supervisor;
 mod docs;
 mod errors;
 mod escalation;
