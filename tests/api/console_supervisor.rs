@@ -65,8 +65,14 @@ async fn a_supervisor_oversees_the_helpline(backend: Backend) {
 
     // Operator A claims the case and reveals the contact.
     let a = app.login_ok("a@example.be", &a_pw).await.access;
-    assert_eq!(app.post(&format!("/api/v1/cases/{reference}/claim"), Some(&a), &json!({})).await.status(), StatusCode::OK);
-    assert_eq!(app.post(&format!("/api/v1/cases/{reference}/reveal"), Some(&a), &json!({})).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.post(&format!("/api/v1/cases/{reference}/claim"), Some(&a), &json!({})).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.post(&format!("/api/v1/cases/{reference}/reveal"), Some(&a), &json!({})).await.status(),
+        StatusCode::OK
+    );
 
     // The supervisor signs in; the header leads to the supervisor's page.
     sign_in(&mut b, &app, "sup@example.be", &sup_pw).await;
