@@ -134,3 +134,18 @@ pub fn record(
         .execute(conn)
         .map(|_| ())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_from_its_name() {
+        let names: std::collections::HashSet<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), Action::ALL.len(), "names are unique");
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(Action::parse("contact.stolen"), None);
+    }
+}
