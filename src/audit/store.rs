@@ -16,6 +16,11 @@ pub struct AuditRow {
     pub created_at: NaiveDateTime,
 }
 
+/// An `audit_log` row with its signal's reference, as loaded.
+type RawRow = (String, Option<String>, String, Option<String>, Option<String>, NaiveDateTime);
+/// (signal id, actor, action, subject, when).
+type ClaimEvent = (Option<String>, Option<String>, String, Option<String>, NaiveDateTime);
+
 /// What to read: all set filters must hold.
 #[derive(Default)]
 pub struct Filter {
@@ -70,7 +75,7 @@ pub fn list(
     if let Some((at, id)) = after {
         q = q.filter(audit_log::created_at.lt(at).or(audit_log::created_at.eq(at).and(audit_log::id.lt(id))));
     }
-    let rows: Vec<(String, Option<String>, String, Option<String>, Option<String>, NaiveDateTime)> = q.load(conn)?;
+    let rows: Vec<RawRow> = q.load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(id, actor_id, action, reference, subject_id, created_at)| AuditRow {
@@ -93,7 +98,7 @@ pub fn claim_starts(
     if signal_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(Option<String>, Option<String>, String, Option<String>, NaiveDateTime)> = audit_log::table
+    let rows: Vec<ClaimEvent> = audit_log::table
         .filter(audit_log::signal_id.eq_any(signal_ids.to_vec()))
         .filter(audit_log::action.eq_any(["signal.claimed", "signal.reassigned"]))
         .select((

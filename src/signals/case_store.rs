@@ -260,13 +260,16 @@ pub fn assign(conn: &mut AnyConnection, id: SignalId, user: UserId, now: NaiveDa
     Ok(n == 1)
 }
 
+/// (filed, first attempt, outcome) of a signal.
+pub type TimelineRow = (NaiveDateTime, Option<NaiveDateTime>, Option<String>);
+
 /// What a helpline's figures are made of: (filed, first attempt, outcome) of its
 /// signals filed since `since`.
 pub fn helpline_timeline(
     conn: &mut AnyConnection,
     helpline: HelplineId,
     since: NaiveDateTime,
-) -> QueryResult<Vec<(NaiveDateTime, Option<NaiveDateTime>, Option<String>)>> {
+) -> QueryResult<Vec<TimelineRow>> {
     signals::table
         .filter(signals::helpline_id.eq(helpline.to_string()))
         .filter(signals::created_at.ge(since))

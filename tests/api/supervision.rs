@@ -85,9 +85,9 @@ async fn the_queue_filters_by_claim_and_refuses_an_unknown_filter(app: TestApp) 
         let a = a.clone();
         async move { app.get(&format!("/api/v1/cases?claim={q}"), &a).await.json::<Value>().await.unwrap() }
     };
-    assert_eq!(refs(get("mine").await), [r1.clone()]);
-    assert_eq!(refs(get("others").await), [r2.clone()]);
-    assert_eq!(refs(get("unclaimed").await), [r3.clone()]);
+    assert_eq!(refs(get("mine").await), vec![r1.clone()]);
+    assert_eq!(refs(get("others").await), vec![r2.clone()]);
+    assert_eq!(refs(get("unclaimed").await), vec![r3.clone()]);
     // A lapsed claim counts as none.
     app.execute(&format!(
         "UPDATE signals SET claim_activity_at = {} WHERE reference = '{r2}'",
