@@ -29,6 +29,7 @@ use crate::http::error::{FieldError, Problem};
         (name = "relays", description = "Programmes, relay points, CSV import/export, staff invitations"),
         (name = "training", description = "Training modules, completions, derived training status"),
         (name = "stats", description = "Anonymised statistics: coverage and monthly signal figures with small-cell suppression"),
+        (name = "supervision", description = "Supervisors and admins: dead-lettered deliveries and the audit log"),
         (name = "operations", description = "Probes and metrics"),
     )
 )]
@@ -61,7 +62,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::resources::routes::configure)
             .configure(crate::relays::configure)
             .configure(crate::training::configure)
-            .configure(crate::stats::configure),
+            .configure(crate::stats::configure)
+            .configure(crate::outbox::routes::configure)
+            .configure(crate::audit::routes::configure),
     );
 }
 

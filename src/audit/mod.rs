@@ -2,6 +2,10 @@
 //! Every contact reveal, claim, transfer and close writes a row here, in the same
 //! transaction as the action.
 
+pub mod routes;
+pub mod service;
+pub mod store;
+
 use crate::domain::UserId;
 use diesel::prelude::*;
 
@@ -37,6 +41,11 @@ pub enum Action {
     HelplineChannelsChanged,
     /// A supervisor confirmed their helpline's channels (held deliveries go).
     HelplineChannelsConfirmed,
+    /// A supervisor gave a case's claim to an operator (subject: the operator).
+    SignalReassigned,
+    /// A supervisor or admin put a dead-lettered delivery back in the queue
+    /// (subject: the delivery).
+    DeliveryRetried,
 }
 
 impl Action {
@@ -60,7 +69,37 @@ impl Action {
             Action::SignalExpired => "signal.expired",
             Action::HelplineChannelsChanged => "helpline.channels_changed",
             Action::HelplineChannelsConfirmed => "helpline.channels_confirmed",
+            Action::SignalReassigned => "signal.reassigned",
+            Action::DeliveryRetried => "delivery.retried",
         }
+    }
+
+    pub const ALL: [Action; 20] = [
+        Action::ContactRevealed,
+        Action::SignalClaimed,
+        Action::SignalReleased,
+        Action::SignalTransferred,
+        Action::SignalClosed,
+        Action::SecondFactorReset,
+        Action::SecondFactorEnrolled,
+        Action::AccountCreated,
+        Action::AccountInvited,
+        Action::AccountScopeChanged,
+        Action::AccountDeactivated,
+        Action::AccountReactivated,
+        Action::InvitationAccepted,
+        Action::PasswordReset,
+        Action::PasswordChanged,
+        Action::SignalExpired,
+        Action::HelplineChannelsChanged,
+        Action::HelplineChannelsConfirmed,
+        Action::SignalReassigned,
+        Action::DeliveryRetried,
+    ];
+
+    /// The action named `text`, if it is one.
+    pub fn parse(text: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == text)
     }
 }
 
@@ -94,4 +133,19 @@ pub fn record(
         })
         .execute(conn)
         .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_from_its_name() {
+        let names: std::collections::HashSet<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(names.len(), Action::ALL.len(), "names are unique");
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+        }
+        assert_eq!(Action::parse("contact.stolen"), None);
+    }
 }

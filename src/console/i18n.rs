@@ -485,6 +485,178 @@ const STRINGS: &[(&str, [&str; 4])] = &[
             "Mit einem Code aus der App anmelden",
         ],
     ),
+    // --- The supervisor's page ---
+    ("nav.supervisor", ["Supervision", "Supervision", "Supervisie", "Supervision"]),
+    ("sup.title", ["Supervision", "Supervision", "Supervisie", "Supervision"]),
+    ("sup.sections", ["Sections", "Sections", "Onderdelen", "Abschnitte"]),
+    ("sup.claims", ["Claims held", "Prises en charge", "Opgenomen dossiers", "Übernommene Fälle"]),
+    (
+        "sup.claims.none",
+        [
+            "Nobody holds a claim.",
+            "Aucun dossier n'est pris en charge.",
+            "Niemand heeft een dossier opgenomen.",
+            "Niemand hat einen Fall übernommen.",
+        ],
+    ),
+    ("sup.col.holder", ["Held by", "Pris par", "Opgenomen door", "Übernommen von"]),
+    ("sup.col.since", ["Since", "Depuis", "Sinds", "Seit"]),
+    ("sup.col.activity", ["Last activity", "Dernière activité", "Laatste activiteit", "Letzte Aktivität"]),
+    ("sup.col.reassign", ["Reassign to", "Réattribuer à", "Toewijzen aan", "Neu zuweisen an"]),
+    ("sup.reassign", ["Reassign", "Réattribuer", "Toewijzen", "Neu zuweisen"]),
+    ("sup.reassign_for", ["Reassign case", "Réattribuer le dossier", "Dossier toewijzen", "Fall neu zuweisen"]),
+    (
+        "sup.reassigned",
+        [
+            "The case was reassigned.",
+            "Le dossier a été réattribué.",
+            "Het dossier is toegewezen.",
+            "Der Fall wurde neu zugewiesen.",
+        ],
+    ),
+    (
+        "sup.reassign_invalid",
+        [
+            "Choose an active operator of your helpline.",
+            "Choisissez un opérateur actif de votre ligne.",
+            "Kies een actieve medewerker van uw hulplijn.",
+            "Wählen Sie einen aktiven Mitarbeiter Ihrer Hotline.",
+        ],
+    ),
+    (
+        "sup.reassign_closed",
+        [
+            "This case is closed and cannot be reassigned.",
+            "Ce dossier est clôturé et ne peut pas être réattribué.",
+            "Dit dossier is gesloten en kan niet worden toegewezen.",
+            "Dieser Fall ist abgeschlossen und kann nicht neu zugewiesen werden.",
+        ],
+    ),
+    (
+        "sup.escalated",
+        ["Escalated signals", "Signalements escaladés", "Geëscaleerde meldingen", "Eskalierte Meldungen"],
+    ),
+    (
+        "sup.escalated.none",
+        [
+            "No open signal was escalated.",
+            "Aucun signalement ouvert n'a été escaladé.",
+            "Geen open melding werd geëscaleerd.",
+            "Keine offene Meldung wurde eskaliert.",
+        ],
+    ),
+    ("sup.col.escalated", ["Escalated", "Escaladé", "Geëscaleerd", "Eskaliert"]),
+    (
+        "sup.dead",
+        ["Failed deliveries", "Transmissions échouées", "Mislukte doorzendingen", "Fehlgeschlagene Zustellungen"],
+    ),
+    (
+        "sup.dead.none",
+        [
+            "No delivery failed.",
+            "Aucune transmission n'a échoué.",
+            "Geen doorzending mislukt.",
+            "Keine Zustellung ist fehlgeschlagen.",
+        ],
+    ),
+    ("sup.col.channel", ["Channel", "Canal", "Kanaal", "Kanal"]),
+    ("sup.col.attempts", ["Attempts", "Tentatives", "Pogingen", "Versuche"]),
+    ("sup.col.error", ["Last error", "Dernière erreur", "Laatste fout", "Letzter Fehler"]),
+    ("sup.col.dead_at", ["Given up at", "Abandonnée le", "Opgegeven op", "Aufgegeben am"]),
+    ("sup.col.action", ["Action", "Action", "Actie", "Aktion"]),
+    ("sup.retry", ["Deliver again", "Transmettre à nouveau", "Opnieuw doorsturen", "Erneut zustellen"]),
+    (
+        "sup.retried",
+        [
+            "The delivery is queued again.",
+            "La transmission est de nouveau en file.",
+            "De doorzending staat opnieuw in de wachtrij.",
+            "Die Zustellung ist wieder in der Warteschlange.",
+        ],
+    ),
+    (
+        "sup.retry_refused",
+        [
+            "This delivery cannot be sent again (already queued, or the case is closed).",
+            "Cette transmission ne peut pas être relancée (déjà en file, ou dossier clôturé).",
+            "Deze doorzending kan niet opnieuw (al in de wachtrij, of het dossier is gesloten).",
+            "Diese Zustellung kann nicht erneut gesendet werden (schon in der Warteschlange oder Fall abgeschlossen).",
+        ],
+    ),
+    ("sup.channel.email", ["e-mail", "e-mail", "e-mail", "E-Mail"]),
+    ("sup.channel.webhook", ["webhook", "webhook", "webhook", "Webhook"]),
+    (
+        "sup.reveals",
+        ["Contact reveals", "Consultations des coordonnées", "Inzage van contactgegevens", "Einsicht in Kontaktdaten"],
+    ),
+    (
+        "sup.reveals.none",
+        [
+            "No contact was revealed.",
+            "Aucune coordonnée n'a été consultée.",
+            "Er werden geen contactgegevens ingezien.",
+            "Es wurden keine Kontaktdaten eingesehen.",
+        ],
+    ),
+    ("sup.col.who", ["Revealed by", "Consultées par", "Ingezien door", "Eingesehen von"]),
+    ("sup.col.when", ["When", "Quand", "Wanneer", "Wann"]),
+    (
+        "sup.former_colleague",
+        ["a former colleague", "un ancien collègue", "een voormalige collega", "ein ehemaliger Kollege"],
+    ),
+    ("sup.system", ["the system", "le système", "het systeem", "das System"]),
+    ("sup.figures", ["Figures", "Chiffres", "Cijfers", "Zahlen"]),
+    (
+        "sup.figures.period",
+        ["Signals filed from", "Signalements reçus du", "Meldingen ontvangen van", "Eingegangene Meldungen vom"],
+    ),
+    ("sup.figures.to", ["to", "au", "tot", "bis"]),
+    (
+        "sup.figures.small",
+        [
+            "Counts from 1 to 4 are shown as <5 to protect the people concerned.",
+            "Les nombres de 1 à 4 sont affichés <5 pour protéger les personnes concernées.",
+            "Aantallen van 1 tot 4 worden als <5 getoond om de betrokkenen te beschermen.",
+            "Zahlen von 1 bis 4 werden zum Schutz der Betroffenen als <5 angezeigt.",
+        ],
+    ),
+    ("sup.figures.per_day", ["Signals per day", "Signalements par jour", "Meldingen per dag", "Meldungen pro Tag"]),
+    ("sup.figures.day", ["Day", "Jour", "Dag", "Tag"]),
+    ("sup.figures.signals", ["Signals", "Signalements", "Meldingen", "Meldungen"]),
+    ("sup.figures.total", ["Total", "Total", "Totaal", "Gesamt"]),
+    (
+        "sup.figures.first_attempt",
+        [
+            "Time to first call attempt (minutes)",
+            "Délai avant le premier appel (minutes)",
+            "Tijd tot eerste belpoging (minuten)",
+            "Zeit bis zum ersten Anrufversuch (Minuten)",
+        ],
+    ),
+    ("sup.figures.median", ["Median", "Médiane", "Mediaan", "Median"]),
+    ("sup.figures.p90", ["90th percentile", "90e centile", "90e percentiel", "90. Perzentil"]),
+    (
+        "sup.figures.hidden",
+        [
+            "not shown (fewer than 5)",
+            "non affiché (moins de 5)",
+            "niet getoond (minder dan 5)",
+            "nicht angezeigt (weniger als 5)",
+        ],
+    ),
+    (
+        "sup.figures.outcomes",
+        [
+            "Outcomes of closed signals",
+            "Issues des signalements clôturés",
+            "Uitkomsten van gesloten meldingen",
+            "Ergebnisse abgeschlossener Meldungen",
+        ],
+    ),
+    ("sup.figures.outcome", ["Outcome", "Issue", "Uitkomst", "Ergebnis"]),
+    ("sup.figures.closed", ["Closed", "Clôturés", "Gesloten", "Abgeschlossen"]),
+    ("outcome.expired", ["Expired", "Expiré", "Verlopen", "Abgelaufen"]),
+    // --- end of the supervisor's page ---
 ];
 
 /// Translations for one language.

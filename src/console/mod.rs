@@ -12,6 +12,7 @@ pub mod enrol;
 pub mod i18n;
 pub mod pages;
 pub mod session;
+pub mod supervisor;
 
 use actix_web::web;
 
@@ -36,6 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{reference}/reveal", web::post().to(pages::reveal))
             .route("/cases/{reference}/heartbeat", web::post().to(pages::heartbeat))
             .route("/cases/{reference}/attempts", web::post().to(pages::attempt))
-            .route("/cases/{reference}/close", web::post().to(pages::close)),
+            .route("/cases/{reference}/close", web::post().to(pages::close))
+            .route("/cases/{reference}/reassign", web::post().to(supervisor::case_reassign))
+            .route("/supervisor", web::get().to(supervisor::page))
+            .route("/supervisor/reassign", web::post().to(supervisor::reassign))
+            .route("/supervisor/dead-letters/{id}/retry", web::post().to(supervisor::retry)),
     );
 }

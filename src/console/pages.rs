@@ -36,6 +36,8 @@ pub struct Layout {
     pub csrf: Option<String>,
     pub languages: &'static [(&'static str, &'static str)],
     pub current_language: &'static str,
+    /// The header links to the supervisor's page.
+    pub supervisor: bool,
 }
 
 impl Layout {
@@ -46,7 +48,14 @@ impl Layout {
             csrf: csrf.map(str::to_string),
             languages: &LANGUAGES,
             current_language: tr.lang(),
+            supervisor: false,
         }
+    }
+
+    /// The frame for a signed-in account of `role`.
+    pub(super) fn for_role(mut self, role: Role) -> Self {
+        self.supervisor = role == Role::HelplineSupervisor;
+        self
     }
 }
 
@@ -103,7 +112,7 @@ pub(super) fn anonymous_tr(req: &HttpRequest) -> Tr {
     Tr(accept_language(req).unwrap_or_default())
 }
 
-fn local(t: DateTime<Utc>) -> String {
+pub(super) fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Brussels).format("%d/%m/%Y %H:%M").to_string()
 }
 
@@ -111,11 +120,11 @@ fn local(t: DateTime<Utc>) -> String {
 // Session and form checks
 
 /// The answer a check gives instead of going on (boxed: a response is large).
-type Stop = Box<HttpResponse>;
+pub(super) type Stop = Box<HttpResponse>;
 
 /// The request's session, or the answer to give instead (the sign-in page, or why
 /// the account cannot use the console).
-async fn signed_in(req: &HttpRequest, state: &AppState, touch: bool) -> Result<ConsoleSession, Stop> {
+pub(super) async fn signed_in(req: &HttpRequest, state: &AppState, touch: bool) -> Result<ConsoleSession, Stop> {
     signed_in_unboxed(req, state, touch).await.map_err(Box::new)
 }
 
@@ -151,7 +160,7 @@ fn sign_in_url(req: &HttpRequest, timed_out: bool) -> String {
     url
 }
 
-fn urlencode(s: &str) -> String {
+pub(super) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => (b as char).to_string(),
@@ -202,7 +211,12 @@ pub(super) fn parse_form<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Option<T>
 }
 
 /// The checks every signed-in form passes: origin, then the session's CSRF token.
-fn check_form(req: &HttpRequest, state: &AppState, s: &ConsoleSession, csrf: Option<&str>) -> Result<(), Stop> {
+pub(super) fn check_form(
+    req: &HttpRequest,
+    state: &AppState,
+    s: &ConsoleSession,
+    csrf: Option<&str>,
+) -> Result<(), Stop> {
     if same_origin(req, state) && csrf.is_some_and(|t| session::csrf_matches(s, t)) {
         Ok(())
     } else {
@@ -583,7 +597,7 @@ pub async fn queue(req: HttpRequest, state: web::Data<AppState>, q: web::Query<Q
         Ok(rows) => render(
             StatusCode::OK,
             &QueuePage {
-                l: Layout::new(tr, "queue.title", Some(&s.csrf)),
+                l: Layout::new(tr, "queue.title", Some(&s.csrf)).for_role(s.auth.role),
                 view: view.key(),
                 views: View::ALL
                     .iter()
@@ -681,6 +695,8 @@ struct CasePage {
     attempt_error: Option<String>,
     close_error: Option<String>,
     min_next: String,
+    /// For supervisors: the helpline's staff to give the claim to (id, e-mail).
+    reassign_to: Vec<(String, String)>,
 }
 
 const RESULTS: [AttemptResult; 6] = [
@@ -728,8 +744,10 @@ async fn case_page(
         Ok(a) => a,
         Err(e) => return error_page(tr, Some(&s.csrf), e),
     };
+    let reassign_to = super::supervisor::reassign_choices(state, s).await;
     let page = CasePage {
-        l: Layout::new(tr, "case.title", Some(&s.csrf)),
+        reassign_to,
+        l: Layout::new(tr, "case.title", Some(&s.csrf)).for_role(s.auth.role),
         row: row(tr, &c),
         expected_callback: local(c.expected_callback_at),
         training: tr.t(&format!("training.{}", c.relay_training_status)).to_string(),
@@ -801,7 +819,7 @@ async fn action<T: for<'de> Deserialize<'de> + Default + HasCsrf>(
     Ok((s, form))
 }
 
-trait HasCsrf {
+pub(super) trait HasCsrf {
     fn csrf(&self) -> Option<&str>;
 }
 
@@ -811,7 +829,7 @@ impl HasCsrf for CsrfForm {
     }
 }
 
-fn case_url(reference: &str) -> String {
+pub(super) fn case_url(reference: &str) -> String {
     format!("/console/cases/{}", urlencode(reference))
 }
 

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::AttemptResult;
-use super::service::{self, Attempt, AttemptRecorded, Case, ChannelsConfirmed};
+use super::service::{self, Attempt, AttemptRecorded, Case, ChannelsConfirmed, ClaimFilter};
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
@@ -30,6 +30,8 @@ const HELPLINE_ROLES: &[Role] = &[Role::HelplineOperator, Role::HelplineSupervis
 pub struct CaseFilter {
     /// `open` (default: the queue) or `closed`.
     pub state: Option<CaseState>,
+    /// `unclaimed`, `mine` or `others` (a colleague holds it); all when absent.
+    pub claim: Option<ClaimFilter>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
 }
@@ -91,6 +93,14 @@ pub struct TransferRequest {
     pub helpline_id: HelplineId,
 }
 
+/// Body of `POST /api/v1/cases/{reference}/reassign`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReassignRequest {
+    /// An active operator or supervisor of the same helpline.
+    pub operator_id: crate::domain::UserId,
+}
+
 /// Body of `POST /api/v1/cases/{reference}/close`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -112,7 +122,7 @@ pub async fn list_cases(
     let f = filter.into_inner();
     let page = PageQuery { limit: f.limit, cursor: f.cursor };
     let open = f.state.unwrap_or(CaseState::Open) == CaseState::Open;
-    Ok(web::Json(service::queue(&state, &auth, open, page.after()?, page.limit()?).await?))
+    Ok(web::Json(service::queue_by_claim(&state, &auth, open, f.claim, page.after()?, page.limit()?).await?))
 }
 
 /// One case of the caller's helpline.
@@ -234,6 +244,23 @@ pub async fn transfer_case(
     Ok(web::Json(service::transfer(&state, &auth, &reference, body.into_inner()?.helpline_id).await?))
 }
 
+/// Give a case's claim to an operator of the helpline (supervisors), whoever held
+/// it. Audited.
+#[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = ReassignRequest, responses(
+    (status = 200, body = Case),
+    BodyErrors, AuthErrors, NotFound, Conflict,
+), security(("bearer" = [])))]
+#[post("/cases/{reference}/reassign")]
+pub async fn reassign_case(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    reference: web::Path<String>,
+    body: StrictJson<ReassignRequest>,
+) -> Result<web::Json<Case>, AppError> {
+    auth.require(&[Role::HelplineSupervisor])?;
+    Ok(web::Json(service::reassign(&state, &auth, &reference, body.into_inner()?.operator_id).await?))
+}
+
 /// Close a case with its outcome. The contact is destroyed at once.
 #[utoipa::path(tag = "cases", params(("reference" = String, Path)), request_body = CloseRequest, responses(
     (status = 200, body = Case),
@@ -268,6 +295,23 @@ pub async fn confirm_channels(
     Ok(web::Json(service::confirm_channels(&state, &auth, id).await?))
 }
 
+/// The last 14 days of the caller's helpline (supervisors): signals per day,
+/// time to first attempt, outcomes; counts of 1–4 shown as `"<5"`.
+#[utoipa::path(tag = "cases", params(("id" = String, Path)), responses(
+    (status = 200, body = super::supervision::HelplineFigures),
+    AuthErrors, NotFound,
+), security(("bearer" = [])))]
+#[get("/helplines/{id}/figures")]
+pub async fn helpline_figures(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<super::supervision::HelplineFigures>, AppError> {
+    auth.require(&[Role::HelplineSupervisor])?;
+    let id = HelplineId::parse(&id).ok_or(AppError::NotFound)?;
+    Ok(web::Json(super::supervision::figures(&state, &auth, id).await?))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_cases)
         .service(get_case)
@@ -278,6 +322,8 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(record_attempt)
         .service(list_attempts)
         .service(transfer_case)
+        .service(reassign_case)
         .service(close_case)
-        .service(confirm_channels);
+        .service(confirm_channels)
+        .service(helpline_figures);
 }

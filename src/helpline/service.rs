@@ -39,6 +39,8 @@ pub struct Case {
     /// Someone holds a live claim on it.
     pub claimed: bool,
     pub claimed_by_me: bool,
+    /// Who holds the live claim.
+    pub claimed_by: Option<UserId>,
     pub claim_expires_at: Option<DateTime<Utc>>,
     pub first_attempt_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
@@ -49,6 +51,8 @@ pub struct Case {
     /// When the person can next be called safely: now when inside a window, else
     /// the next window's start; none without windows or once the contact is gone.
     pub next_safe_call_at: Option<DateTime<Utc>>,
+    /// When supervisors were alerted that it waited too long.
+    pub escalated_at: Option<DateTime<Utc>>,
 }
 
 fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Result<Case, AppError> {
@@ -58,6 +62,7 @@ fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Resu
         status: s.status_at(now),
         claimed: live,
         claimed_by_me: live && s.claimed_by == Some(me),
+        claimed_by: if live { s.claimed_by } else { None },
         claim_expires_at: if live {
             utc(s.claim_activity_at.map(|a| a + Duration::minutes(CLAIM_IDLE_MINUTES)))
         } else {
@@ -78,6 +83,7 @@ fn case_view((s, municipality): CaseRow, me: UserId, now: NaiveDateTime) -> Resu
         outcome: s.outcome.map(|o| o.as_str().to_string()),
         call_windows_given: false,
         next_safe_call_at: None,
+        escalated_at: utc(s.escalated_at),
     })
 }
 
@@ -155,7 +161,37 @@ pub async fn queue(
     after: Option<Cursor>,
     limit: i64,
 ) -> Result<Page<Case>, AppError> {
+    queue_by_claim(state, auth, open, None, after, limit).await
+}
+
+/// Which cases of the queue, by their claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimFilter {
+    /// Nobody holds a live claim.
+    Unclaimed,
+    /// The caller holds the claim.
+    Mine,
+    /// A colleague holds the claim.
+    Others,
+}
+
+/// The queue, keeping only the cases whose claim matches `claim` (all when `None`).
+pub async fn queue_by_claim(
+    state: &AppState,
+    auth: &AuthUser,
+    open: bool,
+    claim: Option<ClaimFilter>,
+    after: Option<Cursor>,
+    limit: i64,
+) -> Result<Page<Case>, AppError> {
     let helpline = helpline_of(auth)?;
+    let scope = match claim {
+        None => signals::ClaimScope::Any,
+        Some(ClaimFilter::Unclaimed) => signals::ClaimScope::Unclaimed,
+        Some(ClaimFilter::Mine) => signals::ClaimScope::Mine(auth.id),
+        Some(ClaimFilter::Others) => signals::ClaimScope::Others(auth.id),
+    };
     let after = after
         .map(|c| {
             let [p, at, id] = c.parts('|')?;
@@ -164,15 +200,16 @@ pub async fn queue(
         })
         .transpose()?;
     let me = auth.id;
+    let now = db::now();
+    let live_since = now - Duration::minutes(CLAIM_IDLE_MINUTES);
     let (rows, windows) = state
         .db
         .run(move |c| {
-            let rows = signals::queue(c, helpline, open, after, fetch_limit(limit))?;
+            let rows = signals::queue_by_claim(c, helpline, open, scope, live_since, after, fetch_limit(limit))?;
             let windows = call_windows(c, &rows)?;
             Ok::<_, AppError>((rows, windows))
         })
         .await?;
-    let now = db::now();
     let key = |row: &CaseRow| {
         Cursor::from_parts(
             &[&row.0.urgency.priority().to_string(), &Cursor::time_part(row.0.created_at), &row.0.id.to_string()],
@@ -446,4 +483,30 @@ pub async fn confirm_channels(
             Ok(ChannelsConfirmed { awaiting_confirmation, released })
         })
         .await
+}
+
+/// Gives a case's claim to an operator or supervisor of the same helpline
+/// (supervisors), whoever held it; audited with the new holder as subject.
+pub async fn reassign(state: &AppState, auth: &AuthUser, reference: &str, to: UserId) -> Result<Case, AppError> {
+    auth.require(&[Role::HelplineSupervisor])?;
+    let me = auth.id;
+    step(state, auth, reference, move |c, helpline, reference, now| {
+        let (s, _) = find(c, helpline, reference)?;
+        if s.closed_at.is_some() {
+            return Err(AppError::Conflict("This signal is closed.".into()));
+        }
+        let target = crate::users::service::account(c, to)?.filter(|u| {
+            u.active
+                && matches!(u.role, Role::HelplineOperator | Role::HelplineSupervisor)
+                && u.scope.helpline_id == Some(helpline)
+        });
+        if target.is_none() {
+            return Err(AppError::invalid("operator_id", "must be an active operator or supervisor of your helpline"));
+        }
+        if !signals::assign(c, s.id, to, now)? {
+            return Err(AppError::Conflict("This signal is closed.".into()));
+        }
+        Ok(audit::record(c, Some(me), Action::SignalReassigned, Some(&s.id.to_string()), Some(&to.to_string()))?)
+    })
+    .await
 }

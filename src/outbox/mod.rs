@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod email;
 pub mod model;
 pub mod notices;
+pub mod routes;
 pub mod service;
 pub mod staff_alerts;
 pub mod store;

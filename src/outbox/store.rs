@@ -132,3 +132,87 @@ pub fn release_held(conn: &mut AnyConnection, helpline: HelplineId, now: NaiveDa
         .set((outbox::status.eq("pending"), outbox::next_attempt_at.eq(now), outbox::updated_at.eq(now)))
         .execute(conn)
 }
+
+/// A dead-lettered delivery, with its signal's reference.
+pub struct DeadRow {
+    pub id: String,
+    pub reference: String,
+    pub helpline_id: String,
+    pub channel: String,
+    pub event: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub dead_at: NaiveDateTime,
+}
+
+/// Dead deliveries (of one helpline, or all), the most recently dead first;
+/// `after` is the (updated_at, id) of the last row of the previous page.
+pub fn dead_letters(
+    conn: &mut AnyConnection,
+    helpline: Option<HelplineId>,
+    after: Option<(NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<DeadRow>> {
+    use crate::db::schema::signals;
+    let mut q = outbox::table
+        .inner_join(signals::table)
+        .filter(outbox::status.eq("dead"))
+        .select((
+            outbox::id,
+            signals::reference,
+            outbox::helpline_id,
+            outbox::channel,
+            outbox::event,
+            outbox::attempts,
+            outbox::last_error,
+            outbox::created_at,
+            outbox::updated_at,
+        ))
+        .order((outbox::updated_at.desc(), outbox::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(h) = helpline {
+        q = q.filter(outbox::helpline_id.eq(h.to_string()));
+    }
+    if let Some((at, id)) = after {
+        q = q.filter(outbox::updated_at.lt(at).or(outbox::updated_at.eq(at).and(outbox::id.lt(id))));
+    }
+    type Raw = (String, String, String, String, String, i32, Option<String>, NaiveDateTime, NaiveDateTime);
+    let rows: Vec<Raw> = q.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, reference, helpline_id, channel, event, attempts, last_error, created_at, dead_at)| DeadRow {
+            id,
+            reference,
+            helpline_id,
+            channel,
+            event,
+            attempts,
+            last_error,
+            created_at,
+            dead_at,
+        })
+        .collect())
+}
+
+/// A delivery's helpline, signal and status.
+pub fn delivery_owner(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<(String, String, String)>> {
+    outbox::table.find(id).select((outbox::helpline_id, outbox::signal_id, outbox::status)).first(conn).optional()
+}
+
+/// Puts a dead delivery back in the queue, due now, with a fresh delivery
+/// deadline (counted from now). False when it was not dead.
+pub fn retry_dead(conn: &mut AnyConnection, id: &str, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(outbox::table.find(id).filter(outbox::status.eq("dead")))
+        .set((
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(now),
+            outbox::locked_until.eq(None::<NaiveDateTime>),
+            outbox::created_at.eq(now),
+            outbox::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

@@ -194,3 +194,85 @@ pub fn mark_forwarded(conn: &mut AnyConnection, signal: SignalId, now: NaiveDate
         .execute(conn)
         .map(|_| ())
 }
+
+/// Which cases of the queue by their claim (a lapsed claim counts as none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimScope {
+    Any,
+    Unclaimed,
+    Mine(UserId),
+    Others(UserId),
+}
+
+/// The queue (as `queue`), keeping only the cases whose claim matches `claim`;
+/// claims active after `live_since` count.
+pub fn queue_by_claim(
+    conn: &mut AnyConnection,
+    helpline: HelplineId,
+    open: bool,
+    claim: ClaimScope,
+    live_since: NaiveDateTime,
+    after: Option<(i32, NaiveDateTime, String)>,
+    limit: i64,
+) -> QueryResult<Vec<CaseRow>> {
+    let mut q = signals::table
+        .inner_join(relay_points::table)
+        .filter(signals::helpline_id.eq(helpline.to_string()))
+        .select((SignalRow::as_select(), relay_points::municipality))
+        .order((signals::priority.asc(), signals::created_at.asc(), signals::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    q = if open { q.filter(signals::closed_at.is_null()) } else { q.filter(signals::closed_at.is_not_null()) };
+    let live = signals::claimed_by.is_not_null().and(signals::claim_activity_at.gt(live_since));
+    q = match claim {
+        ClaimScope::Any => q,
+        ClaimScope::Unclaimed => q.filter(
+            signals::claimed_by
+                .is_null()
+                .or(signals::claim_activity_at.is_null())
+                .or(signals::claim_activity_at.le(live_since)),
+        ),
+        ClaimScope::Mine(me) => q.filter(live).filter(signals::claimed_by.eq(me.to_string())),
+        ClaimScope::Others(me) => q.filter(live).filter(signals::claimed_by.ne(me.to_string())),
+    };
+    if let Some((p, at, id)) = after {
+        q = q.filter(
+            signals::priority
+                .gt(p)
+                .or(signals::priority.eq(p).and(signals::created_at.gt(at)))
+                .or(signals::priority.eq(p).and(signals::created_at.eq(at)).and(signals::id.gt(id))),
+        );
+    }
+    convert(q.load(conn)?)
+}
+
+/// Gives the claim of an open signal to `user`, whoever held it (a supervisor's
+/// reassignment). False when the signal is closed.
+pub fn assign(conn: &mut AnyConnection, id: SignalId, user: UserId, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
+        .set((
+            signals::claimed_by.eq(Some(user.to_string())),
+            signals::claim_activity_at.eq(Some(now)),
+            signals::status.eq(SignalStatus::InProgress.as_str()),
+            signals::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// (filed, first attempt, outcome) of a signal.
+pub type TimelineRow = (NaiveDateTime, Option<NaiveDateTime>, Option<String>);
+
+/// What a helpline's figures are made of: (filed, first attempt, outcome) of its
+/// signals filed since `since`.
+pub fn helpline_timeline(
+    conn: &mut AnyConnection,
+    helpline: HelplineId,
+    since: NaiveDateTime,
+) -> QueryResult<Vec<TimelineRow>> {
+    signals::table
+        .filter(signals::helpline_id.eq(helpline.to_string()))
+        .filter(signals::created_at.ge(since))
+        .select((signals::created_at, signals::first_attempt_at, signals::outcome))
+        .load(conn)
+}

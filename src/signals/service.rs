@@ -29,8 +29,9 @@ use zeroize::Zeroizing;
 // helpline's queue and work on a case, escalation, deliveries (cancelled, or
 // forwarded) and the destruction of a contact.
 pub use super::case_store::{
-    CaseRow, cancel_pending_deliveries, claim, close, escalation_candidates, find_case, mark_escalated, mark_forwarded,
-    note_attempt, queue, relay_municipality, release, touch, transfer,
+    CaseRow, ClaimScope, assign, cancel_pending_deliveries, claim, close, escalation_candidates, find_case,
+    helpline_timeline, mark_escalated, mark_forwarded, note_attempt, queue, queue_by_claim, relay_municipality,
+    release, touch, transfer,
 };
 pub use super::store::{call_windows_of, destroy_contact, find_by_id};
 

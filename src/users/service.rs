@@ -309,3 +309,8 @@ pub fn activate_with_password(
     store::end_sessions(c, id, now)?;
     account(c, id)?.ok_or(AppError::NotFound)
 }
+
+/// Active operators and supervisors of a helpline, by e-mail.
+pub fn helpline_staff(c: &mut AnyConnection, helpline: HelplineId) -> Result<Vec<User>, AppError> {
+    Ok(store::helpline_staff(c, helpline)?)
+}

@@ -280,3 +280,17 @@ pub fn staff_ids_by_email(conn: &mut AnyConnection, programme: ProgrammeId) -> Q
         })
         .collect()
 }
+
+/// Active operators and supervisors of a helpline, by e-mail.
+pub fn helpline_staff(conn: &mut AnyConnection, helpline: HelplineId) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::helpline_id.eq(helpline.to_string()))
+        .filter(users::role.eq_any([Role::HelplineOperator.as_str(), Role::HelplineSupervisor.as_str()]))
+        .filter(users::active.eq(true))
+        .order(users::email.asc())
+        .select(UserRow::as_select())
+        .load::<UserRow>(conn)?
+        .into_iter()
+        .map(UserRow::into_user)
+        .collect()
+}

@@ -39,6 +39,8 @@ pub(crate) enum Param {
     Rule,
     Resource,
     Token,
+    /// Scoped: a dead-lettered delivery of the fixture signal (helpline EVC).
+    DeadLetter,
 }
 
 const ADMIN: &[&str] = &["admin"];
@@ -119,6 +121,17 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
         Param::Signal,
         r#"{"helpline_id": "00000000-0000-4000-8000-000000001712"}"#,
     ),
+    (
+        "POST",
+        "/api/v1/cases/{reference}/reassign",
+        Who::Only(SUPERVISOR),
+        Param::Signal,
+        r#"{"operator_id": "00000000-0000-4000-8000-000000000001"}"#,
+    ),
+    ("GET", "/api/v1/helplines/{id}/figures", Who::Only(SUPERVISOR), Param::OwnHelpline, ""),
+    ("GET", "/api/v1/dead-letters", Who::Only(&["admin", "supervisor"]), Param::None, ""),
+    ("POST", "/api/v1/dead-letters/{id}/retry", Who::Only(&["admin", "supervisor"]), Param::DeadLetter, ""),
+    ("GET", "/api/v1/audit", Who::Only(&["admin", "supervisor"]), Param::None, ""),
 ];
 
 fn documented() -> BTreeSet<(String, String)> {
@@ -157,6 +170,7 @@ pub(crate) struct Fixtures {
     user: String,
     rule: String,
     resource: String,
+    dead_letter: String,
 }
 
 pub(crate) async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
@@ -172,6 +186,10 @@ pub(crate) async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
     let signal: Value = submit(app, &relay_tok, "authz", &body("0470 11 22 33", "A")).await.json().await.unwrap();
     let rules: Value = app.get("/api/v1/routing-rules", &admin).await.json().await.unwrap();
     let resources: Value = app.get("/api/v1/resources", &admin).await.json().await.unwrap();
+    // The fixture signal's delivery, given up.
+    app.execute("UPDATE outbox SET status = 'dead', last_error = 'HTTP 410'");
+    let dead: Value = app.get("/api/v1/dead-letters", &admin).await.json().await.unwrap();
+    let dead_letter = dead["items"][0]["id"].as_str().unwrap().to_string();
     let callers = vec![
         Caller { role: "anonymous", token: None, other: false },
         Caller { role: "admin", token: Some(admin), other: false },
@@ -208,6 +226,7 @@ pub(crate) async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         user,
         rule: rules[0]["id"].as_str().unwrap().to_string(),
         resource: resources[0]["id"].as_str().unwrap().to_string(),
+        dead_letter,
     };
     (callers, fixtures)
 }
@@ -224,6 +243,7 @@ pub(crate) fn concrete(path: &str, param: Param, f: &Fixtures) -> String {
         Param::Rule => f.rule.clone(),
         Param::Resource => f.resource.clone(),
         Param::Token => "not-a-real-token".to_string(),
+        Param::DeadLetter => f.dead_letter.clone(),
     };
     let start = path.find('{').unwrap();
     let end = path.find('}').unwrap();
@@ -246,7 +266,12 @@ async fn every_endpoint_checks_role_and_scope(app: TestApp) {
             };
             let scoped = matches!(
                 param,
-                Param::Signal | Param::RelayPoint | Param::Programme | Param::Staff | Param::OwnHelpline
+                Param::Signal
+                    | Param::RelayPoint
+                    | Param::Programme
+                    | Param::Staff
+                    | Param::OwnHelpline
+                    | Param::DeadLetter
             );
             // An allowed caller from another tenant sends a valid body, so that only
             // the scope check can stop it; everyone else sends `{}`.
