@@ -119,6 +119,8 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
         Param::Signal,
         r#"{"helpline_id": "00000000-0000-4000-8000-000000001712"}"#,
     ),
+    // Last: withdrawing closes the fixture signal (tests/api/withdraw.rs checks the rest).
+    ("POST", "/api/v1/signals/{reference}/withdraw", Who::Only(RELAY), Param::Signal, ""),
 ];
 
 fn documented() -> BTreeSet<(String, String)> {

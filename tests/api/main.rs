@@ -42,3 +42,4 @@ mod stats_seed;
 mod training;
 mod users;
 mod webhooks;
+mod withdraw;
