@@ -30,6 +30,7 @@ mod migrations;
 mod openapi;
 mod ops;
 mod privacy;
+mod relay_app;
 mod relays;
 mod reminders;
 mod retention;
