@@ -77,10 +77,8 @@ fn refresh_cookie_removal(state: &AppState) -> Cookie<'static> {
 fn answer(state: &AppState, session: Session, in_cookie: bool) -> Result<HttpResponse, AppError> {
     let mut body = TokenResponse::from(session);
     let mut resp = HttpResponse::Ok();
-    if in_cookie {
-        if let Some(token) = body.refresh_token.take() {
-            resp.cookie(refresh_cookie(state, token));
-        }
+    if in_cookie && let Some(token) = body.refresh_token.take() {
+        resp.cookie(refresh_cookie(state, token));
     }
     Ok(resp.json(body))
 }
