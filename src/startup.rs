@@ -300,6 +300,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
                 }),
             )
             .configure(crate::console::configure)
+            .configure(crate::relay_app::configure)
             .default_service(web::to(not_matched))
             .wrap(from_fn(crate::ops::middleware::observe))
             .wrap(cors(&cors_origins))

@@ -35,6 +35,8 @@ pub enum Action {
     InvitationAccepted,
     PasswordReset,
     PasswordChanged,
+    /// Relay staff withdrew their relay point's signal before a helpline took it.
+    SignalWithdrawn,
     /// The retention job expired an open signal (no actor).
     SignalExpired,
     /// An admin changed a helpline's webhook, intake e-mail or languages.
@@ -67,6 +69,7 @@ impl Action {
             Action::PasswordReset => "user.password_reset",
             Action::PasswordChanged => "user.password_changed",
             Action::SignalExpired => "signal.expired",
+            Action::SignalWithdrawn => "signal.withdrawn",
             Action::HelplineChannelsChanged => "helpline.channels_changed",
             Action::HelplineChannelsConfirmed => "helpline.channels_confirmed",
             Action::SignalReassigned => "signal.reassigned",

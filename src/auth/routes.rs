@@ -1,5 +1,6 @@
 //! Sign-in endpoints: login, refresh, logout, and `GET /me`.
 
+use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -27,13 +28,64 @@ pub struct LoginRequest {
     pub totp_code: Option<String>,
     /// A one-time recovery code, instead of `totp_code`.
     pub recovery_code: Option<String>,
+    /// For browser apps: set the refresh token as an `HttpOnly`, `SameSite=Strict`
+    /// cookie limited to `/api/v1/auth` (`Secure` with https) instead of returning
+    /// it in the body, so no script of the page can read it.
+    #[serde(default)]
+    pub refresh_in_cookie: bool,
 }
 
 /// Body of `POST /api/v1/auth/refresh` and `POST /api/v1/auth/logout`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
-    pub refresh_token: String,
+    /// The refresh token; absent, the refresh-token cookie set by a sign-in with
+    /// `refresh_in_cookie` is used (and the new one is set as a cookie again).
+    pub refresh_token: Option<String>,
+    /// With a `refresh_token` in the body: answer the new one as a cookie instead.
+    #[serde(default)]
+    pub refresh_in_cookie: bool,
+}
+
+/// The refresh-token cookie's name: `__Secure-` with https, so a browser only
+/// accepts it from a secure origin.
+fn refresh_cookie_name(state: &AppState) -> &'static str {
+    if state.settings.public_url_is_https() { "__Secure-saferelay_refresh" } else { "saferelay_refresh" }
+}
+
+/// The refresh-token cookie: out of script reach (`HttpOnly`), sent only to the
+/// sign-in endpoints of this site (`Path=/api/v1/auth`, `SameSite=Strict`), for
+/// as long as the refresh token lives.
+fn refresh_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    let mut c = Cookie::new(refresh_cookie_name(state), token);
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Strict);
+    c.set_path("/api/v1/auth");
+    c.set_secure(state.settings.public_url_is_https());
+    let days = i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30);
+    c.set_max_age(actix_web::cookie::time::Duration::days(days));
+    c
+}
+
+fn refresh_cookie_removal(state: &AppState) -> Cookie<'static> {
+    let mut c = refresh_cookie(state, String::new());
+    c.make_removal();
+    c
+}
+
+/// The session as answered: the refresh token in the body, or in a cookie.
+fn answer(state: &AppState, session: Session, in_cookie: bool) -> Result<HttpResponse, AppError> {
+    let mut body = TokenResponse::from(session);
+    let mut resp = HttpResponse::Ok();
+    if in_cookie && let Some(token) = body.refresh_token.take() {
+        resp.cookie(refresh_cookie(state, token));
+    }
+    Ok(resp.json(body))
+}
+
+/// The refresh token of a request: the body's, else the cookie's.
+fn presented(req: &HttpRequest, state: &AppState, body: Option<String>) -> Option<String> {
+    body.or_else(|| req.cookie(refresh_cookie_name(state)).map(|c| c.value().to_string())).filter(|t| !t.is_empty())
 }
 
 /// A new session: a short-lived access token and a single-use refresh token.
@@ -44,8 +96,10 @@ pub struct TokenResponse {
     pub token_type: String,
     /// Seconds until the access token expires.
     pub expires_in: i64,
-    /// Single use: each refresh returns a new one; reusing an old one ends the session.
-    pub refresh_token: String,
+    /// Single use: each refresh returns a new one; reusing an old one ends the
+    /// session. Absent when it was set as a cookie (`refresh_in_cookie`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     pub user: UserView,
 }
 
@@ -55,13 +109,14 @@ impl From<Session> for TokenResponse {
             access_token: s.access_token,
             token_type: "Bearer".into(),
             expires_in: s.expires_in,
-            refresh_token: s.refresh_token,
+            refresh_token: Some(s.refresh_token),
             user: s.user.into(),
         }
     }
 }
 
-/// Sign in with e-mail and password.
+/// Sign in with e-mail and password. With `refresh_in_cookie`, the refresh token
+/// is set as an `HttpOnly` cookie (path `/api/v1/auth`) instead of in the body.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -79,15 +134,15 @@ pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: StrictJson<LoginRequest>,
-) -> Result<web::Json<TokenResponse>, Localised> {
+) -> Result<HttpResponse, Localised> {
     // Nobody is signed in yet: errors follow `Accept-Language`.
     let language = accept_language(&req).unwrap_or_default();
     async {
-        let LoginRequest { email, password, totp_code, recovery_code } = body.into_inner()?;
+        let LoginRequest { email, password, totp_code, recovery_code, refresh_in_cookie } = body.into_inner()?;
         let trusted = state.settings.trusted_proxy_nets().unwrap_or_default();
         let client = client_address(&req, &trusted);
         let second = service::SecondFactor { totp_code, recovery_code };
-        Ok(web::Json(service::login(&state, &email, password, second, &client).await?.into()))
+        answer(&state, service::login(&state, &email, password, second, &client).await?, refresh_in_cookie)
     }
     .await
     .map_err(|e| Localised(e, language))
@@ -119,7 +174,9 @@ fn client_ip(peer: IpAddr, forwarded: &[&str], trusted: &[IpNet]) -> IpAddr {
     client
 }
 
-/// Exchange a refresh token for a new access token and refresh token.
+/// Exchange a refresh token for a new access token and refresh token. Without
+/// `refresh_token` in the body, the refresh-token cookie is used and the new one
+/// is set as a cookie again.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -133,14 +190,26 @@ pub async fn refresh(
     req: HttpRequest,
     state: web::Data<AppState>,
     body: StrictJson<RefreshRequest>,
-) -> Result<web::Json<TokenResponse>, Localised> {
+) -> Result<HttpResponse, Localised> {
     let language = accept_language(&req).unwrap_or_default();
-    async { Ok(web::Json(service::refresh(&state, body.into_inner()?.refresh_token).await?.into())) }
-        .await
-        .map_err(|e| Localised(e, language))
+    async {
+        let RefreshRequest { refresh_token, refresh_in_cookie } = body.into_inner()?;
+        let in_cookie = refresh_in_cookie || refresh_token.is_none();
+        let token = presented(&req, &state, refresh_token).ok_or_else(|| {
+            AppError::invalid(
+                "refresh_token",
+                "required (or the refresh-token cookie a sign-in with refresh_in_cookie set)",
+            )
+        })?;
+        answer(&state, service::refresh(&state, token).await?, in_cookie)
+    }
+    .await
+    .map_err(|e| Localised(e, language))
 }
 
 /// End a session: the refresh token and every token rotated from it stop working.
+/// Without `refresh_token` in the body, the refresh-token cookie's session ends;
+/// the cookie is removed either way.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -150,9 +219,15 @@ pub async fn refresh(
     )
 )]
 #[post("/auth/logout")]
-pub async fn logout(state: web::Data<AppState>, body: StrictJson<RefreshRequest>) -> Result<HttpResponse, AppError> {
-    service::logout(&state, body.into_inner()?.refresh_token).await?;
-    Ok(HttpResponse::NoContent().finish())
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: StrictJson<RefreshRequest>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(token) = presented(&req, &state, body.into_inner()?.refresh_token) {
+        service::logout(&state, token).await?;
+    }
+    Ok(HttpResponse::NoContent().cookie(refresh_cookie_removal(&state)).finish())
 }
 
 /// The signed-in account.

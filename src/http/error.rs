@@ -50,6 +50,10 @@ pub enum AppError {
     MethodNotAllowed { allow: String },
     #[error("conflict")]
     Conflict(String),
+    /// A conflict with the resource's state the caller must read (409 with its own
+    /// code and detail).
+    #[error("conflict: {code}")]
+    StateConflict { code: &'static str, detail: String },
     #[error("payload too large")]
     PayloadTooLarge { limit: usize },
     #[error("unsupported media type")]
@@ -85,6 +89,7 @@ impl AppError {
             Self::NoRoute => "route_not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Conflict(_) => "conflict",
+            Self::StateConflict { code, .. } => code,
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
@@ -110,6 +115,7 @@ impl AppError {
             Self::NoRoute => "No endpoint has this path; see /docs.".into(),
             Self::MethodNotAllowed { allow } => format!("This resource supports: {allow}."),
             Self::Conflict(detail) => detail.clone(),
+            Self::StateConflict { detail, .. } => detail.clone(),
             Self::PayloadTooLarge { limit } => format!("The request body exceeds {limit} bytes."),
             Self::UnsupportedMediaType { expected } => format!("Send the body as {expected}."),
             Self::TooManyRequests { retry_after_secs } => {
@@ -214,7 +220,7 @@ impl ResponseError for AppError {
             Self::SecondFactorRequired => StatusCode::UNAUTHORIZED,
             Self::NotFound | Self::NoRoute => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::StateConflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -113,6 +113,16 @@ pub fn detail(code: &str, language: StaffLanguage, retry_after_secs: Option<u64>
             "De handeling is in strijd met de huidige toestand.",
             "Die Aktion widerspricht dem aktuellen Zustand.",
         ),
+        "signal_taken" => pick(
+            "La ligne d'aide a déjà pris ce signal en charge : il ne peut plus être retiré. Appelez la ligne d'aide pour le corriger.",
+            "De hulplijn heeft dit signaal al opgenomen: het kan niet meer worden ingetrokken. Bel de hulplijn om het te corrigeren.",
+            "Die Hotline bearbeitet dieses Signal bereits: Es kann nicht mehr zurückgezogen werden. Rufen Sie die Hotline an, um es zu korrigieren.",
+        ),
+        "signal_closed" => pick(
+            "Ce signal est déjà clôturé : il ne peut plus être retiré.",
+            "Dit signaal is al afgesloten: het kan niet meer worden ingetrokken.",
+            "Dieses Signal ist bereits abgeschlossen: Es kann nicht mehr zurückgezogen werden.",
+        ),
         "payload_too_large" => {
             pick("La requête est trop volumineuse.", "Het verzoek is te groot.", "Die Anfrage ist zu groß.")
         }

@@ -24,6 +24,9 @@ const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 /// Console pages: only their own script and stylesheet, no inline script or style,
 /// forms only to themselves; the TOTP enrolment QR code is a data: image.
 const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// The relay app: its own script, stylesheet, manifest, icons and service worker,
+/// and calls to the API of this origin only.
+const RELAY_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 pub async fn observe(
@@ -53,7 +56,11 @@ async fn handle(
     let is_docs = req.path().starts_with("/docs");
     // Console pages answer HTML, errors included; their assets may be cached.
     let is_console = req.path() == "/console" || req.path().starts_with("/console/");
-    let is_asset = req.path().starts_with("/console/assets/");
+    // The relay app: a page, and files that hold no personal data.
+    let is_relay = req.path() == "/relay" || req.path().starts_with("/relay/");
+    let is_asset = req.path().starts_with("/console/assets/")
+        || req.path().starts_with("/relay/assets/")
+        || matches!(req.path(), "/relay/sw.js" | "/relay/manifest.webmanifest");
     // Handlers' errors arrive here as responses already; an `Err` can only come
     // from actix's routing machinery, and is rendered by actix itself.
     let res = match tokio::time::timeout(std::time::Duration::from_secs(timeout), next.call(req)).await {
@@ -87,6 +94,8 @@ async fn handle(
         DOCS_CSP
     } else if is_console {
         CONSOLE_CSP
+    } else if is_relay {
+        RELAY_CSP
     } else {
         API_CSP
     };

@@ -132,6 +132,35 @@ pub fn close(conn: &mut AnyConnection, id: SignalId, outcome: Outcome, now: Naiv
         .execute(conn)
 }
 
+/// Withdraws an open signal for its relay point, if no helpline works on it: no
+/// live claim (none, or one idle since before `stale_before`) and no call attempt.
+/// False when that no longer holds (checked in the same statement, so a claim taken
+/// meanwhile wins).
+pub fn withdraw(
+    conn: &mut AnyConnection,
+    id: SignalId,
+    now: NaiveDateTime,
+    stale_before: NaiveDateTime,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        signals::table
+            .find(id.to_string())
+            .filter(signals::closed_at.is_null())
+            .filter(signals::first_attempt_at.is_null())
+            .filter(signals::claimed_by.is_null().or(signals::claim_activity_at.lt(stale_before))),
+    )
+    .set((
+        signals::closed_at.eq(Some(now)),
+        signals::outcome.eq(None::<String>),
+        signals::status.eq(SignalStatus::Withdrawn.as_str()),
+        signals::claimed_by.eq(None::<String>),
+        signals::claim_activity_at.eq(None::<NaiveDateTime>),
+        signals::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 pub fn transfer(
     conn: &mut AnyConnection,
     id: SignalId,

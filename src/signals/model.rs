@@ -149,6 +149,8 @@ pub enum SignalStatus {
     InProgress,
     Completed,
     Expired,
+    /// Withdrawn by its relay point before a helpline took it; the contact is gone.
+    Withdrawn,
 }
 text_enum!(SignalStatus {
     Received => "received",
@@ -156,6 +158,7 @@ text_enum!(SignalStatus {
     InProgress => "in_progress",
     Completed => "completed",
     Expired => "expired",
+    Withdrawn => "withdrawn",
 });
 
 /// How a signal was closed.

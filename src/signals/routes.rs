@@ -215,6 +215,32 @@ pub async fn get_signal(
     .await
 }
 
+/// Withdraw a signal of the caller's relay point before a helpline takes it (wrong
+/// number typed, the person changed their mind; to correct one, withdraw it and
+/// file again). The contact is destroyed at once, deliveries not yet made are
+/// cancelled and the helpline's queue drops it; the signal then shows as
+/// `withdrawn`. Withdrawing again answers the same. Refused with 409
+/// `signal_taken` once a helpline claimed it or tried to call, and 409
+/// `signal_closed` when it is already closed; errors are in the relay's language.
+#[utoipa::path(tag = "signals", params(("reference" = String, Path, description = "e.g. K7Q-2XPA")), responses(
+    (status = 200, body = RelaySignalView),
+    AuthErrors, NotFound,
+    (status = 409, body = crate::http::error::Problem, content_type = "application/problem+json",
+        description = "`signal_taken`: a helpline claimed it or tried to call; `signal_closed`: it is already closed"),
+), security(("bearer" = [])))]
+#[post("/signals/{reference}/withdraw")]
+pub async fn withdraw_signal(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    auth: Result<AuthUser, AppError>,
+    reference: web::Path<String>,
+) -> Result<web::Json<RelaySignalView>, Localised> {
+    in_callers_language(&req, auth, |auth| async move {
+        Ok(web::Json(relay_view::withdraw(&state, &auth, &reference).await?))
+    })
+    .await
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(submit_signal).service(list_signals).service(get_signal);
+    cfg.service(submit_signal).service(list_signals).service(get_signal).service(withdraw_signal);
 }

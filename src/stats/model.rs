@@ -239,6 +239,8 @@ impl Dimension {
 
 /// The outcome statistics report: the recorded outcome, or `expired`.
 pub const EXPIRED: &str = "expired";
+/// The outcome reported for a signal its relay point withdrew.
+pub const WITHDRAWN: &str = "withdrawn";
 
 /// The training dimension's value for a relay's status when the signal was filed.
 pub fn training_group(relay_training_status: &str) -> &'static str {

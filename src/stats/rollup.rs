@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 
-use super::model::{EXPIRED, Histogram, Month, minutes_between};
+use super::model::{EXPIRED, Histogram, Month, WITHDRAWN, minutes_between};
 use super::store::{self, RollupRow, SignalFacts};
 use crate::db::AnyConnection;
 use crate::http::error::AppError;
@@ -35,10 +35,12 @@ pub fn durations(
     (first, close)
 }
 
-/// The outcome statistics report for a closed signal.
+/// The outcome statistics report for a closed signal: the recorded outcome,
+/// `withdrawn` for a signal its relay withdrew, else `expired`.
 pub fn reported_outcome(status: &str, outcome: Option<&str>) -> String {
     match outcome {
         Some(o) if status != EXPIRED => o.to_string(),
+        _ if status == WITHDRAWN => WITHDRAWN.to_string(),
         _ => EXPIRED.to_string(),
     }
 }
@@ -163,6 +165,7 @@ mod tests {
     #[test]
     fn expired_signals_report_the_outcome_expired() {
         assert_eq!(reported_outcome("expired", None), "expired");
+        assert_eq!(reported_outcome("withdrawn", None), "withdrawn");
         assert_eq!(reported_outcome("completed", Some("declined")), "declined");
     }
 }

@@ -132,6 +132,8 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("GET", "/api/v1/dead-letters", Who::Only(&["admin", "supervisor"]), Param::None, ""),
     ("POST", "/api/v1/dead-letters/{id}/retry", Who::Only(&["admin", "supervisor"]), Param::DeadLetter, ""),
     ("GET", "/api/v1/audit", Who::Only(&["admin", "supervisor"]), Param::None, ""),
+    // Last: withdrawing closes the fixture signal (tests/api/withdraw.rs checks the rest).
+    ("POST", "/api/v1/signals/{reference}/withdraw", Who::Only(RELAY), Param::Signal, ""),
 ];
 
 fn documented() -> BTreeSet<(String, String)> {

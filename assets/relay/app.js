@@ -1,0 +1,592 @@
+// SafeRelay relay app. A client of the public API (/api/v1) only.
+// - The access token lives in memory only; the refresh token is an HttpOnly
+//   cookie the script cannot read (sign-in with refresh_in_cookie).
+// - A signal filed without network is sealed with a non-extractable AES-GCM key
+//   (WebCrypto; the key object is kept in IndexedDB, its bytes never reach
+//   script) and sent when the network returns, with the Idempotency-Key chosen
+//   when it was filed. After the 201 the sealed record is deleted.
+'use strict';
+(() => {
+  const API = '/api/v1';
+  const OVERDUE_MS = 15 * 60 * 1000;
+  const REFRESH_MS = 30 * 1000;
+  // The national lines, when no better number is known.
+  const BUILT_IN = [['1712', '1712'], ['Écoute violences conjugales', '0800 30 030']];
+
+  const TEXT = {
+    en: {
+      nav_file: 'New signal', nav_signals: 'My signals', sign_out: 'Sign out', loading: 'Loading…',
+      offline: 'No network: a signal you file is kept sealed on this device and sent as soon as the network is back.',
+      overdue: 'A signal could not be sent for 15 minutes. Phone the helpline now, together with the person:',
+      pending: (n) => `${n} signal(s) kept on this device, waiting for the network.`,
+      signin_title: 'Sign in', email: 'E-mail address', password: 'Password', totp: 'Code from your authenticator app', signin: 'Sign in',
+      file_title: 'New signal', urgency: 'Is the person in immediate danger?', urgency_standard: 'No', urgency_danger: 'Yes, immediate danger',
+      call_112: 'Call 112 now', danger_note: 'Call 112 first. Then file the signal: the helpline will call back as soon as possible.',
+      phone: 'Phone number to call back', phone_shown: (p) => `Will be called on: ${p}`, phone_bad: 'Type a Belgian number (e.g. 0470 12 34 56) or an international one starting with +.',
+      alias: 'First name or alias (optional)', language: 'Language for the call', language_other: 'Other',
+      windows: 'When is it safe to call? (none: any time)', add_window: 'Add a time', remove: 'Remove', day: 'Day', from: 'From', to: 'To',
+      days: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+      voicemail: 'A voicemail may be left', consent: 'The person agrees to be called back', consent_missing: 'The person must agree to be called back.',
+      note: 'Note for the helpline (optional)', send: 'Send the signal', sending: 'Sending…',
+      receipt_title: 'Signal sent', reference: 'Reference', helpline: 'Helpline that calls back', when: 'When', training: 'Training of this relay point',
+      open_now: 'The helpline is open now: the call back can start now.', opens_at: (t) => `The helpline is closed now; the call back starts from ${t}.`, no_hours: 'The helpline has no opening hours soon; phone it if the person can.',
+      receipt_tell: "Tell the person the helpline's name and that it will call back. Nothing of the contact stays on this device.",
+      another: 'File another signal', queued_title: 'Kept on this device',
+      queued_text: 'There is no network. The signal is sealed on this device and will be sent as soon as the network is back. If it cannot be sent within 15 minutes, this app will tell you to phone the helpline.',
+      signals_title: 'My signals', signals_empty: 'No signals yet.', withdraw: 'Withdraw', withdraw_confirm: 'Really withdraw? Tap again', withdrawn_ok: 'Withdrawn: the contact has been deleted.',
+      status: { received: 'received', forwarded: 'forwarded', in_progress: 'in progress', completed: 'completed', expired: 'expired', withdrawn: 'withdrawn' },
+      training_status: { trained: 'current', expiring: 'expiring soon: renew it', expired: 'expired: renew it', untrained: 'not trained' },
+      danger: 'Immediate danger', network_error: 'The server cannot be reached.', refused_later: 'A signal kept on this device was refused by the server:',
+    },
+    fr: {
+      nav_file: 'Nouveau signal', nav_signals: 'Mes signaux', sign_out: 'Se déconnecter', loading: 'Chargement…',
+      offline: "Pas de réseau : un signal envoyé est gardé scellé sur cet appareil et transmis dès le retour du réseau.",
+      overdue: "Un signal n'a pas pu être transmis depuis 15 minutes. Appelez maintenant la ligne d'aide avec la personne :",
+      pending: (n) => `${n} signal(aux) gardé(s) sur cet appareil, en attente du réseau.`,
+      signin_title: 'Connexion', email: 'Adresse e-mail', password: 'Mot de passe', totp: "Code de votre application d'authentification", signin: 'Se connecter',
+      file_title: 'Nouveau signal', urgency: 'La personne est-elle en danger immédiat ?', urgency_standard: 'Non', urgency_danger: 'Oui, danger immédiat',
+      call_112: 'Appeler le 112', danger_note: "Appelez d'abord le 112. Puis envoyez le signal : la ligne d'aide rappellera au plus vite.",
+      phone: 'Numéro à rappeler', phone_shown: (p) => `Sera appelé au : ${p}`, phone_bad: 'Tapez un numéro belge (ex. 0470 12 34 56) ou international commençant par +.',
+      alias: 'Prénom ou pseudonyme (facultatif)', language: "Langue de l'appel", language_other: 'Autre',
+      windows: 'Quand peut-on appeler sans risque ? (aucun : à tout moment)', add_window: 'Ajouter un moment', remove: 'Retirer', day: 'Jour', from: 'De', to: 'À',
+      days: ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche'],
+      voicemail: 'On peut laisser un message vocal', consent: "La personne accepte d'être rappelée", consent_missing: "La personne doit accepter d'être rappelée.",
+      note: "Note pour la ligne d'aide (facultatif)", send: 'Envoyer le signal', sending: 'Envoi…',
+      receipt_title: 'Signal envoyé', reference: 'Référence', helpline: "Ligne d'aide qui rappelle", when: 'Quand', training: 'Formation de ce point relais',
+      open_now: "La ligne d'aide est ouverte : le rappel peut commencer maintenant.", opens_at: (t) => `La ligne d'aide est fermée ; le rappel commence à partir de ${t}.`, no_hours: "La ligne d'aide n'a pas d'heures d'ouverture prochainement ; appelez-la si la personne le peut.",
+      receipt_tell: "Donnez à la personne le nom de la ligne d'aide et dites-lui qu'elle sera rappelée. Rien du contact ne reste sur cet appareil.",
+      another: 'Envoyer un autre signal', queued_title: 'Gardé sur cet appareil',
+      queued_text: "Pas de réseau. Le signal est scellé sur cet appareil et sera transmis dès le retour du réseau. S'il ne peut pas l'être dans les 15 minutes, l'application vous dira d'appeler la ligne d'aide.",
+      signals_title: 'Mes signaux', signals_empty: 'Aucun signal pour le moment.', withdraw: 'Retirer', withdraw_confirm: 'Vraiment retirer ? Touchez encore', withdrawn_ok: 'Retiré : le contact a été effacé.',
+      status: { received: 'reçu', forwarded: 'transmis', in_progress: 'en cours', completed: 'terminé', expired: 'expiré', withdrawn: 'retiré' },
+      training_status: { trained: 'à jour', expiring: 'expire bientôt : à renouveler', expired: 'expirée : à renouveler', untrained: 'non formé' },
+      danger: 'Danger immédiat', network_error: 'Le serveur est injoignable.', refused_later: 'Un signal gardé sur cet appareil a été refusé par le serveur :',
+    },
+    nl: {
+      nav_file: 'Nieuw signaal', nav_signals: 'Mijn signalen', sign_out: 'Afmelden', loading: 'Laden…',
+      offline: 'Geen netwerk: een signaal blijft verzegeld op dit toestel en wordt verstuurd zodra het netwerk terug is.',
+      overdue: 'Een signaal kon al 15 minuten niet worden verstuurd. Bel nu samen met de persoon de hulplijn:',
+      pending: (n) => `${n} signaal/signalen op dit toestel, wachtend op het netwerk.`,
+      signin_title: 'Aanmelden', email: 'E-mailadres', password: 'Wachtwoord', totp: 'Code van uw authenticator-app', signin: 'Aanmelden',
+      file_title: 'Nieuw signaal', urgency: 'Is de persoon in onmiddellijk gevaar?', urgency_standard: 'Nee', urgency_danger: 'Ja, onmiddellijk gevaar',
+      call_112: 'Bel nu 112', danger_note: 'Bel eerst 112. Verstuur daarna het signaal: de hulplijn belt zo snel mogelijk terug.',
+      phone: 'Terugbelnummer', phone_shown: (p) => `Wordt gebeld op: ${p}`, phone_bad: 'Typ een Belgisch nummer (bv. 0470 12 34 56) of een internationaal nummer dat met + begint.',
+      alias: 'Voornaam of alias (optioneel)', language: 'Taal van het gesprek', language_other: 'Andere',
+      windows: 'Wanneer is bellen veilig? (geen: altijd)', add_window: 'Tijdstip toevoegen', remove: 'Verwijderen', day: 'Dag', from: 'Van', to: 'Tot',
+      days: ['Maandag', 'Dinsdag', 'Woensdag', 'Donderdag', 'Vrijdag', 'Zaterdag', 'Zondag'],
+      voicemail: 'Er mag een voicemail worden ingesproken', consent: 'De persoon wil teruggebeld worden', consent_missing: 'De persoon moet akkoord gaan om teruggebeld te worden.',
+      note: 'Notitie voor de hulplijn (optioneel)', send: 'Signaal versturen', sending: 'Versturen…',
+      receipt_title: 'Signaal verstuurd', reference: 'Referentie', helpline: 'Hulplijn die terugbelt', when: 'Wanneer', training: 'Opleiding van dit relaispunt',
+      open_now: 'De hulplijn is nu open: het terugbellen kan nu beginnen.', opens_at: (t) => `De hulplijn is nu gesloten; het terugbellen begint vanaf ${t}.`, no_hours: 'De hulplijn heeft binnenkort geen openingsuren; bel ze als de persoon dat kan.',
+      receipt_tell: 'Geef de persoon de naam van de hulplijn en zeg dat die terugbelt. Niets van het contact blijft op dit toestel.',
+      another: 'Nog een signaal versturen', queued_title: 'Op dit toestel bewaard',
+      queued_text: 'Er is geen netwerk. Het signaal is verzegeld op dit toestel en wordt verstuurd zodra het netwerk terug is. Lukt dat niet binnen 15 minuten, dan zegt de app u de hulplijn te bellen.',
+      signals_title: 'Mijn signalen', signals_empty: 'Nog geen signalen.', withdraw: 'Intrekken', withdraw_confirm: 'Echt intrekken? Tik opnieuw', withdrawn_ok: 'Ingetrokken: het contact is gewist.',
+      status: { received: 'ontvangen', forwarded: 'doorgegeven', in_progress: 'in behandeling', completed: 'afgerond', expired: 'verlopen', withdrawn: 'ingetrokken' },
+      training_status: { trained: 'in orde', expiring: 'verloopt binnenkort: vernieuwen', expired: 'verlopen: vernieuwen', untrained: 'niet opgeleid' },
+      danger: 'Onmiddellijk gevaar', network_error: 'De server is niet bereikbaar.', refused_later: 'Een op dit toestel bewaard signaal werd door de server geweigerd:',
+    },
+    de: {
+      nav_file: 'Neues Signal', nav_signals: 'Meine Signale', sign_out: 'Abmelden', loading: 'Wird geladen…',
+      offline: 'Kein Netz: Ein Signal wird versiegelt auf diesem Gerät aufbewahrt und gesendet, sobald das Netz zurück ist.',
+      overdue: 'Ein Signal konnte seit 15 Minuten nicht gesendet werden. Rufen Sie jetzt gemeinsam mit der Person die Hotline an:',
+      pending: (n) => `${n} Signal(e) auf diesem Gerät, wartet auf das Netz.`,
+      signin_title: 'Anmelden', email: 'E-Mail-Adresse', password: 'Passwort', totp: 'Code Ihrer Authenticator-App', signin: 'Anmelden',
+      file_title: 'Neues Signal', urgency: 'Ist die Person in akuter Gefahr?', urgency_standard: 'Nein', urgency_danger: 'Ja, akute Gefahr',
+      call_112: 'Jetzt 112 anrufen', danger_note: 'Rufen Sie zuerst 112 an. Senden Sie dann das Signal: Die Hotline ruft so schnell wie möglich zurück.',
+      phone: 'Rückrufnummer', phone_shown: (p) => `Wird angerufen unter: ${p}`, phone_bad: 'Geben Sie eine belgische Nummer (z. B. 0470 12 34 56) oder eine internationale mit + ein.',
+      alias: 'Vorname oder Alias (optional)', language: 'Sprache des Anrufs', language_other: 'Andere',
+      windows: 'Wann ist ein Anruf sicher? (keine Angabe: jederzeit)', add_window: 'Zeit hinzufügen', remove: 'Entfernen', day: 'Tag', from: 'Von', to: 'Bis',
+      days: ['Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag', 'Sonntag'],
+      voicemail: 'Eine Sprachnachricht darf hinterlassen werden', consent: 'Die Person ist mit dem Rückruf einverstanden', consent_missing: 'Die Person muss mit dem Rückruf einverstanden sein.',
+      note: 'Notiz für die Hotline (optional)', send: 'Signal senden', sending: 'Wird gesendet…',
+      receipt_title: 'Signal gesendet', reference: 'Referenz', helpline: 'Hotline, die zurückruft', when: 'Wann', training: 'Schulung dieser Relaisstelle',
+      open_now: 'Die Hotline ist jetzt geöffnet: Der Rückruf kann jetzt beginnen.', opens_at: (t) => `Die Hotline ist jetzt geschlossen; der Rückruf beginnt ab ${t}.`, no_hours: 'Die Hotline hat demnächst keine Öffnungszeiten; rufen Sie sie an, wenn die Person kann.',
+      receipt_tell: 'Nennen Sie der Person den Namen der Hotline und dass sie zurückruft. Nichts vom Kontakt bleibt auf diesem Gerät.',
+      another: 'Weiteres Signal senden', queued_title: 'Auf diesem Gerät aufbewahrt',
+      queued_text: 'Kein Netz. Das Signal ist auf diesem Gerät versiegelt und wird gesendet, sobald das Netz zurück ist. Gelingt das nicht innerhalb von 15 Minuten, sagt Ihnen die App, die Hotline anzurufen.',
+      signals_title: 'Meine Signale', signals_empty: 'Noch keine Signale.', withdraw: 'Zurückziehen', withdraw_confirm: 'Wirklich zurückziehen? Nochmals tippen', withdrawn_ok: 'Zurückgezogen: Der Kontakt wurde gelöscht.',
+      status: { received: 'empfangen', forwarded: 'weitergeleitet', in_progress: 'in Bearbeitung', completed: 'abgeschlossen', expired: 'abgelaufen', withdrawn: 'zurückgezogen' },
+      training_status: { trained: 'aktuell', expiring: 'läuft bald ab: erneuern', expired: 'abgelaufen: erneuern', untrained: 'nicht geschult' },
+      danger: 'Akute Gefahr', network_error: 'Der Server ist nicht erreichbar.', refused_later: 'Ein auf diesem Gerät aufbewahrtes Signal wurde vom Server abgelehnt:',
+    },
+  };
+
+  // The browser's language first, then the account's, then English.
+  function browserLanguage() {
+    for (const tag of navigator.languages || [navigator.language || '']) {
+      const primary = String(tag).toLowerCase().split('-')[0];
+      if (TEXT[primary]) return primary;
+    }
+    return null;
+  }
+  let lang = browserLanguage() || 'en';
+  const t = (key) => TEXT[lang][key] ?? TEXT.en[key];
+  function translate() {
+    document.documentElement.lang = lang;
+    for (const el of document.querySelectorAll('[data-t]')) {
+      const v = t(el.dataset.t);
+      if (typeof v === 'string') el.textContent = v;
+    }
+    renderWindows();
+  }
+
+  const $ = (id) => document.getElementById(id);
+  const SCREENS = ['loading', 'signin', 'file', 'receipt', 'queued', 'signals'];
+  function show(screen) {
+    for (const s of SCREENS) $(s).hidden = s !== screen;
+    $('nav-file').setAttribute('aria-current', screen === 'file' ? 'page' : 'false');
+    $('nav-signals').setAttribute('aria-current', screen === 'signals' ? 'page' : 'false');
+    if (screen === 'signals') loadSignals();
+    window.scrollTo(0, 0);
+  }
+
+  // ---- Session: access token in memory, refresh token in an HttpOnly cookie. ----
+  let access = null;
+  let accessUntil = 0;
+  let refreshing = null;
+
+  async function refresh() {
+    if (!refreshing) {
+      refreshing = fetch(`${API}/auth/refresh`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': lang },
+        body: '{}', credentials: 'same-origin',
+      }).then(async (r) => {
+        if (!r.ok) { access = null; return false; }
+        signedIn(await r.json());
+        return true;
+      }).finally(() => { refreshing = null; });
+    }
+    return refreshing;
+  }
+
+  function signedIn(body) {
+    access = body.access_token;
+    accessUntil = Date.now() + (body.expires_in - 30) * 1000;
+    if (!browserLanguage() && body.user && TEXT[body.user.language]) { lang = body.user.language; translate(); }
+  }
+
+  // A call to the API; refreshes the access token first when it is about to end,
+  // and once more on a 401. Network failures throw (TypeError).
+  async function api(method, path, body, headers = {}) {
+    if (!access || Date.now() > accessUntil) await refresh();
+    const send = () => fetch(API + path, {
+      method,
+      headers: { 'content-type': 'application/json', 'accept-language': lang, authorization: `Bearer ${access}`, ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+    });
+    let r = await send();
+    if (r.status === 401 && (await refresh())) r = await send();
+    if (r.status === 401) { signedOut(); }
+    return r;
+  }
+
+  function signedOut() {
+    access = null;
+    $('nav').hidden = true;
+    show('signin');
+  }
+
+  async function problemOf(r) {
+    try { return await r.json(); } catch { return { detail: t('network_error') }; }
+  }
+
+  // ---- Sign-in. ----
+  $('signin-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const err = $('signin-error');
+    err.hidden = true;
+    const body = { email: $('email').value.trim(), password: $('password').value, refresh_in_cookie: true };
+    if ($('totp').value.trim()) body.totp_code = $('totp').value.trim();
+    let r;
+    try {
+      r = await fetch(`${API}/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': lang },
+        body: JSON.stringify(body), credentials: 'same-origin',
+      });
+    } catch {
+      err.textContent = t('network_error'); err.hidden = false; return;
+    }
+    if (!r.ok) {
+      const p = await problemOf(r);
+      if (p.code === 'second_factor_required') $('totp-row').hidden = false;
+      err.textContent = p.detail || p.title; err.hidden = false;
+      return;
+    }
+    signedIn(await r.json());
+    $('password').value = '';
+    $('totp').value = '';
+    started();
+  });
+
+  $('sign-out').addEventListener('click', async () => {
+    try {
+      await fetch(`${API}/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+    } catch { /* offline: the cookie stays until the next sign-out; the session can be ended from elsewhere */ }
+    signedOut();
+  });
+
+  // ---- Phone number shown back formatted. ----
+  function normalisePhone(raw) {
+    let s = raw.replace(/[\s./()-]/g, '');
+    if (s.startsWith('00')) s = `+${s.slice(2)}`;
+    if (/^0\d{8,9}$/.test(s)) s = `+32${s.slice(1)}`;
+    if (/^[1-9]\d{7,8}$/.test(s)) s = `+32${s}`;
+    return /^\+\d{8,15}$/.test(s) ? s : null;
+  }
+  function formatPhone(e164) {
+    if (e164.startsWith('+32')) {
+      const n = e164.slice(3);
+      const head = n.startsWith('4') ? n.slice(0, 3) : n.slice(0, n.length === 8 ? 1 : 2);
+      const rest = n.slice(head.length).match(/.{1,2}/g) || [];
+      return `+32 ${head} ${rest.join(' ')}`;
+    }
+    return e164;
+  }
+  $('phone').addEventListener('input', () => {
+    const p = normalisePhone($('phone').value);
+    $('phone-shown').textContent = p ? t('phone_shown')(formatPhone(p)) : '';
+  });
+
+  // ---- Urgency: immediate danger puts the 112 call first. ----
+  function urgency() { return document.querySelector('input[name=urgency]:checked').value; }
+  for (const r of document.querySelectorAll('input[name=urgency]')) {
+    r.addEventListener('change', () => {
+      const danger = urgency() === 'immediate_danger';
+      $('call-112').hidden = !danger;
+      $('danger-note').hidden = !danger;
+    });
+  }
+
+  // ---- Safe windows: day + from/to. ----
+  const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  let windows = [];
+  function readWindows() {
+    windows = [...document.querySelectorAll('#windows .window')].map((w) => ({
+      day: w.querySelector('select').value, start: w.querySelector('.from').value, end: w.querySelector('.to').value,
+    }));
+  }
+  function renderWindows() {
+    const box = $('windows');
+    box.textContent = '';
+    windows.forEach((w, i) => {
+      const row = document.createElement('div');
+      row.className = 'window';
+      const field = (label, el) => {
+        const wrap = document.createElement('div');
+        const l = document.createElement('label');
+        el.id = `${label}-${i}`;
+        l.htmlFor = el.id;
+        l.textContent = t(label);
+        wrap.append(l, el);
+        return wrap;
+      };
+      const day = document.createElement('select');
+      DAYS.forEach((d, k) => { const o = document.createElement('option'); o.value = d; o.textContent = t('days')[k]; day.append(o); });
+      day.value = w.day;
+      const from = document.createElement('input'); from.type = 'time'; from.className = 'from'; from.value = w.start; from.autocomplete = 'off';
+      const to = document.createElement('input'); to.type = 'time'; to.className = 'to'; to.value = w.end; to.autocomplete = 'off';
+      const rm = document.createElement('button');
+      rm.type = 'button'; rm.textContent = '×'; rm.setAttribute('aria-label', `${t('remove')} ${i + 1}`);
+      rm.addEventListener('click', () => { readWindows(); windows.splice(i, 1); renderWindows(); });
+      row.append(field('day', day), field('from', from), field('to', to), rm);
+      box.append(row);
+    });
+  }
+  $('add-window').addEventListener('click', () => {
+    readWindows();
+    const today = DAYS[(new Date().getDay() + 6) % 7];
+    windows.push({ day: today, start: '09:00', end: '17:00' });
+    renderWindows();
+  });
+
+  // ---- Filing. ----
+  const FIELDS = ['phone', 'alias', 'language', 'safe_windows', 'consent', 'note'];
+  function clearErrors() {
+    $('form-error').hidden = true;
+    for (const f of FIELDS) { const e = $(`${f}-error`); e.hidden = true; e.textContent = ''; }
+    for (const f of FIELDS) { const el = $(f); if (el) el.removeAttribute('aria-invalid'); }
+  }
+  function fieldError(field, message) {
+    const name = FIELDS.find((f) => field === f || field.startsWith(`${f}[`) || field.startsWith(`${f}.`)) || null;
+    if (!name) return false;
+    const e = $(`${name}-error`);
+    e.textContent = e.textContent ? `${e.textContent} ${message}` : message;
+    e.hidden = false;
+    const el = $(name);
+    if (el) el.setAttribute('aria-invalid', 'true');
+    return true;
+  }
+  function showProblem(p) {
+    let unplaced = [];
+    for (const e of p.errors || []) if (!fieldError(e.field, e.message)) unplaced.push(`${e.field}: ${e.message}`);
+    const lines = [p.detail || p.title];
+    if (p.guidance) lines.push(p.guidance.what_to_do, ...p.guidance.call.map((c) => `${c.name}: ${c.number}`));
+    $('form-error').textContent = [...lines, ...unplaced].filter(Boolean).join(' — ');
+    $('form-error').hidden = false;
+    $('form-error').focus?.();
+  }
+
+  function collect() {
+    readWindows();
+    const alias = $('alias').value.trim();
+    const note = $('note').value.trim();
+    return {
+      phone: $('phone').value.trim(),
+      alias: alias || null,
+      language: $('language').value,
+      safe_windows: windows.map((w) => ({ day: w.day, start: w.start, end: w.end })),
+      voicemail_ok: $('voicemail').checked,
+      urgency: urgency(),
+      consent: $('consent').checked,
+      note: note || null,
+    };
+  }
+
+  function clearForm() {
+    $('file-form').reset();
+    windows = [];
+    renderWindows();
+    $('phone-shown').textContent = '';
+    $('call-112').hidden = true;
+    $('danger-note').hidden = true;
+    clearErrors();
+  }
+
+  $('file-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors();
+    const body = collect();
+    // Checked here too, so a signal kept offline is not refused later for this.
+    let bad = false;
+    if (!normalisePhone(body.phone)) { fieldError('phone', t('phone_bad')); bad = true; }
+    if (!body.consent) { fieldError('consent', t('consent_missing')); bad = true; }
+    if (bad) return;
+    const key = crypto.randomUUID();
+    const send = $('send');
+    send.disabled = true;
+    send.textContent = t('sending');
+    try {
+      if (!navigator.onLine) throw new TypeError('offline');
+      const r = await api('POST', '/signals', body, { 'idempotency-key': key });
+      if (r.status === 201) { receipt(await r.json()); clearForm(); return; }
+      if (r.status === 503) throw new TypeError('unavailable');
+      showProblem(await problemOf(r));
+    } catch (err) {
+      if (!(err instanceof TypeError)) throw err;
+      await keep(key, body);
+      clearForm();
+      show('queued');
+    } finally {
+      send.disabled = false;
+      send.textContent = t('send');
+    }
+  });
+
+  function receipt(r) {
+    rememberHelpline(r.helpline);
+    $('receipt-reference').textContent = r.reference;
+    $('receipt-helpline').textContent = '';
+    const a = document.createElement('a');
+    a.href = `tel:${r.helpline.public_phone.replace(/\s/g, '')}`;
+    a.textContent = `${r.helpline.name} — ${r.helpline.public_phone}`;
+    $('receipt-helpline').append(a);
+    $('receipt-when').textContent = r.helpline_open_now ? t('open_now')
+      : r.expected_callback_from ? t('opens_at')(new Date(r.expected_callback_from).toLocaleString(lang, { weekday: 'long', hour: '2-digit', minute: '2-digit', day: 'numeric', month: 'long' }))
+        : t('no_hours');
+    $('receipt-training').textContent = t('training_status')[r.relay_training_status] || r.relay_training_status;
+    const danger = $('receipt-danger');
+    danger.hidden = !r.guidance;
+    danger.textContent = '';
+    if (r.guidance) {
+      const call = document.createElement('a');
+      call.href = 'tel:112'; call.className = 'call112'; call.textContent = t('call_112');
+      const p = document.createElement('p'); p.textContent = r.guidance;
+      danger.append(call, p);
+    }
+    show('receipt');
+  }
+  $('another').addEventListener('click', () => show('file'));
+  $('queued-another').addEventListener('click', () => show('file'));
+
+  // The last helpline's public number (not personal data), for the 15-minute warning.
+  function rememberHelpline(h) {
+    try { localStorage.setItem('relay.helpline', JSON.stringify({ name: h.name, public_phone: h.public_phone })); } catch { /* private mode */ }
+  }
+
+  // ---- Offline: sealed records in IndexedDB. ----
+  function idb() {
+    return new Promise((ok, ko) => {
+      const r = indexedDB.open('saferelay-relay', 1);
+      r.onupgradeneeded = () => {
+        r.result.createObjectStore('keys');
+        r.result.createObjectStore('outbox', { keyPath: 'key' });
+      };
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => ko(r.error);
+    });
+  }
+  function tx(db, store, mode, fn) {
+    return new Promise((ok, ko) => {
+      const t = db.transaction(store, mode);
+      const req = fn(t.objectStore(store));
+      t.oncomplete = () => ok(req && req.result);
+      t.onerror = () => ko(t.error);
+    });
+  }
+  // The sealing key: generated once, non-extractable, kept as a CryptoKey object.
+  async function sealingKey(db) {
+    let k = await tx(db, 'keys', 'readonly', (s) => s.get('seal'));
+    if (!k) {
+      k = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+      await tx(db, 'keys', 'readwrite', (s) => s.put(k, 'seal'));
+    }
+    return k;
+  }
+  async function keep(key, body) {
+    const db = await idb();
+    const k = await sealingKey(db);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(key) }, k, new TextEncoder().encode(JSON.stringify(body)));
+    await tx(db, 'outbox', 'readwrite', (s) => s.put({ key, iv, data, filed_at: Date.now() }));
+    db.close();
+    await showPending();
+  }
+  async function pendingRecords() {
+    const db = await idb();
+    const all = await tx(db, 'outbox', 'readonly', (s) => s.getAll());
+    db.close();
+    return all || [];
+  }
+  async function showPending() {
+    const all = await pendingRecords();
+    $('pending').hidden = all.length === 0;
+    $('pending').textContent = all.length ? t('pending')(all.length) : '';
+    const overdue = all.some((r) => Date.now() - r.filed_at > OVERDUE_MS);
+    $('overdue').hidden = !overdue;
+    if (overdue) {
+      const list = $('overdue-numbers');
+      list.textContent = '';
+      let known = null;
+      try { known = JSON.parse(localStorage.getItem('relay.helpline') || 'null'); } catch { /* none */ }
+      const numbers = known ? [[known.name, known.public_phone], ...BUILT_IN.filter(([, n]) => n !== known.public_phone)] : BUILT_IN;
+      for (const [name, number] of numbers) {
+        const li = document.createElement('li');
+        const a = document.createElement('a');
+        a.href = `tel:${number.replace(/\s/g, '')}`; a.textContent = `${name}: ${number}`;
+        li.append(a);
+        list.append(li);
+      }
+    }
+  }
+  let flushing = false;
+  async function flush() {
+    if (flushing || !navigator.onLine) return showPending();
+    if (!access && !(await refresh().catch(() => false))) return showPending();
+    flushing = true;
+    try {
+      const db = await idb();
+      const k = await sealingKey(db);
+      const all = await tx(db, 'outbox', 'readonly', (s) => s.getAll());
+      for (const rec of all || []) {
+        const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: rec.iv, additionalData: new TextEncoder().encode(rec.key) }, k, rec.data);
+        const body = JSON.parse(new TextDecoder().decode(plain));
+        let r;
+        try {
+          r = await api('POST', '/signals', body, { 'idempotency-key': rec.key });
+        } catch { break; /* still offline */ }
+        if (r.status === 201) {
+          rememberHelpline((await r.json()).helpline);
+          await tx(db, 'outbox', 'readwrite', (s) => s.delete(rec.key));
+        } else if (r.status === 401 || r.status === 429 || r.status >= 500) {
+          break; // kept: sign in again, or later
+        } else {
+          // Refused for good: say so, and drop it (phone the helpline instead).
+          const p = await problemOf(r);
+          await tx(db, 'outbox', 'readwrite', (s) => s.delete(rec.key));
+          $('form-error').textContent = `${t('refused_later')} ${p.detail || p.title}`;
+          $('form-error').hidden = false;
+        }
+      }
+      db.close();
+    } finally {
+      flushing = false;
+      await showPending();
+    }
+  }
+
+  // ---- My signals. ----
+  async function loadSignals() {
+    if (!access && !(await refresh())) return;
+    let r;
+    try { r = await api('GET', '/signals?limit=50'); } catch { $('signals-error').textContent = t('network_error'); $('signals-error').hidden = false; return; }
+    if (!r.ok) { const p = await problemOf(r); $('signals-error').textContent = p.detail || p.title; $('signals-error').hidden = false; return; }
+    $('signals-error').hidden = true;
+    const page = await r.json();
+    const list = $('signals-list');
+    list.textContent = '';
+    $('signals-empty').hidden = page.items.length > 0;
+    for (const s of page.items) {
+      const li = document.createElement('li');
+      li.dataset.reference = s.reference;
+      const ref = document.createElement('span'); ref.className = 'ref'; ref.textContent = s.reference;
+      const st = document.createElement('span'); st.className = `status ${s.status}`; st.textContent = t('status')[s.status] || s.status;
+      const meta = document.createElement('div');
+      meta.textContent = `${new Date(s.created_at).toLocaleString(lang, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })} · ${s.helpline.name}${s.urgency === 'immediate_danger' ? ` · ${t('danger')}` : ''}`;
+      li.append(ref, st, meta);
+      if (s.status === 'received' || s.status === 'forwarded') {
+        const b = document.createElement('button');
+        b.type = 'button'; b.className = 'danger withdraw'; b.textContent = t('withdraw');
+        b.addEventListener('click', () => withdraw(s.reference, b));
+        li.append(b);
+      }
+      list.append(li);
+    }
+  }
+  async function withdraw(reference, button) {
+    if (!button.classList.contains('confirm')) {
+      button.classList.add('confirm');
+      button.textContent = t('withdraw_confirm');
+      return;
+    }
+    button.disabled = true;
+    let r;
+    try { r = await api('POST', `/signals/${encodeURIComponent(reference)}/withdraw`, {}); } catch { button.disabled = false; return; }
+    if (!r.ok) {
+      const p = await problemOf(r);
+      $('signals-error').textContent = p.detail || p.title;
+      $('signals-error').hidden = false;
+    }
+    await loadSignals();
+  }
+
+  // ---- Start. ----
+  $('nav-file').addEventListener('click', () => show('file'));
+  $('nav-signals').addEventListener('click', () => show('signals'));
+
+  function started() {
+    $('nav').hidden = false;
+    show('file');
+    flush();
+  }
+  function network() {
+    $('offline').hidden = navigator.onLine;
+    if (navigator.onLine) flush(); else showPending();
+  }
+  window.addEventListener('online', network);
+  window.addEventListener('offline', network);
+  setInterval(() => {
+    if (navigator.onLine) flush(); else showPending();
+    if (!$('signals').hidden && document.visibilityState === 'visible') loadSignals();
+  }, REFRESH_MS);
+
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/relay/sw.js', { scope: '/relay/' }).catch(() => { /* the app works without */ });
+  }
+  translate();
+  network();
+  // Started without network: the form still works (a signal is kept sealed and
+  // sent once the session is confirmed online); otherwise sign in.
+  refresh().then((ok) => (ok ? started() : show('signin')), () => started());
+})();

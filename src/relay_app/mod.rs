@@ -1,0 +1,90 @@
+//! The relay app: the installable web app (PWA) relay staff file signals from,
+//! under `/relay/`. It is a client of the public JSON API (`/api/v1`) only — no
+//! route here reads or writes data. Its files are embedded in the binary (no CDN,
+//! no build step): an HTML shell, one script, one stylesheet, the web app
+//! manifest, icons and a service worker that keeps the shell for offline use and
+//! never stores an API answer.
+
+use std::sync::LazyLock;
+
+use actix_web::{HttpResponse, web};
+use sha2::{Digest, Sha256};
+
+const INDEX: &[u8] = include_bytes!("../../assets/relay/index.html");
+const MANIFEST: &[u8] = include_bytes!("../../assets/relay/manifest.webmanifest");
+const SERVICE_WORKER: &str = include_str!("../../assets/relay/sw.js");
+
+/// `(name, content type, bytes)` of `/relay/assets/{name}`.
+const ASSETS: &[(&str, &str, &[u8])] = &[
+    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/relay/app.js")),
+    ("app.css", "text/css; charset=utf-8", include_bytes!("../../assets/relay/app.css")),
+    ("icon.svg", "image/svg+xml", include_bytes!("../../assets/relay/icon.svg")),
+    ("icon-192.png", "image/png", include_bytes!("../../assets/relay/icon-192.png")),
+    ("icon-512.png", "image/png", include_bytes!("../../assets/relay/icon-512.png")),
+];
+
+/// The service worker with its cache version: a digest of every file it caches,
+/// so that any change to the app makes browsers install the new version.
+static WORKER: LazyLock<String> = LazyLock::new(|| {
+    let mut h = Sha256::new();
+    h.update(INDEX);
+    h.update(MANIFEST);
+    for (_, _, bytes) in ASSETS {
+        h.update(bytes);
+    }
+    let version: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    SERVICE_WORKER.replace("__VERSION__", &version)
+});
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/relay", web::get().to(to_shell)).service(
+        web::scope("/relay")
+            .route("/", web::get().to(shell))
+            .route("/manifest.webmanifest", web::get().to(manifest))
+            .route("/sw.js", web::get().to(worker))
+            .route("/assets/{name}", web::get().to(asset)),
+    );
+}
+
+async fn to_shell() -> HttpResponse {
+    HttpResponse::PermanentRedirect().insert_header(("location", "/relay/")).finish()
+}
+
+async fn shell() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(INDEX)
+}
+
+async fn manifest() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/manifest+json")
+        .insert_header(("cache-control", "public, max-age=300"))
+        .body(MANIFEST)
+}
+
+/// The worker is checked for updates on every visit; `Service-Worker-Allowed`
+/// keeps it to `/relay/`.
+async fn worker() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("cache-control", "no-cache"))
+        .insert_header(("service-worker-allowed", "/relay/"))
+        .body(WORKER.as_str())
+}
+
+async fn asset(name: web::Path<String>) -> HttpResponse {
+    match ASSETS.iter().find(|(n, _, _)| *n == name.as_str()) {
+        Some((_, content_type, bytes)) => HttpResponse::Ok()
+            .content_type(*content_type)
+            .insert_header(("cache-control", "public, max-age=300"))
+            .body(*bytes),
+        None => HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("Not found"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_worker_gets_a_cache_version() {
+        assert!(!super::WORKER.contains("__VERSION__"));
+    }
+}

@@ -1,0 +1,297 @@
+//! The relay app (`/relay/`) in a real browser at a phone's size (360x640):
+//! installable (manifest, icons, service worker), sign-in with the refresh token
+//! out of script reach, a signal filed online with its receipt, one filed offline
+//! (network emulated off) that arrives exactly once when the network returns,
+//! nothing of either contact left in the browser's storage, and a withdrawal the
+//! operator's queue follows. Every screen is saved as a screenshot.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::browser::Browser;
+use crate::cases::{EVC, helpline_user};
+use crate::helpers::{Backend, try_spawn_app};
+
+/// A raw Chrome DevTools Protocol command through chromedriver.
+#[derive(Debug)]
+struct Cdp(&'static str, Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({"cmd": self.0, "params": self.1}).to_string()))
+    }
+}
+
+async fn network(b: &Browser, online: bool) {
+    b.client.issue_cmd(Cdp("Network.enable", json!({}))).await.unwrap();
+    let conditions = json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1});
+    b.client.issue_cmd(Cdp("Network.emulateNetworkConditions", conditions)).await.unwrap();
+}
+
+async fn visible(b: &Browser, css: &str) -> bool {
+    b.js(&format!("const e = document.querySelector('{css}'); return !!e && !e.closest('[hidden]');")).await
+        == json!(true)
+}
+
+async fn wait_visible(b: &Browser, css: &str, secs: u64) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < until {
+        if visible(b, css).await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{css} did not show within {secs} s");
+}
+
+async fn wait_until(secs: u64, mut check: impl FnMut() -> bool) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < until {
+        if check() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    false
+}
+
+async fn assert_accessible(b: &Browser, screen: &str) {
+    let violations = b.axe_violations().await;
+    assert!(violations.is_empty(), "axe-core on {screen}: {violations:#?}");
+}
+
+fn assert_forgotten(dump: &str, needles: &[&str], when: &str) {
+    for n in needles {
+        assert!(!dump.contains(n), "{when}: the browser's storage still holds {n:?}:\n{dump}");
+    }
+}
+
+async fn fill_signal(b: &Browser, phone: &str, alias: &str) {
+    b.fill("#phone", phone).await;
+    b.fill("#alias", alias).await;
+    b.click("#consent").await;
+}
+
+async fn a_relay_files_online_and_offline_and_withdraws(backend: Backend) {
+    let Some(app) = try_spawn_app(backend).await else { return };
+    let name = format!("relay-app-{}", if backend == Backend::Sqlite { "sqlite" } else { "postgres" });
+    let Some(mut b) = Browser::start_sized(&name, 360, 640).await else { return };
+    let admin = app.admin_token().await;
+    let s = app.seed_scopes();
+    let (user, pw) = app
+        .create_user(
+            &admin,
+            json!({"email": "pharma@example.be", "role": "relay_staff", "relay_point_id": s.relay_point}),
+        )
+        .await;
+
+    // Installable: a manifest with both icon sizes, a strict CSP, a worker for /relay/.
+    let manifest: Value =
+        app.client.get(app.url("/relay/manifest.webmanifest")).send().await.unwrap().json().await.unwrap();
+    assert_eq!((manifest["start_url"].as_str(), manifest["scope"].as_str()), (Some("/relay/"), Some("/relay/")));
+    assert_eq!(manifest["display"], "standalone");
+    for size in ["192x192", "512x512"] {
+        let icon = manifest["icons"].as_array().unwrap().iter().find(|i| i["sizes"] == size).unwrap();
+        let resp = app.client.get(app.url(icon["src"].as_str().unwrap())).send().await.unwrap();
+        assert_eq!((resp.status(), resp.headers()["content-type"].to_str().unwrap()), (StatusCode::OK, "image/png"));
+    }
+    let page = app.client.get(app.url("/relay/")).send().await.unwrap();
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    for directive in ["script-src 'self'", "connect-src 'self'", "worker-src 'self'", "manifest-src 'self'"] {
+        assert!(csp.contains(directive), "{directive} missing from {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(page.headers()["cache-control"], "no-store");
+
+    b.goto(&app.url("/relay/")).await;
+    wait_visible(&b, "#signin", 10).await;
+    b.shot("sign-in").await;
+    assert_accessible(&b, "sign-in").await;
+    b.fill("#email", "pharma@example.be").await;
+    b.fill("#password", &pw).await;
+    b.click("#signin-form button[type=submit]").await;
+    wait_visible(&b, "#file-form", 10).await;
+    let controlled = wait_until_js(&b, "return navigator.serviceWorker.controller !== null;", 15).await;
+    assert!(controlled, "the service worker does not control the page");
+    let scope = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; navigator.serviceWorker.getRegistration('/relay/').then(r => done(r && r.scope));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(scope.as_str().unwrap().ends_with("/relay/"), "{scope}");
+    // The refresh token is not readable by any script.
+    let dump = b.storage_dump().await;
+    assert!(!dump.contains("saferelay_refresh"), "{dump}");
+    b.shot("new-signal").await;
+    assert_accessible(&b, "new signal").await;
+
+    // Immediate danger puts the 112 call first.
+    b.click("input[name=urgency][value=immediate_danger]").await;
+    assert!(visible(&b, "#call-112").await);
+    assert_eq!(b.js("return document.querySelector('#call-112').getAttribute('href');").await, "tel:112");
+    b.shot("immediate-danger").await;
+    b.click("input[name=urgency][value=standard]").await;
+    assert!(!visible(&b, "#call-112").await);
+
+    // Online: one request, the receipt.
+    fill_signal(&b, "0471 98 76 55", "Hortense").await;
+    assert_eq!(b.text("#phone-shown").await, "Will be called on: +32 471 98 76 55");
+    b.click("#add-window").await;
+    b.shot("form-filled").await;
+    b.click("#send").await;
+    wait_visible(&b, "#receipt-reference", 10).await;
+    let first = b.text("#receipt-reference").await;
+    assert_eq!(first.len(), 8, "{first}");
+    assert!(b.text("#receipt-helpline").await.contains("0800 30 030"));
+    assert!(b.text("#receipt-when").await.contains("open now"));
+    b.shot("receipt").await;
+    assert_accessible(&b, "receipt").await;
+    assert_eq!(app.count("signals"), 1);
+    // The form is emptied; nothing of the contact is kept anywhere.
+    assert_eq!(b.js("return document.querySelector('#phone').value;").await, "");
+    assert_forgotten(&b.storage_dump().await, &["98 76 55", "987655", "Hortense"], "after an online signal");
+
+    // Offline: kept sealed on the device, not sent.
+    network(&b, false).await;
+    b.click("#nav-file").await;
+    fill_signal(&b, "0472 65 43 21", "Zelda").await;
+    b.click("#send").await;
+    wait_visible(&b, "#queued", 10).await;
+    b.shot("kept-offline").await;
+    assert_accessible(&b, "kept offline").await;
+    let dump = b.storage_dump().await;
+    assert!(dump.contains("idb:saferelay-relay") && dump.contains("\"filed_at\":"), "no sealed record: {dump}");
+    assert_forgotten(&dump, &["65 43 21", "654321", "Zelda", "+32472"], "while sealed");
+    // The sealing key cannot be exported.
+    let extractable = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; const r = indexedDB.open('saferelay-relay'); r.onsuccess = () => { \
+             const q = r.result.transaction('keys').objectStore('keys').get('seal'); \
+             q.onsuccess = () => done([q.result.extractable, q.result.algorithm.name]); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(extractable, json!([false, "AES-GCM"]));
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(app.count("signals"), 1);
+
+    // Back online: it arrives, exactly once, and the record is gone.
+    network(&b, true).await;
+    let arrived = wait_until(40, || app.count("signals") == 2).await;
+    assert!(arrived, "the kept signal was not sent");
+    assert!(wait_until_js(&b, "return document.querySelector('#pending').hidden;", 10).await);
+    b.js("window.dispatchEvent(new Event('online'));").await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(app.count("signals"), 2, "the kept signal was sent twice");
+    let dump = b.storage_dump().await;
+    assert_forgotten(&dump, &["65 43 21", "654321", "Zelda", "+32472"], "after the 201");
+    let kept = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; const r = indexedDB.open('saferelay-relay'); r.onsuccess = () => { \
+             const q = r.result.transaction('outbox').objectStore('outbox').count(); q.onsuccess = () => done(q.result); };",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, json!(0), "the sealed record outlived the 201");
+
+    // My signals: both, with status and no contact; withdraw the second.
+    b.click("#nav-signals").await;
+    assert!(wait_until_js(&b, "return document.querySelectorAll('#signals-list li').length === 2;", 10).await);
+    let list = b.text("#signals-list").await;
+    assert!(list.contains(&first) && (list.contains("received") || list.contains("forwarded")), "{list}");
+    assert!(!list.contains("Zelda") && !list.contains("Hortense"));
+    b.shot("my-signals").await;
+    assert_accessible(&b, "my signals").await;
+    let second = b
+        .js(&format!(
+            "return [...document.querySelectorAll('#signals-list li')].map(l => l.dataset.reference).find(r => r !== '{first}');"
+        ))
+        .await
+        .as_str()
+        .unwrap()
+        .to_string();
+    let button = format!("#signals-list li[data-reference='{second}'] button.withdraw");
+    b.click(&button).await;
+    b.shot("withdraw-confirm").await;
+    b.click(&button).await;
+    assert!(b.wait_for_text(&format!("#signals-list li[data-reference='{second}']"), "withdrawn", 10).await);
+    b.shot("withdrawn").await;
+    assert_eq!(app.count("signal_contacts"), 1);
+    let op = helpline_user(&app, "op@example.be", "helpline_operator", EVC).await;
+    let queue: Value = app.get("/api/v1/cases", &op).await.json().await.unwrap();
+    let refs: Vec<&str> = queue["items"].as_array().unwrap().iter().map(|c| c["reference"].as_str().unwrap()).collect();
+    assert_eq!(refs, vec![first.as_str()]);
+
+    // Sign out: the cookie's session ends.
+    b.click("#sign-out").await;
+    wait_visible(&b, "#signin", 10).await;
+    assert_eq!(app.count(&format!("refresh_tokens WHERE revoked_at IS NULL AND user_id = '{user}'")), 0);
+    b.close().await;
+}
+
+async fn wait_until_js(b: &Browser, script: &str, secs: u64) -> bool {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < until {
+        if b.js(script).await == json!(true) {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    false
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_files_online_and_offline_and_withdraws_on_sqlite() {
+    a_relay_files_online_and_offline_and_withdraws(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_files_online_and_offline_and_withdraws_on_postgres() {
+    a_relay_files_online_and_offline_and_withdraws(Backend::Postgres).await;
+}
+
+/// The app's files: the shell and its assets, the worker's cache version.
+#[tokio::test]
+async fn the_app_shell_is_served_with_its_own_policy() {
+    let app = try_spawn_app(Backend::Sqlite).await.unwrap();
+    let resp = app.client.get(app.url("/relay/sw.js")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["service-worker-allowed"], "/relay/");
+    let sw = resp.text().await.unwrap();
+    assert!(!sw.contains("__VERSION__") && sw.contains("relay-shell-"));
+    // The worker never stores an API answer.
+    assert!(sw.contains("SHELL.includes(path)") && !sw.contains("/api/v1"));
+    for (path, ty) in [("/relay/assets/app.js", "text/javascript"), ("/relay/assets/app.css", "text/css")] {
+        let resp = app.client.get(app.url(path)).send().await.unwrap();
+        assert!(resp.headers()["content-type"].to_str().unwrap().starts_with(ty));
+        assert_eq!(resp.headers()["cache-control"], "public, max-age=300");
+    }
+    let resp = app.client.get(app.url("/relay/assets/nope.js")).send().await.unwrap();
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let resp = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url("/relay"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (resp.status(), resp.headers()["location"].to_str().unwrap()),
+        (StatusCode::PERMANENT_REDIRECT, "/relay/")
+    );
+    // The page has no inline script or style.
+    let html = app.client.get(app.url("/relay/")).send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("<script>") && !html.contains("style="));
+}
