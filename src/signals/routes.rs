@@ -216,5 +216,5 @@ pub async fn get_signal(
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(submit_signal).service(list_signals).service(get_signal);
+    cfg.service(submit_signal).service(list_signals).service(get_signal).service(super::simulate::simulate_route);
 }
