@@ -1,6 +1,7 @@
 //! Account administration: invite (the invitee sets the password from an e-mailed
-//! one-time token; nobody else ever learns it), list, read, deactivate (which ends
-//! every session of the account). Each change writes an audit row.
+//! one-time token; nobody else ever learns it), list, read, change the role and
+//! scope or deactivate (either ends every session of the account), reactivate.
+//! Each change writes an audit row.
 
 use super::invitations::{self, Issued};
 use super::model::User;
