@@ -206,6 +206,45 @@ impl OpeningHours {
     }
 }
 
+/// Why a destination is closed at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedReason {
+    /// Its weekly hours do not cover the moment.
+    OutsideHours,
+    /// A dated exception for this (local) date closes it.
+    DatedException(NaiveDate),
+    /// This (local) date is a Belgian public holiday and it does not open on them.
+    PublicHoliday(NaiveDate),
+}
+
+impl OpeningHours {
+    /// `None` when open at `at`, else why it is closed: a dated exception or a public
+    /// holiday (of the day, or of the day before when it cuts a night slot short) when
+    /// the weekly hours alone would have it open, else outside its weekly hours.
+    pub fn closed_because(&self, tz: Tz, at: DateTime<Utc>) -> Option<ClosedReason> {
+        let local = at.with_timezone(&tz).naive_local();
+        if self.is_open_local(local) {
+            return None;
+        }
+        let weekly_only =
+            OpeningHours { weekly: self.weekly.clone(), exceptions: Vec::new(), open_on_public_holidays: true };
+        if !weekly_only.is_open_local(local) {
+            return Some(ClosedReason::OutsideHours);
+        }
+        let today = local.date();
+        let days = [Some(today), today.pred_opt()];
+        for date in days.into_iter().flatten() {
+            if self.exceptions.iter().any(|e| e.date == date) {
+                return Some(ClosedReason::DatedException(date));
+            }
+            if self.closed_for_holiday(date) {
+                return Some(ClosedReason::PublicHoliday(date));
+            }
+        }
+        Some(ClosedReason::OutsideHours)
+    }
+}
+
 /// The UTC instant of a local wall-clock time; a time skipped by a DST change
 /// (02:30 on the last Sunday of March) resolves to the first valid instant after it.
 fn resolve(tz: Tz, date: NaiveDate, minute: u16) -> Option<DateTime<Utc>> {

@@ -249,6 +249,35 @@ pub fn route(
     origin: &Origin,
     now: DateTime<Utc>,
 ) -> Option<Route> {
+    let (candidates, rule_matched) = candidates(rules, destinations, origin);
+    let first = *candidates.first()?;
+    if let Some(open) = candidates.iter().find(|d| d.hours.is_open(d.time_zone, now)) {
+        return Some(Route {
+            helpline: open.id,
+            first_choice: first.id,
+            open_now: true,
+            callback_from: Some(now),
+            rule_matched,
+        });
+    }
+    Some(Route {
+        helpline: first.id,
+        first_choice: first.id,
+        open_now: false,
+        callback_from: first.hours.next_opening(first.time_zone, now),
+        rule_matched,
+    })
+}
+
+/// The destinations [`route`] tries, in order (the first open one takes the signal,
+/// else the first one queues it), and whether a matching rule named an active
+/// destination. Empty only when there is no active regional helpline and no
+/// matching rule names an active destination.
+pub fn candidates<'a>(
+    rules: &[RoutingRule],
+    destinations: &'a [Destination],
+    origin: &Origin,
+) -> (Vec<&'a Destination>, bool) {
     let find = |id: HelplineId| destinations.iter().find(|d| d.id == id && d.active);
     let mut sorted: Vec<&RoutingRule> = rules.iter().filter(|r| r.matches(origin)).collect();
     sorted.sort_by_key(|r| r.priority);
@@ -274,21 +303,5 @@ pub fn route(
         // Nobody speaks the language: the rules as written, else any helpline.
         candidates = if rule_matched { by_rule } else { helplines };
     }
-    let first = *candidates.first()?;
-    if let Some(open) = candidates.iter().find(|d| d.hours.is_open(d.time_zone, now)) {
-        return Some(Route {
-            helpline: open.id,
-            first_choice: first.id,
-            open_now: true,
-            callback_from: Some(now),
-            rule_matched,
-        });
-    }
-    Some(Route {
-        helpline: first.id,
-        first_choice: first.id,
-        open_now: false,
-        callback_from: first.hours.next_opening(first.time_zone, now),
-        rule_matched,
-    })
+    (candidates, rule_matched)
 }

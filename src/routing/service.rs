@@ -1,15 +1,17 @@
 //! Use cases for destinations and routing rules: conversions between rows and the
 //! pure routing model, and the admin operations.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::audit::{self, Action};
 use crate::domain::{HelplineId, UserId, WebhookPolicy, WebhookUrl};
 use crate::net::ResolveError;
 use crate::users::service as users;
 
-use super::hours::{DateException, WeeklySlot};
-use super::model::{ChangeNotice, RoutingRule, StoredRule, watched_changes};
+use super::hours::{ClosedReason, DateException, WeeklySlot};
+use super::model::{
+    ChangeNotice, Destination, Origin, Route, RoutingRule, StoredRule, candidates, route, watched_changes,
+};
 pub use super::model::{Helpline, WebhookSecret};
 pub use super::store::join_languages;
 use super::store::{self, HelplineChanges};
@@ -226,4 +228,62 @@ pub fn all_rules(conn: &mut AnyConnection) -> Result<Vec<StoredRule>, AppError> 
 /// Removes a rule; false when there was none with this id.
 pub fn delete_rule(conn: &mut AnyConnection, id: &str) -> Result<bool, AppError> {
     Ok(store::delete_rule(conn, id)? > 0)
+}
+
+/// A destination `route` would try, as the route simulator shows it.
+#[derive(Debug, Clone)]
+pub struct SimulatedCandidate {
+    pub helpline: Helpline,
+    /// Whether it speaks the callback language.
+    pub speaks_language: bool,
+    /// `None` when open at the simulated time, else why it is closed.
+    pub closed: Option<ClosedReason>,
+}
+
+/// What routing would decide for a signal from `origin` at `at`, with its reasons.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    /// The decision, exactly as intake takes it (`None`: no active helpline at all).
+    pub route: Option<Route>,
+    /// The chosen destination.
+    pub helpline: Option<Helpline>,
+    /// The rules that match the origin, in the order they are tried.
+    pub matching_rules: Vec<StoredRule>,
+    /// The first matching rule that names the chosen destination, if any.
+    pub deciding_rule: Option<StoredRule>,
+    /// The destinations tried, in order.
+    pub candidates: Vec<SimulatedCandidate>,
+}
+
+/// Runs the routing of a signal from `origin` at `at` on the stored rules and
+/// destinations: the same [`route`] intake runs, plus why each candidate was open
+/// or closed. Writes nothing.
+pub fn simulate(conn: &mut AnyConnection, origin: &Origin, at: DateTime<Utc>) -> Result<Simulation, AppError> {
+    let stored = store::all_rules(conn)?;
+    let helplines = store::all_helplines(conn)?;
+    let rules: Vec<RoutingRule> = stored.iter().map(|r| r.rule.clone()).collect();
+    let destinations: Vec<Destination> = helplines.iter().map(|h| h.destination.clone()).collect();
+    let decision = route(&rules, &destinations, origin, at);
+    let mut matching_rules: Vec<StoredRule> = stored.into_iter().filter(|r| r.rule.matches(origin)).collect();
+    matching_rules.sort_by_key(|r| r.rule.priority);
+    let by_id = |id: HelplineId| helplines.iter().find(|h| h.id() == id);
+    let (tried, _) = candidates(&rules, &destinations, origin);
+    let candidates = tried
+        .iter()
+        .filter_map(|d| by_id(d.id))
+        .map(|h| SimulatedCandidate {
+            helpline: h.clone(),
+            speaks_language: h.destination.languages.contains(&origin.language),
+            closed: h.destination.hours.closed_because(h.destination.time_zone, at),
+        })
+        .collect();
+    let chosen = decision.as_ref().map(|r| r.helpline);
+    let deciding_rule = chosen.and_then(|id| matching_rules.iter().find(|r| r.rule.helpline == id).cloned());
+    Ok(Simulation {
+        helpline: chosen.and_then(by_id).cloned(),
+        route: decision,
+        matching_rules,
+        deciding_rule,
+        candidates,
+    })
 }

@@ -474,3 +474,29 @@ fn rule_conditions_must_all_hold() {
     assert!(!r.matches(&Origin { region: Region::Wallonia, postcode: 1050, language: Language::Fr }));
     assert!(!r.matches(&Origin { region: Region::Brussels, postcode: 1050, language: Language::Nl }));
 }
+
+#[test]
+fn closed_because_names_the_exception_or_holiday_only_when_the_weekly_hours_would_open() {
+    use super::hours::ClosedReason;
+    let mut h = weekdays("09:00", "17:00");
+    // Wednesday 10 March 2027: open at 10:00, outside hours at 18:00.
+    assert_eq!(h.closed_because(Brussels, bxl(2027, 3, 10, 10, 0)), None);
+    assert_eq!(h.closed_because(Brussels, bxl(2027, 3, 10, 18, 0)), Some(ClosedReason::OutsideHours));
+    // Thursday 11 November 2027 (Armistice Day) at 10:00.
+    let armistice = NaiveDate::from_ymd_opt(2027, 11, 11).unwrap();
+    assert_eq!(h.closed_because(Brussels, bxl(2027, 11, 11, 10, 0)), Some(ClosedReason::PublicHoliday(armistice)));
+    // Outside the weekly hours a holiday is not the reason.
+    assert_eq!(h.closed_because(Brussels, bxl(2027, 11, 11, 20, 0)), Some(ClosedReason::OutsideHours));
+    let closed = NaiveDate::from_ymd_opt(2027, 3, 10).unwrap();
+    h.exceptions.push(DateException { date: closed, hours: vec![] });
+    assert_eq!(h.closed_because(Brussels, bxl(2027, 3, 10, 10, 0)), Some(ClosedReason::DatedException(closed)));
+    // A night slot cut short by the holiday the evening before: the holiday is named.
+    let night = OpeningHours {
+        weekly: vec![WeeklySlot { day: Day::Wed, start: t("22:00"), end: t("06:00") }],
+        exceptions: vec![],
+        open_on_public_holidays: false,
+    };
+    // Wednesday 10 November 2027 22:00 to Thursday 06:00: Thursday is the holiday.
+    assert_eq!(night.closed_because(Brussels, bxl(2027, 11, 10, 23, 0)), None);
+    assert_eq!(night.closed_because(Brussels, bxl(2027, 11, 11, 2, 0)), Some(ClosedReason::PublicHoliday(armistice)));
+}

@@ -9,5 +9,6 @@ pub mod model;
 pub mod relay_view;
 pub mod routes;
 pub mod service;
+pub mod simulate;
 pub mod store;
 pub mod templates;

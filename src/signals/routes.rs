@@ -242,5 +242,9 @@ pub async fn withdraw_signal(
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(submit_signal).service(list_signals).service(get_signal).service(withdraw_signal);
+    cfg.service(submit_signal)
+        .service(list_signals)
+        .service(get_signal)
+        .service(withdraw_signal)
+        .service(super::simulate::simulate_route);
 }

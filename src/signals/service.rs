@@ -2,7 +2,7 @@
 //! one transaction — and what relays may see of a signal afterwards.
 
 use crate::domain::Role;
-use crate::domain::{Language, RelayPointId, SignalId, UserId};
+use crate::domain::{Language, Region, RelayPointId, SignalId, UserId};
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
@@ -19,7 +19,7 @@ use crate::db::{self, AnyConnection, Writer};
 use crate::http::error::{AppError, FieldError};
 use crate::resources::model::Resource;
 use crate::resources::service::referrals;
-use crate::routing::model::{Origin, route};
+use crate::routing::model::{Helpline, Origin, Route, route};
 use crate::routing::service::load_network;
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, Claims};
@@ -90,6 +90,35 @@ fn guidance(urgency: Urgency, language: Language) -> Option<String> {
             }
         }
         .to_string()
+    })
+}
+
+/// What intake tells the relay of a routing decision: the receipt's fields that
+/// follow from the route (the route simulator shows the same).
+#[derive(Clone, Serialize, ToSchema)]
+pub struct Told {
+    pub helpline: HelplineSummary,
+    pub helpline_open_now: bool,
+    pub expected_callback_from: Option<DateTime<Utc>>,
+    pub guidance: Option<String>,
+    pub referrals: Vec<Resource>,
+}
+
+/// The receipt's fields for a signal routed to `helpline` by `chosen`.
+pub fn told(
+    c: &mut AnyConnection,
+    helpline: &Helpline,
+    chosen: &Route,
+    urgency: Urgency,
+    language: Language,
+    region: Region,
+) -> Result<Told, AppError> {
+    Ok(Told {
+        helpline: HelplineSummary { name: helpline.name.clone(), public_phone: helpline.public_phone.clone() },
+        helpline_open_now: chosen.open_now,
+        expected_callback_from: chosen.callback_from.map(|t| db::truncate_micros(t.naive_utc()).and_utc()),
+        guidance: guidance(urgency, language),
+        referrals: referrals(c, Some(region), Some(language))?,
     })
 }
 
@@ -423,16 +452,17 @@ fn prepare(
     let today = crate::domain::today();
     let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?;
     let now = db::now();
+    let told = told(c, helpline, &chosen, urgency, language, region)?;
     let receipt = Receipt {
         reference: String::new(),
         status: SignalStatus::Received,
         urgency,
-        helpline: HelplineSummary { name: helpline.name.clone(), public_phone: helpline.public_phone.clone() },
-        helpline_open_now: chosen.open_now,
-        expected_callback_from: chosen.callback_from.map(|t| db::truncate_micros(t.naive_utc()).and_utc()),
-        guidance: guidance(urgency, language),
+        helpline: told.helpline,
+        helpline_open_now: told.helpline_open_now,
+        expected_callback_from: told.expected_callback_from,
+        guidance: told.guidance,
         relay_training_status: training_status.as_str().to_string(),
-        referrals: referrals(c, Some(region), Some(language))?,
+        referrals: told.referrals,
     };
     // Id and reference are drawn afresh for each write attempt.
     let signal = Signal::received(

@@ -2,13 +2,13 @@
 
 use crate::domain::{Email, HelplineId, ProgrammeId, RelayPointId, StaffLanguage, UserId};
 use crate::domain::{Role, Scope};
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::UserView;
-use super::service::{self, NewAccount};
+use super::service::{self, NewAccount, RoleChange};
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
@@ -180,6 +180,74 @@ pub async fn deactivate_user(
     Ok(web::Json(user.into()))
 }
 
+/// Body of `PATCH /api/v1/users/{id}`: the new role with exactly the scope it needs.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRoleRequest {
+    pub role: Role,
+    /// For `programme_manager` (and optionally `relay_staff`, then the relay point's).
+    pub programme_id: Option<ProgrammeId>,
+    /// For `relay_staff`.
+    pub relay_point_id: Option<RelayPointId>,
+    /// For `helpline_operator` and `helpline_supervisor`.
+    pub helpline_id: Option<HelplineId>,
+}
+
+/// Change an account's role and scope (admin). A scope that does not fit the role,
+/// or names nothing, is `422`; your own role is `409`. Audited; every session of the
+/// account ends (its old access tokens answer `401`).
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    request_body = ChangeRoleRequest,
+    responses(
+        (status = 200, body = UserView),
+        BodyErrors, AuthErrors, NotFound, Conflict,
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/users/{id}")]
+pub async fn change_user_role(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+    body: StrictJson<ChangeRoleRequest>,
+) -> Result<web::Json<UserView>, AppError> {
+    auth.require(&[Role::Admin])?;
+    let id = user_id(&id)?;
+    let r = body.into_inner()?;
+    let scope = Scope { programme_id: r.programme_id, relay_point_id: r.relay_point_id, helpline_id: r.helpline_id };
+    let change = RoleChange::new(r.role, scope)?;
+    Ok(web::Json(service::change_role(&state, auth.id, id, change).await?.into()))
+}
+
+/// Activate a deactivated account again (admin): the person signs in with the
+/// password they had. Audited; an active account is left as it is.
+#[utoipa::path(
+    tag = "users",
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, body = UserView),
+        AuthErrors, NotFound,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/users/{id}/reactivate")]
+pub async fn reactivate_user(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<UserView>, AppError> {
+    auth.require(&[Role::Admin])?;
+    Ok(web::Json(service::reactivate(&state, auth.id, user_id(&id)?).await?.into()))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_user).service(list_users).service(get_user).service(deactivate_user).service(reinvite_user);
+    cfg.service(create_user)
+        .service(list_users)
+        .service(get_user)
+        .service(change_user_role)
+        .service(deactivate_user)
+        .service(reactivate_user)
+        .service(reinvite_user);
 }

@@ -1,6 +1,7 @@
 //! Account administration: invite (the invitee sets the password from an e-mailed
-//! one-time token; nobody else ever learns it), list, read, deactivate (which ends
-//! every session of the account). Each change writes an audit row.
+//! one-time token; nobody else ever learns it), list, read, change the role and
+//! scope or deactivate (either ends every session of the account), reactivate.
+//! Each change writes an audit row.
 
 use super::invitations::{self, Issued};
 use super::model::User;
@@ -24,28 +25,45 @@ pub struct NewAccount {
 impl NewAccount {
     /// Checks that the scope fits the role: exactly the ids the role needs.
     pub fn new(email: Email, role: Role, scope: Scope, language: StaffLanguage) -> Result<Self, AppError> {
-        let mut errors = Vec::new();
-        let (needs_programme, needs_relay, needs_helpline) = match role {
-            Role::Admin => (false, false, false),
-            Role::ProgrammeManager => (true, false, false),
-            Role::RelayStaff => (false, true, false),
-            Role::HelplineOperator | Role::HelplineSupervisor => (false, false, true),
-        };
-        let mut check = |field: &str, present: bool, needed: bool, allow_extra: bool| {
-            if needed && !present {
-                errors.push(FieldError::new(field, format!("is required for role {}", role.as_str())));
-            } else if present && !needed && !allow_extra {
-                errors.push(FieldError::new(field, format!("does not apply to role {}", role.as_str())));
-            }
-        };
-        // Relay staff may name their programme; it must then match the relay point's.
-        check("programme_id", scope.programme_id.is_some(), needs_programme, role == Role::RelayStaff);
-        check("relay_point_id", scope.relay_point_id.is_some(), needs_relay, false);
-        check("helpline_id", scope.helpline_id.is_some(), needs_helpline, false);
-        if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
-        }
+        check_scope_fits(role, &scope)?;
         Ok(Self { email, role, scope, language })
+    }
+}
+
+/// A scope that fits its role: exactly the ids the role needs (relay staff may
+/// also name their programme, which must then be the relay point's); 422 otherwise.
+fn check_scope_fits(role: Role, scope: &Scope) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    let (needs_programme, needs_relay, needs_helpline) = match role {
+        Role::Admin => (false, false, false),
+        Role::ProgrammeManager => (true, false, false),
+        Role::RelayStaff => (false, true, false),
+        Role::HelplineOperator | Role::HelplineSupervisor => (false, false, true),
+    };
+    let mut check = |field: &str, present: bool, needed: bool, allow_extra: bool| {
+        if needed && !present {
+            errors.push(FieldError::new(field, format!("is required for role {}", role.as_str())));
+        } else if present && !needed && !allow_extra {
+            errors.push(FieldError::new(field, format!("does not apply to role {}", role.as_str())));
+        }
+    };
+    check("programme_id", scope.programme_id.is_some(), needs_programme, role == Role::RelayStaff);
+    check("relay_point_id", scope.relay_point_id.is_some(), needs_relay, false);
+    check("helpline_id", scope.helpline_id.is_some(), needs_helpline, false);
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+}
+
+/// A validated change of an account's role and scope.
+pub struct RoleChange {
+    pub role: Role,
+    pub scope: Scope,
+}
+
+impl RoleChange {
+    /// Checks that the scope fits the role, as for a new account.
+    pub fn new(role: Role, scope: Scope) -> Result<Self, AppError> {
+        check_scope_fits(role, &scope)?;
+        Ok(Self { role, scope })
     }
 }
 
@@ -110,25 +128,32 @@ pub fn insert_invited(conn: &mut AnyConnection, account: NewAccount) -> Result<U
     insert_with(conn, account, None)
 }
 
-fn insert_with(conn: &mut AnyConnection, mut account: NewAccount, hash: Option<&str>) -> Result<User, AppError> {
-    if let Some(id) = account.scope.programme_id
+/// Checks that the ids of a scope exist (422 on the field otherwise) and fills in
+/// a relay point's programme.
+fn resolve_scope(conn: &mut AnyConnection, scope: &mut Scope) -> Result<(), AppError> {
+    if let Some(id) = scope.programme_id
         && !store::programme_exists(conn, id)?
     {
         return Err(AppError::invalid("programme_id", "no such programme"));
     }
-    if let Some(id) = account.scope.relay_point_id {
+    if let Some(id) = scope.relay_point_id {
         let programme = store::relay_point_programme(conn, id)?
             .ok_or_else(|| AppError::invalid("relay_point_id", "no such relay point"))?;
-        if account.scope.programme_id.is_some_and(|p| p != programme) {
+        if scope.programme_id.is_some_and(|p| p != programme) {
             return Err(AppError::invalid("programme_id", "does not match the relay point's programme"));
         }
-        account.scope.programme_id = Some(programme);
+        scope.programme_id = Some(programme);
     }
-    if let Some(id) = account.scope.helpline_id
+    if let Some(id) = scope.helpline_id
         && !store::helpline_exists(conn, id)?
     {
         return Err(AppError::invalid("helpline_id", "no such helpline"));
     }
+    Ok(())
+}
+
+fn insert_with(conn: &mut AnyConnection, mut account: NewAccount, hash: Option<&str>) -> Result<User, AppError> {
+    resolve_scope(conn, &mut account.scope)?;
     if store::find_by_email(conn, &account.email)?.is_some() {
         return Err(AppError::Conflict("An account with this e-mail already exists.".into()));
     }
@@ -184,6 +209,51 @@ pub async fn deactivate(state: &AppState, actor: UserId, id: UserId) -> Result<U
                 deactivate_account(c, id, now)?;
                 invitations::revoke_open(c, id, now)?;
                 audit::record(c, Some(actor), Action::AccountDeactivated, None, Some(&id.to_string()))?;
+            }
+            store::find_by_id(c, id)?.ok_or(AppError::NotFound)
+        })
+        .await
+}
+
+/// Changes an account's role and scope (admin), in one transaction with its audit
+/// row; every session of the account ends (its access tokens carry the old role).
+/// An admin cannot change their own role. A change to the same role and scope
+/// changes nothing.
+pub async fn change_role(state: &AppState, actor: UserId, id: UserId, change: RoleChange) -> Result<User, AppError> {
+    if actor == id {
+        return Err(AppError::Conflict("You cannot change your own role.".into()));
+    }
+    state
+        .db
+        .write(move |c| {
+            let before = store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+            let mut scope = change.scope;
+            resolve_scope(c, &mut scope)?;
+            if before.role == change.role && before.scope == scope {
+                return Ok(before);
+            }
+            store::set_role_and_scope(c, id, change.role, &scope)?;
+            // Refresh tokens revoked and access tokens (which carry the role) ended.
+            end_sessions(c, id, db::now())?;
+            audit::record(c, Some(actor), Action::AccountScopeChanged, None, Some(&id.to_string()))?;
+            store::find_by_id(c, id)?.ok_or(AppError::NotFound)
+        })
+        .await
+}
+
+/// Activates a deactivated account again (admin), audited; the person signs in
+/// with the password they had (an account that never chose one needs an
+/// invitation). An active account is left as it is.
+pub async fn reactivate(state: &AppState, actor: UserId, id: UserId) -> Result<User, AppError> {
+    state
+        .db
+        .write(move |c| {
+            let row = store::find_by_id(c, id)?.ok_or(AppError::NotFound)?;
+            if !row.active {
+                store::reactivate(c, id)?;
+                // Sessions ended at deactivation; nothing from before it may come back.
+                end_sessions(c, id, db::now())?;
+                audit::record(c, Some(actor), Action::AccountReactivated, None, Some(&id.to_string()))?;
             }
             store::find_by_id(c, id)?.ok_or(AppError::NotFound)
         })

@@ -115,6 +115,26 @@ pub fn deactivate(conn: &mut AnyConnection, id: UserId, now: NaiveDateTime) -> Q
     Ok(n == 1)
 }
 
+/// Sets an account's role and scope.
+pub fn set_role_and_scope(conn: &mut AnyConnection, id: UserId, role: Role, scope: &Scope) -> QueryResult<usize> {
+    diesel::update(users::table.find(id.to_string()))
+        .set((
+            users::role.eq(role.as_str()),
+            users::programme_id.eq(scope.programme_id.map(|p| p.to_string())),
+            users::relay_point_id.eq(scope.relay_point_id.map(|r| r.to_string())),
+            users::helpline_id.eq(scope.helpline_id.map(|h| h.to_string())),
+        ))
+        .execute(conn)
+}
+
+/// Marks a deactivated account active again; false when it was active.
+pub fn reactivate(conn: &mut AnyConnection, id: UserId) -> QueryResult<bool> {
+    let n = diesel::update(users::table.find(id.to_string()).filter(users::active.eq(false)))
+        .set((users::active.eq(true), users::deactivated_at.eq(None::<NaiveDateTime>)))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// The programme a relay point belongs to, if the relay point exists.
 pub fn relay_point_programme(conn: &mut AnyConnection, id: RelayPointId) -> QueryResult<Option<ProgrammeId>> {
     let programme: Option<String> =

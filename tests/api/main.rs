@@ -11,6 +11,7 @@ mod postgres;
 mod receiver;
 mod smtp;
 
+mod account_admin;
 mod accounts;
 mod alerts;
 mod auth;
@@ -38,6 +39,7 @@ mod relays;
 mod reminders;
 mod retention;
 mod rotation;
+mod route_simulator;
 mod routing;
 mod security;
 mod signals;
