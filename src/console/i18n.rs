@@ -388,6 +388,26 @@ const STRINGS: &[(&str, [&str; 4])] = &[
             "Ein unerwarteter Fehler ist aufgetreten; er wurde protokolliert.",
         ],
     ),
+    (
+        "transfer.title",
+        [
+            "Transfer to another helpline",
+            "Transférer à une autre ligne",
+            "Doorsturen naar een andere hulplijn",
+            "An eine andere Hotline übergeben",
+        ],
+    ),
+    ("transfer.to", ["Helpline", "Ligne d'aide", "Hulplijn", "Hotline"]),
+    ("transfer.submit", ["Transfer", "Transférer", "Doorsturen", "Übergeben"]),
+    (
+        "transfer.invalid",
+        [
+            "This case cannot go to that helpline (it is closed, or the helpline is not active).",
+            "Ce dossier ne peut pas aller à cette ligne (il est clôturé, ou la ligne n'est pas active).",
+            "Dit dossier kan niet naar die hulplijn (het is afgesloten, of de hulplijn is niet actief).",
+            "Dieser Fall kann nicht an diese Hotline gehen (er ist abgeschlossen oder die Hotline ist nicht aktiv).",
+        ],
+    ),
     ("home.title", ["Welcome", "Bienvenue", "Welkom", "Willkommen"]),
     (
         "home.no_pages",

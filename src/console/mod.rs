@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{reference}/attempts", web::post().to(pages::attempt))
             .route("/cases/{reference}/close", web::post().to(pages::close))
             .route("/cases/{reference}/reassign", web::post().to(supervisor::case_reassign))
+            .route("/cases/{reference}/transfer", web::post().to(supervisor::case_transfer))
             .route("/supervisor", web::get().to(supervisor::page))
             .route("/supervisor/reassign", web::post().to(supervisor::reassign))
             .route("/supervisor/dead-letters/{id}/retry", web::post().to(supervisor::retry)),

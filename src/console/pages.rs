@@ -697,6 +697,7 @@ struct CasePage {
     min_next: String,
     /// For supervisors: the helpline's staff to give the claim to (id, e-mail).
     reassign_to: Vec<(String, String)>,
+    transfer_to: Vec<(String, String)>,
 }
 
 const RESULTS: [AttemptResult; 6] = [
@@ -745,8 +746,10 @@ async fn case_page(
         Err(e) => return error_page(tr, Some(&s.csrf), e),
     };
     let reassign_to = super::supervisor::reassign_choices(state, s).await;
+    let transfer_to = super::supervisor::transfer_choices(state, s).await;
     let page = CasePage {
         reassign_to,
+        transfer_to,
         l: Layout::new(tr, "case.title", Some(&s.csrf)).for_role(s.auth.role),
         row: row(tr, &c),
         expected_callback: local(c.expected_callback_at),

@@ -46,6 +46,26 @@ pub async fn reassign_choices(state: &AppState, s: &ConsoleSession) -> Vec<(Stri
         .unwrap_or_default()
 }
 
+/// The helplines a supervisor may transfer a case to: the other active ones
+/// (empty for everyone else).
+pub async fn transfer_choices(state: &AppState, s: &ConsoleSession) -> Vec<(String, String)> {
+    let Some(own) = s.auth.scope.helpline_id.filter(|_| s.auth.role == Role::HelplineSupervisor) else {
+        return Vec::new();
+    };
+    state
+        .db
+        .run(|c| crate::routing::service::load_network(c).map(|(_, helplines)| helplines))
+        .await
+        .map(|helplines| {
+            helplines
+                .into_iter()
+                .filter(|h| h.destination.active && h.destination.id != own)
+                .map(|h| (h.destination.id.to_string(), format!("{} ({})", h.name, h.public_phone)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 pub struct ClaimShown {
     pub reference: String,
     pub holder: String,
@@ -301,6 +321,43 @@ pub async fn case_reassign(
     };
     let back = case_url(&reference);
     do_reassign(&state, &s, &reference, form.operator_id.as_deref(), &back).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct TransferForm {
+    csrf: Option<String>,
+    helpline_id: Option<String>,
+}
+
+impl HasCsrf for TransferForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+/// The transfer form of the case page (supervisors): the case goes to another
+/// helpline, which is notified; this helpline no longer sees it.
+pub async fn case_transfer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    reference: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (s, form) = match supervisor_action::<TransferForm>(&req, &state, &body).await {
+        Ok(v) => v,
+        Err(res) => return *res,
+    };
+    let tr = Tr(s.language);
+    let Some(to) = form.helpline_id.as_deref().and_then(crate::domain::HelplineId::parse) else {
+        return message(StatusCode::UNPROCESSABLE_ENTITY, tr, Some(&s.csrf), "error.title", "transfer.invalid");
+    };
+    match crate::helpline::service::transfer(&state, &s.auth, &reference, to).await {
+        Ok(_) => see_other("/console/queue?view=open"),
+        Err(AppError::Validation(_) | AppError::Conflict(_)) => {
+            message(StatusCode::UNPROCESSABLE_ENTITY, tr, Some(&s.csrf), "error.title", "transfer.invalid")
+        }
+        Err(e) => error_page(tr, Some(&s.csrf), e),
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -347,3 +347,74 @@ async fn a_case_is_closed_with_the_keyboard_alone() {
     assert_eq!(app.count("signal_contacts"), 0, "the contact is destroyed");
     b.close().await;
 }
+
+/// A supervisor transfers a case to the other helpline from the case page; an
+/// operator has no such form and is refused if they post it anyway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_supervisor_transfers_a_case_from_its_page() {
+    let app = try_spawn_app(Backend::Sqlite).await.unwrap();
+    let (relay, _) = relay_staff(&app, "p@example.be").await;
+    let reference = file_signal(&app, &relay, "transfer-1", "0470 11 22 33").await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let sign_in = async |email: &str, role: &str| {
+        let pw = helpline_account(&app, email, role).await;
+        let resp = client
+            .post(app.url("/console/sign-in"))
+            .form(&[("email", email), ("password", pw.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        resp.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
+    };
+    let page = async |cookie: &str| {
+        let r =
+            client.get(app.url(&format!("/console/cases/{reference}"))).header("cookie", cookie).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.text().await.unwrap()
+    };
+    let csrf_of =
+        |html: &str| html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let transfer = format!("/console/cases/{reference}/transfer");
+
+    // An operator sees no transfer form, and posting one anyway is refused.
+    let op = sign_in("op@example.be", "helpline_operator").await;
+    let html = page(&op).await;
+    assert!(!html.contains("/transfer\""));
+    let r = client
+        .post(app.url(&transfer))
+        .header("cookie", &op)
+        .form(&[("csrf", csrf_of(&html).as_str()), ("helpline_id", crate::cases::H1712)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(app.count(&format!("signals WHERE helpline_id = '{EVC}'")), 1);
+
+    // The supervisor chooses 1712 among the other helplines.
+    let sup = sign_in("sup@example.be", "helpline_supervisor").await;
+    let html = page(&sup).await;
+    assert!(html.contains(&format!("value=\"{}\"", crate::cases::H1712)), "1712 is offered");
+    let r = client
+        .post(app.url(&transfer))
+        .header("cookie", &sup)
+        .form(&[("csrf", csrf_of(&html).as_str()), ("helpline_id", "not-a-helpline")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a bad choice is refused");
+    assert_eq!(app.count(&format!("signals WHERE helpline_id = '{EVC}'")), 1, "and changes nothing");
+    let r = client
+        .post(app.url(&transfer))
+        .header("cookie", &sup)
+        .form(&[("csrf", csrf_of(&html).as_str()), ("helpline_id", crate::cases::H1712)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count(&format!("signals WHERE helpline_id = '{}'", crate::cases::H1712)), 1);
+    assert_eq!(app.count("audit_log WHERE action = 'signal.transferred'"), 1);
+    // This helpline no longer sees it.
+    let r = client.get(app.url(&format!("/console/cases/{reference}"))).header("cookie", &sup).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
