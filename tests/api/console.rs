@@ -418,3 +418,63 @@ async fn a_supervisor_transfers_a_case_from_its_page() {
     let r = client.get(app.url(&format!("/console/cases/{reference}"))).header("cookie", &sup).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+/// "Sign out everywhere" ends every console session of the account and its API
+/// sign-ins (refresh and access tokens); "sign out" ends only this one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_out_everywhere_ends_every_session_of_the_account() {
+    let app = try_spawn_app(Backend::Sqlite).await.unwrap();
+    let pw = helpline_account(&app, "op@example.be", "helpline_operator").await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let console_session = async || {
+        let resp = client
+            .post(app.url("/console/sign-in"))
+            .form(&[("email", "op@example.be"), ("password", pw.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        resp.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
+    };
+    let queue =
+        async |cookie: &str| client.get(app.url("/console/queue")).header("cookie", cookie).send().await.unwrap();
+    let csrf_of =
+        |html: &str| html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+
+    // Sign out ends this session only.
+    let (first, second) = (console_session().await, console_session().await);
+    let html = queue(&first).await.text().await.unwrap();
+    let r = client
+        .post(app.url("/console/sign-out"))
+        .header("cookie", &first)
+        .form(&[("csrf", csrf_of(&html).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(queue(&first).await.status(), StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(queue(&second).await.status(), StatusCode::OK, "the other session goes on");
+
+    // Everywhere: the other console session and the API sign-in end too.
+    let third = console_session().await;
+    let api = app.login_ok("op@example.be", &pw).await;
+    assert_eq!(app.get("/api/v1/me", &api.access).await.status(), StatusCode::OK);
+    let html = queue(&third).await.text().await.unwrap();
+    let r = client
+        .post(app.url("/console/sign-out-everywhere"))
+        .header("cookie", &third)
+        .form(&[("csrf", csrf_of(&html).as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    for cookie in [&second, &third] {
+        let r = queue(cookie).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(r.headers().get("location").unwrap().to_str().unwrap().starts_with("/console/sign-in"));
+    }
+    assert_eq!(app.count("console_sessions"), 0);
+    assert_eq!(app.get("/api/v1/me", &api.access).await.status(), StatusCode::UNAUTHORIZED);
+    let refreshed = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": api.refresh})).await;
+    assert_eq!(refreshed.status(), StatusCode::UNAUTHORIZED);
+}

@@ -48,5 +48,6 @@ mod stats_seed;
 mod supervision;
 mod training;
 mod users;
+mod vendor;
 mod webhooks;
 mod withdraw;
