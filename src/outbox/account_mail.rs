@@ -130,55 +130,7 @@ async fn deliver(state: &AppState, row: Row) -> Result<(), AppError> {
     };
     tracing::info!(kind = %row.kind, status, attempts = row.attempts + 1, "account mail");
     let (id, attempts) = (row.id, row.attempts + 1);
-    state
-        .db
-        .write(move |c| {
-            let finished = (status != "pending").then_some(now);
-            diesel::update(account_mail::table.find(&id).filter(account_mail::status.eq("in_flight")))
-                .set((
-                    account_mail::status.eq(status),
-                    account_mail::attempts.eq(attempts),
-                    account_mail::next_attempt_at.eq(next),
-                    account_mail::locked_until.eq(None::<NaiveDateTime>),
-                    account_mail::last_error.eq(error),
-                    account_mail::finished_at.eq(finished),
-                ))
-                .execute(c)?;
-            let old = now - chrono::Duration::hours(KEEP_FINISHED_HOURS);
-            diesel::delete(account_mail::table.filter(account_mail::finished_at.lt(old))).execute(c)?;
-            Ok::<_, AppError>(())
-        })
-        .await
+    state.db.write(move |c| Ok::<_, AppError>(record_attempt(c, &id, (status, next, error), attempts, now)?)).await
 }
 
-/// Leases due rows: pending ones whose time has come, and in-flight ones whose
-/// lease ran out. Call inside a transaction.
-fn claim_due(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTime) -> QueryResult<Vec<Row>> {
-    let due = account_mail::status
-        .eq("pending")
-        .and(account_mail::next_attempt_at.le(now))
-        .or(account_mail::status.eq("in_flight").and(account_mail::locked_until.lt(now)));
-    let ids: Vec<String> = match c {
-        AnyConnection::Postgresql(pg) => account_mail::table
-            .filter(due)
-            .select(account_mail::id)
-            .order(account_mail::next_attempt_at.asc())
-            .limit(BATCH)
-            .for_update()
-            .skip_locked()
-            .load(pg)?,
-        AnyConnection::Sqlite(lite) => account_mail::table
-            .filter(due)
-            .select(account_mail::id)
-            .order(account_mail::next_attempt_at.asc())
-            .limit(BATCH)
-            .load(lite)?,
-    };
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    diesel::update(account_mail::table.filter(account_mail::id.eq_any(&ids)))
-        .set((account_mail::status.eq("in_flight"), account_mail::locked_until.eq(Some(lease_until))))
-        .execute(c)?;
-    account_mail::table.filter(account_mail::id.eq_any(&ids)).select(Row::as_select()).load(c)
-}
+super::mail_queue::mail_queue_queries!(account_mail, Row, BATCH, KEEP_FINISHED_HOURS);

@@ -161,58 +161,10 @@ async fn send(state: &AppState, row: Row) -> Result<(), AppError> {
         tracing::info!(kind, status, attempts, "staff alert");
     }
     let id = row.id;
-    state
-        .db
-        .write(move |c| {
-            let finished = (status != "pending").then_some(now);
-            diesel::update(staff_alerts::table.find(&id).filter(staff_alerts::status.eq("in_flight")))
-                .set((
-                    staff_alerts::status.eq(status),
-                    staff_alerts::attempts.eq(attempts),
-                    staff_alerts::next_attempt_at.eq(next),
-                    staff_alerts::locked_until.eq(None::<NaiveDateTime>),
-                    staff_alerts::last_error.eq(error),
-                    staff_alerts::finished_at.eq(finished),
-                ))
-                .execute(c)?;
-            let old = now - chrono::Duration::hours(KEEP_FINISHED_HOURS);
-            diesel::delete(staff_alerts::table.filter(staff_alerts::finished_at.lt(old))).execute(c)?;
-            Ok::<_, AppError>(())
-        })
-        .await
+    state.db.write(move |c| Ok::<_, AppError>(record_attempt(c, &id, (status, next, error), attempts, now)?)).await
 }
 
-/// Leases due rows: pending ones whose time has come, and in-flight ones whose
-/// lease ran out. Call inside a transaction.
-fn claim_due(c: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTime) -> QueryResult<Vec<Row>> {
-    let due = staff_alerts::status
-        .eq("pending")
-        .and(staff_alerts::next_attempt_at.le(now))
-        .or(staff_alerts::status.eq("in_flight").and(staff_alerts::locked_until.lt(now)));
-    let ids: Vec<String> = match c {
-        AnyConnection::Postgresql(pg) => staff_alerts::table
-            .filter(due)
-            .select(staff_alerts::id)
-            .order(staff_alerts::next_attempt_at.asc())
-            .limit(BATCH)
-            .for_update()
-            .skip_locked()
-            .load(pg)?,
-        AnyConnection::Sqlite(lite) => staff_alerts::table
-            .filter(due)
-            .select(staff_alerts::id)
-            .order(staff_alerts::next_attempt_at.asc())
-            .limit(BATCH)
-            .load(lite)?,
-    };
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    diesel::update(staff_alerts::table.filter(staff_alerts::id.eq_any(&ids)))
-        .set((staff_alerts::status.eq("in_flight"), staff_alerts::locked_until.eq(Some(lease_until))))
-        .execute(c)?;
-    staff_alerts::table.filter(staff_alerts::id.eq_any(&ids)).select(Row::as_select()).load(c)
-}
+super::mail_queue::mail_queue_queries!(staff_alerts, Row, BATCH, KEEP_FINISHED_HOURS);
 
 #[cfg(test)]
 mod tests {
