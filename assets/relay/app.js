@@ -35,7 +35,17 @@
       queued_text: 'There is no network. The signal is sealed on this device and will be sent as soon as the network is back. If it cannot be sent within 15 minutes, this app will tell you to phone the helpline.',
       signals_title: 'My signals', signals_empty: 'No signals yet.', withdraw: 'Withdraw', withdraw_confirm: 'Really withdraw? Tap again', withdrawn_ok: 'Withdrawn: the contact has been deleted.',
       status: { received: 'received', forwarded: 'forwarded', in_progress: 'in progress', completed: 'completed', expired: 'expired', withdrawn: 'withdrawn' },
-      training_status: { trained: 'current', expiring: 'expiring soon: renew it', expired: 'expired: renew it', untrained: 'not trained' },
+      training_status: { trained: 'current', expiring: 'expiring soon: renew it', expired: 'expired: renew it', lapsed: 'expired: renew it', untrained: 'not trained' },
+      nav_training: 'My training', nav_referrals: 'Referrals', training_title: 'My training', training_empty: 'Your programme has no training modules yet.',
+      relay_status: (s) => `Training of this relay point: ${s}.`, required: 'required', optional: 'optional',
+      standing: { valid: 'valid', expiring: 'expiring soon', lapsed: 'lapsed', missing: 'not followed' },
+      completed_on: (d) => `Completed on ${d}`, valid_until: (d) => `valid until ${d}`, lapsed_on: (d) => `lapsed on ${d}`,
+      advice_expiring: (m, d) => `Renew the module “${m}” before ${d}: ask your programme manager.`,
+      advice_lapsed: (m, d) => `The module “${m}” lapsed on ${d}: ask your programme manager for a new session.`,
+      advice_missing: (m) => `Follow the module “${m}”: ask your programme manager.`,
+      referrals_title: 'Referrals', ref_language: 'Language the person speaks', referrals_empty: 'No referral for this region and language.',
+      saved_on: (d) => `No network: the list saved on ${d}.`, region: { flanders: 'Flanders', wallonia: 'Wallonia', brussels: 'Brussels' },
+      for_region: (r) => `Region: ${r}`, no_saved: 'No network, and no list saved on this device yet.',
       danger: 'Immediate danger', network_error: 'The server cannot be reached.', refused_later: 'A signal kept on this device was refused by the server:',
     },
     fr: {
@@ -59,7 +69,17 @@
       queued_text: "Pas de réseau. Le signal est scellé sur cet appareil et sera transmis dès le retour du réseau. S'il ne peut pas l'être dans les 15 minutes, l'application vous dira d'appeler la ligne d'aide.",
       signals_title: 'Mes signaux', signals_empty: 'Aucun signal pour le moment.', withdraw: 'Retirer', withdraw_confirm: 'Vraiment retirer ? Touchez encore', withdrawn_ok: 'Retiré : le contact a été effacé.',
       status: { received: 'reçu', forwarded: 'transmis', in_progress: 'en cours', completed: 'terminé', expired: 'expiré', withdrawn: 'retiré' },
-      training_status: { trained: 'à jour', expiring: 'expire bientôt : à renouveler', expired: 'expirée : à renouveler', untrained: 'non formé' },
+      training_status: { trained: 'à jour', expiring: 'expire bientôt : à renouveler', expired: 'expirée : à renouveler', lapsed: 'expirée : à renouveler', untrained: 'non formé' },
+      nav_training: 'Ma formation', nav_referrals: 'Orientation', training_title: 'Ma formation', training_empty: "Votre programme n'a pas encore de module de formation.",
+      relay_status: (s) => `Formation de ce point relais : ${s}.`, required: 'obligatoire', optional: 'facultatif',
+      standing: { valid: 'valide', expiring: 'expire bientôt', lapsed: 'expiré', missing: 'non suivi' },
+      completed_on: (d) => `Suivi le ${d}`, valid_until: (d) => `valable jusqu'au ${d}`, lapsed_on: (d) => `expiré le ${d}`,
+      advice_expiring: (m, d) => `Renouvelez le module « ${m} » avant le ${d} : demandez à votre responsable de programme.`,
+      advice_lapsed: (m, d) => `Le module « ${m} » a expiré le ${d} : demandez une nouvelle session à votre responsable de programme.`,
+      advice_missing: (m) => `Suivez le module « ${m} » : demandez à votre responsable de programme.`,
+      referrals_title: 'Orientation', ref_language: 'Langue de la personne', referrals_empty: "Aucune adresse pour cette région et cette langue.",
+      saved_on: (d) => `Pas de réseau : la liste enregistrée le ${d}.`, region: { flanders: 'Flandre', wallonia: 'Wallonie', brussels: 'Bruxelles' },
+      for_region: (r) => `Région : ${r}`, no_saved: "Pas de réseau, et aucune liste n'est encore enregistrée sur cet appareil.",
       danger: 'Danger immédiat', network_error: 'Le serveur est injoignable.', refused_later: 'Un signal gardé sur cet appareil a été refusé par le serveur :',
     },
     nl: {
@@ -83,7 +103,17 @@
       queued_text: 'Er is geen netwerk. Het signaal is verzegeld op dit toestel en wordt verstuurd zodra het netwerk terug is. Lukt dat niet binnen 15 minuten, dan zegt de app u de hulplijn te bellen.',
       signals_title: 'Mijn signalen', signals_empty: 'Nog geen signalen.', withdraw: 'Intrekken', withdraw_confirm: 'Echt intrekken? Tik opnieuw', withdrawn_ok: 'Ingetrokken: het contact is gewist.',
       status: { received: 'ontvangen', forwarded: 'doorgegeven', in_progress: 'in behandeling', completed: 'afgerond', expired: 'verlopen', withdrawn: 'ingetrokken' },
-      training_status: { trained: 'in orde', expiring: 'verloopt binnenkort: vernieuwen', expired: 'verlopen: vernieuwen', untrained: 'niet opgeleid' },
+      training_status: { trained: 'in orde', expiring: 'verloopt binnenkort: vernieuwen', expired: 'verlopen: vernieuwen', lapsed: 'verlopen: vernieuwen', untrained: 'niet opgeleid' },
+      nav_training: 'Mijn opleiding', nav_referrals: 'Doorverwijzen', training_title: 'Mijn opleiding', training_empty: 'Uw programma heeft nog geen opleidingsmodules.',
+      relay_status: (s) => `Opleiding van dit relaispunt: ${s}.`, required: 'verplicht', optional: 'optioneel',
+      standing: { valid: 'geldig', expiring: 'verloopt binnenkort', lapsed: 'verlopen', missing: 'niet gevolgd' },
+      completed_on: (d) => `Gevolgd op ${d}`, valid_until: (d) => `geldig tot ${d}`, lapsed_on: (d) => `verlopen op ${d}`,
+      advice_expiring: (m, d) => `Vernieuw de module “${m}” vóór ${d}: vraag het uw programmaverantwoordelijke.`,
+      advice_lapsed: (m, d) => `De module “${m}” is verlopen op ${d}: vraag uw programmaverantwoordelijke om een nieuwe sessie.`,
+      advice_missing: (m) => `Volg de module “${m}”: vraag het uw programmaverantwoordelijke.`,
+      referrals_title: 'Doorverwijzen', ref_language: 'Taal van de persoon', referrals_empty: 'Geen adres voor deze regio en taal.',
+      saved_on: (d) => `Geen netwerk: de lijst bewaard op ${d}.`, region: { flanders: 'Vlaanderen', wallonia: 'Wallonië', brussels: 'Brussel' },
+      for_region: (r) => `Regio: ${r}`, no_saved: 'Geen netwerk, en nog geen lijst bewaard op dit toestel.',
       danger: 'Onmiddellijk gevaar', network_error: 'De server is niet bereikbaar.', refused_later: 'Een op dit toestel bewaard signaal werd door de server geweigerd:',
     },
     de: {
@@ -107,7 +137,17 @@
       queued_text: 'Kein Netz. Das Signal ist auf diesem Gerät versiegelt und wird gesendet, sobald das Netz zurück ist. Gelingt das nicht innerhalb von 15 Minuten, sagt Ihnen die App, die Hotline anzurufen.',
       signals_title: 'Meine Signale', signals_empty: 'Noch keine Signale.', withdraw: 'Zurückziehen', withdraw_confirm: 'Wirklich zurückziehen? Nochmals tippen', withdrawn_ok: 'Zurückgezogen: Der Kontakt wurde gelöscht.',
       status: { received: 'empfangen', forwarded: 'weitergeleitet', in_progress: 'in Bearbeitung', completed: 'abgeschlossen', expired: 'abgelaufen', withdrawn: 'zurückgezogen' },
-      training_status: { trained: 'aktuell', expiring: 'läuft bald ab: erneuern', expired: 'abgelaufen: erneuern', untrained: 'nicht geschult' },
+      training_status: { trained: 'aktuell', expiring: 'läuft bald ab: erneuern', expired: 'abgelaufen: erneuern', lapsed: 'abgelaufen: erneuern', untrained: 'nicht geschult' },
+      nav_training: 'Meine Schulung', nav_referrals: 'Weiterverweisen', training_title: 'Meine Schulung', training_empty: 'Ihr Programm hat noch keine Schulungsmodule.',
+      relay_status: (s) => `Schulung dieser Relaisstelle: ${s}.`, required: 'Pflicht', optional: 'freiwillig',
+      standing: { valid: 'gültig', expiring: 'läuft bald ab', lapsed: 'abgelaufen', missing: 'nicht besucht' },
+      completed_on: (d) => `Abgeschlossen am ${d}`, valid_until: (d) => `gültig bis ${d}`, lapsed_on: (d) => `abgelaufen am ${d}`,
+      advice_expiring: (m, d) => `Erneuern Sie das Modul „${m}“ vor dem ${d}: Fragen Sie Ihre Programmleitung.`,
+      advice_lapsed: (m, d) => `Das Modul „${m}“ ist am ${d} abgelaufen: Bitten Sie Ihre Programmleitung um eine neue Sitzung.`,
+      advice_missing: (m) => `Besuchen Sie das Modul „${m}“: Fragen Sie Ihre Programmleitung.`,
+      referrals_title: 'Weiterverweisen', ref_language: 'Sprache der Person', referrals_empty: 'Keine Adresse für diese Region und Sprache.',
+      saved_on: (d) => `Kein Netz: die am ${d} gespeicherte Liste.`, region: { flanders: 'Flandern', wallonia: 'Wallonien', brussels: 'Brüssel' },
+      for_region: (r) => `Region: ${r}`, no_saved: 'Kein Netz, und noch keine Liste auf diesem Gerät gespeichert.',
       danger: 'Akute Gefahr', network_error: 'Der Server ist nicht erreichbar.', refused_later: 'Ein auf diesem Gerät aufbewahrtes Signal wurde vom Server abgelehnt:',
     },
   };
@@ -132,12 +172,13 @@
   }
 
   const $ = (id) => document.getElementById(id);
-  const SCREENS = ['loading', 'signin', 'file', 'receipt', 'queued', 'signals'];
+  const SCREENS = ['loading', 'signin', 'file', 'receipt', 'queued', 'signals', 'training', 'referrals'];
   function show(screen) {
     for (const s of SCREENS) $(s).hidden = s !== screen;
-    $('nav-file').setAttribute('aria-current', screen === 'file' ? 'page' : 'false');
-    $('nav-signals').setAttribute('aria-current', screen === 'signals' ? 'page' : 'false');
+    for (const n of ['file', 'signals', 'training', 'referrals']) $(`nav-${n}`).setAttribute('aria-current', screen === n ? 'page' : 'false');
     if (screen === 'signals') loadSignals();
+    if (screen === 'training') loadTraining();
+    if (screen === 'referrals') loadReferrals();
     window.scrollTo(0, 0);
   }
 
@@ -184,6 +225,7 @@
 
   function signedOut() {
     access = null;
+    region = null;
     $('nav').hidden = true;
     show('signin');
   }
@@ -418,10 +460,13 @@
   // ---- Offline: sealed records in IndexedDB. ----
   function idb() {
     return new Promise((ok, ko) => {
-      const r = indexedDB.open('saferelay-relay', 1);
+      const r = indexedDB.open('saferelay-relay', 2);
       r.onupgradeneeded = () => {
-        r.result.createObjectStore('keys');
-        r.result.createObjectStore('outbox', { keyPath: 'key' });
+        const names = r.result.objectStoreNames;
+        if (!names.contains('keys')) r.result.createObjectStore('keys');
+        if (!names.contains('outbox')) r.result.createObjectStore('outbox', { keyPath: 'key' });
+        // The last referral list fetched: public addresses and numbers, no personal data.
+        if (!names.contains('referrals')) r.result.createObjectStore('referrals');
       };
       r.onsuccess = () => ok(r.result);
       r.onerror = () => ko(r.error);
@@ -561,12 +606,127 @@
     await loadSignals();
   }
 
+  // ---- My training. ----
+  const day = (iso) => new Date(`${iso}T00:00:00Z`).toLocaleDateString(lang, { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  function failed(id, text) { $(id).textContent = text; $(id).hidden = false; }
+  async function loadTraining() {
+    $('training-error').hidden = true;
+    let r;
+    try { r = await api('GET', '/me/training'); } catch { return failed('training-error', t('network_error')); }
+    if (!r.ok) { const p = await problemOf(r); return failed('training-error', p.detail || p.title); }
+    const mine = await r.json();
+    $('training-relay').textContent = t('relay_status')(t('training_status')[mine.relay_training_status] || mine.relay_training_status);
+    const advice = $('training-advice');
+    const list = $('training-list');
+    advice.textContent = '';
+    list.textContent = '';
+    $('training-empty').hidden = mine.modules.length > 0;
+    for (const { module: m, standing } of mine.modules) {
+      // The completion that counts: the one that ends last.
+      const done = mine.completions.filter((c) => c.module_id === m.id).sort((a, b) => (a.expires_on < b.expires_on ? 1 : -1))[0];
+      const li = document.createElement('li');
+      li.dataset.module = m.id;
+      const title = document.createElement('span'); title.className = 'ref'; title.textContent = m.title;
+      const st = document.createElement('span'); st.className = `status ${standing}`; st.textContent = t('standing')[standing] || standing;
+      const meta = document.createElement('div');
+      const parts = [m.required ? t('required') : t('optional')];
+      if (done) parts.push(t('completed_on')(day(done.completed_on)), (standing === 'lapsed' ? t('lapsed_on') : t('valid_until'))(day(done.expires_on)));
+      meta.textContent = parts.join(' · ');
+      li.append(title, st, meta);
+      list.append(li);
+      let say = null;
+      if (standing === 'expiring' && done) say = t('advice_expiring')(m.title, day(done.expires_on));
+      else if (standing === 'lapsed' && done) say = t('advice_lapsed')(m.title, day(done.expires_on));
+      else if (standing === 'missing' && m.required) say = t('advice_missing')(m.title);
+      if (say) {
+        const p = document.createElement('p');
+        p.className = standing === 'expiring' ? 'notice' : 'alert';
+        p.textContent = say;
+        advice.append(p);
+      }
+    }
+  }
+
+  // ---- Referrals: the directory for the relay point's region; the last list
+  // fetched is kept in IndexedDB (public addresses only) to show offline. ----
+  let region = null;
+  async function relayRegion() {
+    if (region) return region;
+    const me = await api('GET', '/me/training');
+    if (!me.ok) throw new Error('training');
+    const rp = await api('GET', `/relay-points/${encodeURIComponent((await me.json()).relay_point_id)}`);
+    if (!rp.ok) throw new Error('relay point');
+    region = (await rp.json()).region;
+    return region;
+  }
+  function renderReferrals(saved, offline) {
+    const list = $('referrals-list');
+    list.textContent = '';
+    $('referrals-empty').hidden = saved.items.length > 0;
+    $('referrals-saved').hidden = !offline;
+    $('referrals-saved').textContent = offline
+      ? `${t('saved_on')(new Date(saved.saved_at).toLocaleString(lang, { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' }))} ${t('for_region')(t('region')[saved.region] || saved.region)}`
+      : '';
+    for (const res of saved.items) {
+      const li = document.createElement('li');
+      const name = document.createElement('span'); name.className = 'ref'; name.textContent = res.name;
+      li.append(name);
+      if (res.phone) {
+        const a = document.createElement('a');
+        a.href = `tel:${res.phone.replace(/[\s./()-]/g, '')}`; a.className = 'tel'; a.textContent = res.phone;
+        li.append(a);
+      }
+      if (res.opening_hours) { const h = document.createElement('div'); h.className = 'hours'; h.textContent = res.opening_hours; li.append(h); }
+      list.append(li);
+    }
+  }
+  async function savedReferrals() {
+    try {
+      const db = await idb();
+      const v = await tx(db, 'referrals', 'readonly', (s) => s.get('last'));
+      db.close();
+      return v || null;
+    } catch { return null; }
+  }
+  let asked = 0;
+  async function loadReferrals() {
+    $('referrals-error').hidden = true;
+    const language = $('ref-language').value;
+    const mine = ++asked; // only the last question asked is shown
+    try {
+      if (!navigator.onLine) throw new TypeError('offline');
+      const reg = await relayRegion();
+      const r = await api('GET', `/resources?region=${encodeURIComponent(reg)}&language=${encodeURIComponent(language)}`);
+      if (mine !== asked) return;
+      if (!r.ok) { const p = await problemOf(r); return failed('referrals-error', p.detail || p.title); }
+      const items = (await r.json()).map(({ name, kind, phone, opening_hours }) => ({ name, kind, phone, opening_hours }));
+      const saved = { region: reg, language, saved_at: Date.now(), items };
+      renderReferrals(saved, false);
+      try {
+        const db = await idb();
+        await tx(db, 'referrals', 'readwrite', (s) => s.put(saved, 'last'));
+        db.close();
+      } catch { /* private mode: nothing kept */ }
+    } catch (err) {
+      if (!(err instanceof TypeError)) return failed('referrals-error', t('network_error'));
+      const saved = await savedReferrals();
+      if (mine !== asked) return;
+      if (!saved) { $('referrals-list').textContent = ''; $('referrals-saved').hidden = true; return failed('referrals-error', t('no_saved')); }
+      $('ref-language').value = saved.language;
+      renderReferrals(saved, true);
+    }
+  }
+  $('ref-language').addEventListener('change', loadReferrals);
+
   // ---- Start. ----
   $('nav-file').addEventListener('click', () => show('file'));
   $('nav-signals').addEventListener('click', () => show('signals'));
+  $('nav-training').addEventListener('click', () => show('training'));
+  $('nav-referrals').addEventListener('click', () => show('referrals'));
 
   function started() {
     $('nav').hidden = false;
+    if (!$('ref-language').dataset.set) { $('ref-language').value = lang; $('ref-language').dataset.set = '1'; }
     show('file');
     flush();
   }

@@ -295,3 +295,106 @@ async fn the_app_shell_is_served_with_its_own_policy() {
     let html = app.client.get(app.url("/relay/")).send().await.unwrap().text().await.unwrap();
     assert!(!html.contains("<script>") && !html.contains("style="));
 }
+
+/// My training and Referrals: the staff member's modules with what to do about
+/// one that is expiring, the referral directory of the relay point's region with
+/// `tel:` links, and the last list shown offline from the app's own IndexedDB
+/// record with the date it was saved (the service worker never keeps an API answer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_sees_its_training_and_the_referrals_also_offline() {
+    let Some(app) = try_spawn_app(Backend::Sqlite).await else { return };
+    let Some(mut b) = Browser::start_sized("relay-app-training-referrals", 360, 640).await else { return };
+    let admin = app.admin_token().await;
+    let m = app.programme_with_manager(&admin, "wal", "en").await;
+    let relay = app.relay(&m.manager, "Pharmacie du Pont", "4000", "pharmacy").await;
+    assert_eq!(relay["region"], "wallonia");
+    let (staff, pw) = app
+        .create_user(
+            &admin,
+            json!({"email": "pharma@example.be", "role": "relay_staff", "relay_point_id": relay["id"], "language": "en"}),
+        )
+        .await;
+    // A 12-month module completed 350 days ago: it ends in about two weeks.
+    let basics = app.module(&m.manager, "Mask-19 basics", 12, true).await;
+    app.module(&m.manager, "Listening without judging", 24, true).await;
+    let on = (chrono::Utc::now().date_naive() - chrono::Duration::days(350)).to_string();
+    let done = app.complete(&m.manager, &staff, &basics, &on).await;
+    let expires = chrono::NaiveDate::parse_from_str(done["expires_on"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let expires_text = expires.format("%B %-d, %Y").to_string();
+    let shelter = json!({"kind": "shelter", "name": "Refuge Liège", "regions": ["wallonia"], "languages": ["fr"],
+        "phone": "04 000 00 00", "opening_hours": "24/7"});
+    assert_eq!(app.post("/api/v1/resources", Some(&admin), &shelter).await.status(), StatusCode::CREATED);
+    let elsewhere = json!({"kind": "shelter", "name": "Opvang Gent", "regions": ["flanders"], "languages": ["fr", "nl"],
+        "phone": "09 000 00 00", "opening_hours": "Mon-Fri 09:00-17:00"});
+    assert_eq!(app.post("/api/v1/resources", Some(&admin), &elsewhere).await.status(), StatusCode::CREATED);
+
+    b.goto(&app.url("/relay/")).await;
+    wait_visible(&b, "#signin", 10).await;
+    b.fill("#email", "pharma@example.be").await;
+    b.fill("#password", &pw).await;
+    b.click("#signin-form button[type=submit]").await;
+    wait_visible(&b, "#file-form", 10).await;
+    assert!(wait_until_js(&b, "return navigator.serviceWorker.controller !== null;", 15).await);
+
+    // My training: both modules, the expiring one with its date and what to do.
+    b.click("#nav-training").await;
+    assert!(wait_until_js(&b, "return document.querySelectorAll('#training-list li').length === 2;", 10).await);
+    assert_eq!(b.js("return document.querySelector('#nav-training').getAttribute('aria-current');").await, "page");
+    let list = b.text("#training-list").await;
+    assert!(list.contains("Mask-19 basics") && list.contains("expiring soon"), "{list}");
+    assert!(list.contains(&format!("valid until {expires_text}")), "{list}");
+    assert!(list.contains("Listening without judging") && list.contains("not followed"), "{list}");
+    let advice = b.text("#training-advice").await;
+    assert!(
+        advice
+            .contains(&format!("Renew the module “Mask-19 basics” before {expires_text}: ask your programme manager.")),
+        "{advice}"
+    );
+    assert!(advice.contains("Follow the module “Listening without judging”: ask your programme manager."), "{advice}");
+    assert_eq!(b.text("#training-relay").await, "Training of this relay point: not trained.");
+    b.shot("my-training").await;
+    assert_accessible(&b, "my training").await;
+
+    // Referrals: the relay point's region, in French, with a tel: link and hours.
+    b.click("#nav-referrals").await;
+    b.js("const s = document.querySelector('#ref-language'); s.value = 'fr'; s.dispatchEvent(new Event('change'));")
+        .await;
+    assert!(b.wait_for_text("#referrals-list", "Refuge Liège", 10).await);
+    let list = b.text("#referrals-list").await;
+    assert!(list.contains("24/7") && !list.contains("Opvang Gent"), "{list}");
+    let tel =
+        b.js("return [...document.querySelectorAll('#referrals-list a')].map(a => a.getAttribute('href'));").await;
+    assert!(tel.as_array().unwrap().contains(&json!("tel:040000000")), "{tel}");
+    assert!(!visible(&b, "#referrals-saved").await);
+    b.shot("referrals").await;
+    assert_accessible(&b, "referrals").await;
+    // Kept in the app's own IndexedDB record; the worker's cache holds no API answer.
+    let dump = b.storage_dump().await;
+    assert!(dump.contains("Refuge Liège"), "the list was not kept: {dump}");
+    let cached = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; caches.keys().then(ns => Promise.all(ns.map(n => caches.open(n).then(c => c.keys())))) \
+             .then(all => done(all.flat().map(r => new URL(r.url).pathname)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let cached: Vec<&str> = cached.as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+    assert!(!cached.is_empty() && cached.iter().all(|p| !p.starts_with("/api/")), "{cached:?}");
+
+    // Offline: the saved list, marked with the day it was saved.
+    network(&b, false).await;
+    b.click("#nav-file").await;
+    b.click("#nav-referrals").await;
+    wait_visible(&b, "#referrals-saved", 10).await;
+    let today = chrono::Local::now().date_naive().format("%B %-d, %Y").to_string();
+    let saved = b.text("#referrals-saved").await;
+    assert!(saved.contains("saved on") && saved.contains(&today) && saved.contains("Wallonia"), "{saved}");
+    assert!(b.text("#referrals-list").await.contains("Refuge Liège"));
+    assert_eq!(b.js("return document.querySelector('#ref-language').value;").await, "fr");
+    b.shot("referrals-offline").await;
+    assert_accessible(&b, "referrals offline").await;
+    network(&b, true).await;
+    b.close().await;
+}
