@@ -28,7 +28,7 @@ async fn sign_in(b: &mut Browser, app: &TestApp, email: &str, password: &str, to
     if let Some(code) = totp {
         b.fill("#totp", code).await;
     }
-    b.click("form.stack button[type=submit]").await;
+    b.navigate_by("form.stack button[type=submit]").await;
 }
 
 async fn an_operator_enrols_in_the_console(backend: Backend) {
@@ -74,7 +74,7 @@ async fn an_operator_enrols_in_the_console(backend: Backend) {
     // A wrong code is refused beside the field.
     let wrong = if totp_code(&secret, 0) == "000000" { "111111" } else { "000000" };
     b.fill("#code", wrong).await;
-    b.click("form.stack button[type=submit]").await;
+    b.navigate_by("form.stack button[type=submit]").await;
     assert!(b.wait_for_text("#code-error", "does not match", 10).await);
     assert_eq!(b.path().await, "/console/enrol");
     b.shot("enrol-wrong-code").await;
@@ -82,7 +82,7 @@ async fn an_operator_enrols_in_the_console(backend: Backend) {
 
     // A code from the key confirms it: the recovery codes are shown once.
     b.fill("#code", &totp_code(&secret, 0)).await;
-    b.click("form.stack button[type=submit]").await;
+    b.navigate_by("form.stack button[type=submit]").await;
     assert!(b.wait_for_text("#recovery-codes", "-", 10).await, "{}", b.body_text().await);
     let codes = b.text("#recovery-codes").await;
     assert_eq!(codes.lines().filter(|l| l.trim().len() == 19).count(), 10, "{codes}");

@@ -23,7 +23,7 @@ async fn sign_in(b: &mut Browser, app: &TestApp, email: &str, password: &str) {
     b.goto(&app.url("/console/sign-in")).await;
     b.fill("#email", email).await;
     b.fill("#password", password).await;
-    b.click("form.stack button[type=submit]").await;
+    b.navigate_by("form.stack button[type=submit]").await;
 }
 
 async fn eventually(app: &TestApp, table_where: &str, n: i64) -> i64 {
@@ -77,7 +77,7 @@ async fn a_supervisor_oversees_the_helpline(backend: Backend) {
     // The supervisor signs in; the header leads to the supervisor's page.
     sign_in(&mut b, &app, "sup@example.be", &sup_pw).await;
     assert_eq!(b.path().await, "/console/queue");
-    b.click("header nav a[href='/console/supervisor']").await;
+    b.navigate_by("header nav a[href='/console/supervisor']").await;
     assert_eq!(b.path().await, "/console/supervisor");
     assert!(b.text("#claims").await.contains(&reference));
     assert_eq!(b.text("#claims tbody tr td").await, "a@example.be");
@@ -96,7 +96,7 @@ async fn a_supervisor_oversees_the_helpline(backend: Backend) {
         "const s = document.getElementById('to-{reference}'); s.value = [...s.options].find(o => o.text === 'b@example.be').value; return true;"
     ))
     .await;
-    b.click(&format!("#claims form:has(#to-{reference}) button")).await;
+    b.navigate_by(&format!("#claims form:has(#to-{reference}) button")).await;
     assert!(b.text(".notice").await.contains("reassigned"));
     let holder = b.text("#claims tbody tr td").await;
     assert_eq!(holder, "b@example.be");
@@ -109,7 +109,7 @@ async fn a_supervisor_oversees_the_helpline(backend: Backend) {
     assert!(dead.contains(&reference) && dead.contains("HTTP 410"), "{dead}");
     b.js("document.getElementById('dead').scrollIntoView(); return true;").await;
     b.shot("dead-letter").await;
-    b.click("#dead button[aria-label*='webhook']").await;
+    b.navigate_by("#dead button[aria-label*='webhook']").await;
     assert!(b.text(".notice").await.contains("queued again"));
     assert_eq!(eventually(&app, "outbox WHERE channel = 'webhook' AND status = 'delivered'", 1).await, 1);
     assert_eq!(receiver.wait_for(2, Duration::from_secs(10)).await.len(), 2, "the receiver got it again");
@@ -131,7 +131,7 @@ async fn a_supervisor_oversees_the_helpline(backend: Backend) {
     assert_accessible(&b, "case page of a supervisor").await;
 
     // An operator has no link and gets a refusal.
-    b.click("form[action='/console/sign-out'] button").await;
+    b.navigate_by("form[action='/console/sign-out'] button").await;
     sign_in(&mut b, &app, "a@example.be", &a_pw).await;
     assert!(!b.exists("header nav a[href='/console/supervisor']").await);
     assert!(!b.exists("form[action$='/reassign']").await);
