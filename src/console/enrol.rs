@@ -8,19 +8,19 @@
 //! through the same auth service as the API, the recovery codes are shown once, and
 //! the person signs in again, now with a code.
 
-use actix_web::cookie::{Cookie, SameSite};
+use actix_web::cookie::Cookie;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::i18n::Tr;
 use super::pages::{Layout, anonymous_tr, error_page, message, parse_form, render, same_origin, see_other};
+use super::session;
+use super::store;
 use crate::auth::service as auth;
 use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
-use crate::db::schema::console_enrolments;
 use crate::db::{self, AnyConnection};
 use crate::domain::UserId;
 use crate::http::error::AppError;
@@ -35,19 +35,13 @@ fn cookie_name(state: &AppState) -> &'static str {
 }
 
 fn cookie(state: &AppState, token: String) -> Cookie<'static> {
-    let mut c = Cookie::new(cookie_name(state), token);
-    c.set_http_only(true);
-    c.set_same_site(SameSite::Strict);
-    c.set_path("/");
-    c.set_secure(state.settings.public_url_is_https());
+    let mut c = session::strict_cookie(state, cookie_name(state), token);
     c.set_max_age(actix_web::cookie::time::Duration::minutes(PENDING_MINUTES));
     c
 }
 
 fn removal(state: &AppState) -> Cookie<'static> {
-    let mut c = cookie(state, String::new());
-    c.make_removal();
-    c
+    session::removal_of(cookie(state, String::new()))
 }
 
 /// A pending enrolment: its stored id, the account, the CSRF token.
@@ -68,19 +62,7 @@ pub async fn begin(state: &AppState, user: &User) -> HttpResponse {
         .write(move |c| {
             let now = db::now();
             auth::begin_enrolment(c, &keys, user_id)?;
-            diesel::delete(console_enrolments::table.filter(
-                console_enrolments::expires_at.le(now).or(console_enrolments::user_id.eq(user_id.to_string())),
-            ))
-            .execute(c)?;
-            diesel::insert_into(console_enrolments::table)
-                .values((
-                    console_enrolments::id.eq(&id),
-                    console_enrolments::user_id.eq(user_id.to_string()),
-                    console_enrolments::csrf_token.eq(&csrf),
-                    console_enrolments::created_at.eq(now),
-                    console_enrolments::expires_at.eq(now + Duration::minutes(PENDING_MINUTES)),
-                ))
-                .execute(c)?;
+            store::replace_enrolment(c, &id, user_id, &csrf, now, now + Duration::minutes(PENDING_MINUTES))?;
             Ok::<_, AppError>(())
         })
         .await;
@@ -95,13 +77,7 @@ pub async fn begin(state: &AppState, user: &User) -> HttpResponse {
 }
 
 fn find(c: &mut AnyConnection, id: &str, now: NaiveDateTime) -> Result<Option<Pending>, AppError> {
-    let row: Option<(String, String)> = console_enrolments::table
-        .find(id)
-        .filter(console_enrolments::expires_at.gt(now))
-        .select((console_enrolments::user_id, console_enrolments::csrf_token))
-        .first(c)
-        .optional()?;
-    Ok(match row {
+    Ok(match store::find_enrolment(c, id, now)? {
         Some((user, csrf)) => Some(Pending {
             id: id.to_string(),
             user: UserId::parse(&user).ok_or_else(|| db::corrupt("console_enrolments", "user_id"))?,
@@ -216,7 +192,7 @@ pub async fn confirm(req: HttpRequest, state: web::Data<AppState>, body: web::By
         .db
         .write(move |c| {
             let codes = auth::confirm_enrolment(c, &keys, id, &code)?;
-            diesel::delete(console_enrolments::table.find(&row)).execute(c)?;
+            store::delete_enrolment(c, &row)?;
             Ok::<_, AppError>(codes)
         })
         .await;

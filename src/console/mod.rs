@@ -12,6 +12,7 @@ pub mod enrol;
 pub mod i18n;
 pub mod pages;
 pub mod session;
+mod store;
 pub mod supervisor;
 
 use actix_web::web;

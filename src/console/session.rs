@@ -6,12 +6,11 @@
 
 use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite};
-use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
+use chrono::Duration;
 
+use super::store::{self, NewConsoleSession};
 use crate::crypto::tokens::{hash_refresh_token, new_refresh_token};
-use crate::db::schema::console_sessions;
-use crate::db::{self, AnyConnection};
+use crate::db;
 use crate::domain::{StaffLanguage, UserId};
 use crate::http::error::AppError;
 use crate::state::AppState;
@@ -34,28 +33,6 @@ pub struct ConsoleSession {
     pub language: StaffLanguage,
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = console_sessions)]
-struct NewConsoleSession<'a> {
-    id: &'a str,
-    user_id: String,
-    csrf_token: &'a str,
-    language: &'a str,
-    token_version: i32,
-    created_at: NaiveDateTime,
-    last_seen_at: NaiveDateTime,
-}
-
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = console_sessions)]
-struct ConsoleSessionRow {
-    user_id: String,
-    csrf_token: String,
-    language: String,
-    token_version: i32,
-    last_seen_at: NaiveDateTime,
-}
-
 /// Opens a session; answers the cookie's token (shown to the browser only).
 pub async fn open(state: &AppState, user: &User) -> Result<String, AppError> {
     let (user_id, language) = (user.id, user.language);
@@ -67,8 +44,9 @@ pub async fn open(state: &AppState, user: &User) -> Result<String, AppError> {
         .db
         .write(move |c| {
             let now = db::now();
-            diesel::insert_into(console_sessions::table)
-                .values(NewConsoleSession {
+            store::insert_session(
+                c,
+                &NewConsoleSession {
                     id: &id,
                     user_id: user_id.to_string(),
                     csrf_token: &csrf,
@@ -76,8 +54,8 @@ pub async fn open(state: &AppState, user: &User) -> Result<String, AppError> {
                     token_version,
                     created_at: now,
                     last_seen_at: now,
-                })
-                .execute(c)?;
+                },
+            )?;
             Ok::<_, AppError>(())
         })
         .await?;
@@ -110,18 +88,15 @@ pub async fn current(req: &HttpRequest, state: &AppState, touch: bool) -> Result
     };
     let id = hash_refresh_token(&token);
     let idle = Duration::minutes(i64::from(state.settings.console_idle_minutes));
-    let totp_policy = state.settings.require_totp_roles.clone();
-    let totp_on = state.settings.totp_required();
     // The transaction commits whatever the answer: a session found idle or whose
     // account is gone is deleted for good, not rolled back with a refusal.
     let outcome = state
         .db
         .write(move |c| {
             let now = db::now();
-            let row = console_sessions::table.find(&id).select(ConsoleSessionRow::as_select()).first(c).optional()?;
-            let Some(row) = row else { return Ok(Err(NoSession::Missing)) };
+            let Some(row) = store::find_session(c, &id)? else { return Ok(Err(NoSession::Missing)) };
             if row.last_seen_at + idle <= now {
-                delete(c, &id)?;
+                store::delete_session(c, &id)?;
                 return Ok(Err(NoSession::TimedOut));
             }
             let user_id = UserId::parse(&row.user_id).ok_or_else(|| db::corrupt("console_sessions", "user_id"))?;
@@ -129,39 +104,35 @@ pub async fn current(req: &HttpRequest, state: &AppState, touch: bool) -> Result
             // elsewhere, password change or reset, second factor enrolled or reset).
             let current = |u: &User| u.active && u.token_version == i64::from(row.token_version);
             let Some(user) = users::account(c, user_id)?.filter(current) else {
-                delete(c, &id)?;
+                store::delete_session(c, &id)?;
                 return Ok(Err(NoSession::Missing));
             };
-            let required = totp_on && totp_policy.split(',').any(|r| r.trim() == user.role.as_str());
-            if required && !user.two_factor {
-                return Ok(Err(NoSession::Refused(AppError::SecondFactorEnrolmentRequired)));
-            }
             // Written at most once a minute: an idle limit counted in minutes does
             // not need a write per click.
             if touch && row.last_seen_at + Duration::seconds(60) <= now {
-                diesel::update(console_sessions::table.find(&id))
-                    .set(console_sessions::last_seen_at.eq(now))
-                    .execute(c)?;
+                store::touch_session(c, &id, now)?;
             }
             let language = row.language.parse().unwrap_or(user.language);
-            Ok::<_, AppError>(Ok(ConsoleSession {
+            let session = ConsoleSession {
                 auth: AuthUser { id: user.id, role: user.role, scope: user.scope, language: user.language },
                 id,
                 csrf: row.csrf_token,
                 language,
-            }))
+            };
+            Ok::<_, AppError>(Ok((session, user.two_factor)))
         })
         .await;
-    outcome.map_err(NoSession::Refused)?
-}
-
-fn delete(c: &mut AnyConnection, id: &str) -> QueryResult<usize> {
-    diesel::delete(console_sessions::table.find(id)).execute(c)
+    let (session, two_factor) = outcome.map_err(NoSession::Refused)??;
+    // The same policy as the API's (an account that must enrol reaches nothing).
+    if state.settings.totp_required_for(session.auth.role) && !two_factor {
+        return Err(NoSession::Refused(AppError::SecondFactorEnrolmentRequired));
+    }
+    Ok(session)
 }
 
 /// Ends this session.
 pub async fn close(state: &AppState, id: String) -> Result<(), AppError> {
-    state.db.write(move |c| Ok::<_, AppError>(delete(c, &id).map(|_| ())?)).await
+    state.db.write(move |c| Ok::<_, AppError>(store::delete_session(c, &id).map(|_| ())?)).await
 }
 
 /// Ends every console session of the account, and its API sign-ins (refresh and
@@ -170,8 +141,7 @@ pub async fn close_all(state: &AppState, user: UserId) -> Result<(), AppError> {
     state
         .db
         .write(move |c| {
-            diesel::delete(console_sessions::table.filter(console_sessions::user_id.eq(user.to_string())))
-                .execute(c)?;
+            store::delete_sessions_of(c, user)?;
             users::end_sessions(c, user, db::now())?;
             users::end_access_tokens(c, user)?;
             Ok::<_, AppError>(())
@@ -184,18 +154,17 @@ pub async fn set_language(state: &AppState, id: String, language: StaffLanguage)
     state
         .db
         .write(move |c| {
-            diesel::update(console_sessions::table.find(&id))
-                .set(console_sessions::language.eq(language.as_str()))
-                .execute(c)?;
+            store::set_session_language(c, &id, language.as_str())?;
             Ok::<_, AppError>(())
         })
         .await
 }
 
-/// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` with https; a
-/// session cookie (no `Max-Age`), so closing the browser ends it too.
-pub fn cookie(state: &AppState, token: String) -> Cookie<'static> {
-    let mut c = Cookie::new(cookie_name(state), token);
+/// A console cookie: `HttpOnly`, `SameSite=Strict`, path `/`, and with https
+/// `Secure` and the `__Host-` prefix (bound to this exact origin). Without
+/// `Max-Age` it is a browser-session cookie.
+pub fn strict_cookie(state: &AppState, name: &'static str, value: String) -> Cookie<'static> {
+    let mut c = Cookie::new(name, value);
     c.set_http_only(true);
     c.set_same_site(SameSite::Strict);
     c.set_path("/");
@@ -203,11 +172,20 @@ pub fn cookie(state: &AppState, token: String) -> Cookie<'static> {
     c
 }
 
+/// A cookie that removes `cookie`.
+pub fn removal_of(mut cookie: Cookie<'static>) -> Cookie<'static> {
+    cookie.make_removal();
+    cookie
+}
+
+/// The session cookie (closing the browser ends it too).
+pub fn cookie(state: &AppState, token: String) -> Cookie<'static> {
+    strict_cookie(state, cookie_name(state), token)
+}
+
 /// A cookie that removes the session cookie.
 pub fn removal(state: &AppState) -> Cookie<'static> {
-    let mut c = cookie(state, String::new());
-    c.make_removal();
-    c
+    removal_of(cookie(state, String::new()))
 }
 
 /// Whether `presented` is the session's CSRF token (compared without an early exit).
