@@ -208,6 +208,10 @@ pub struct Settings {
     /// `SAFERELAY_CONSOLE_IDLE_MINUTES`: a console (browser) session that has seen no
     /// page or action for this long is signed out, 1–720. Default `30`.
     pub console_idle_minutes: u32,
+    /// `SAFERELAY_RELAY_LOCK_SECS`: the relay app locks itself after this long
+    /// without a touch or key (or hidden this long), asking for the staff member's
+    /// password again, for shared counter devices; 5–3600. Default `300`.
+    pub relay_lock_secs: u32,
 }
 
 impl Default for Settings {
@@ -268,6 +272,7 @@ impl Default for Settings {
             audit_retention_days: 365,
             delivery_retention_days: 30,
             console_idle_minutes: 30,
+            relay_lock_secs: 300,
         }
     }
 }
@@ -404,6 +409,9 @@ impl Settings {
         }
         if !(1..=720).contains(&self.console_idle_minutes) {
             return Err("console_idle_minutes must be between 1 and 720".into());
+        }
+        if !(5..=3600).contains(&self.relay_lock_secs) {
+            return Err("relay_lock_secs must be between 5 and 3600".into());
         }
         if self.hash_concurrency == 0 || self.db_pool_size == 0 {
             return Err("hash_concurrency and db_pool_size must be at least 1".into());

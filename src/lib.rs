@@ -16,6 +16,7 @@ pub mod net;
 pub mod openapi;
 pub mod ops;
 pub mod outbox;
+pub mod push;
 pub mod relay_app;
 pub mod relays;
 pub mod resources;

@@ -16,6 +16,8 @@ pub struct Metrics {
     pub password_hashes: IntCounter,
     /// Staff alerts given up after retrying past their limit (see `outbox::staff_alerts`).
     pub alerts_dead: IntCounter,
+    /// Web Push sends by outcome (`sent`, `gone`, `dead`, `retry`; see `push`).
+    pub pushes: IntCounterVec,
 }
 
 impl Metrics {
@@ -57,7 +59,13 @@ impl Metrics {
         )
         .expect("valid counter");
         registry.register(Box::new(alerts_dead.clone())).expect("register counter");
-        Self { registry, requests, latency, sealed_rows, rotation_pending, password_hashes, alerts_dead }
+        let pushes = IntCounterVec::new(
+            Opts::new("pushes_total", "Web Push sends to relay devices by outcome (sent, gone, dead, retry)"),
+            &["outcome"],
+        )
+        .expect("valid counter");
+        registry.register(Box::new(pushes.clone())).expect("register counter");
+        Self { registry, requests, latency, sealed_rows, rotation_pending, password_hashes, alerts_dead, pushes }
     }
 
     /// Replaces the key-usage gauges: `(purpose, key id, rows)` and the rows still

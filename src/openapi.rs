@@ -23,6 +23,7 @@ use crate::http::error::{FieldError, Problem};
         (name = "auth", description = "Sign-in and sessions"),
         (name = "users", description = "Account administration"),
         (name = "signals", description = "Mask-19 signals filed by relay points"),
+        (name = "push", description = "Web Push to relay devices: a signal's status changed"),
         (name = "cases", description = "Helpline work: the callback queue"),
         (name = "routing", description = "Helplines, opening hours and routing rules"),
         (name = "resources", description = "Referral directory"),
@@ -64,7 +65,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
             .configure(crate::training::configure)
             .configure(crate::stats::configure)
             .configure(crate::outbox::routes::configure)
-            .configure(crate::audit::routes::configure),
+            .configure(crate::audit::routes::configure)
+            .configure(crate::push::routes::configure),
     );
 }
 

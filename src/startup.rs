@@ -149,6 +149,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
     let fingerprint_key = crate::signals::service::load_fingerprint_key(&db, &master_keys)
         .await
         .map_err(|e| anyhow::anyhow!("idempotency fingerprint key: {e}"))?;
+    let push_key =
+        crate::push::service::load_key(&db, &master_keys).await.map_err(|e| anyhow::anyhow!("Web Push key: {e}"))?;
     let sealed = crate::routing::service::seal_plaintext_webhook_secrets(&db, &master_keys)
         .await
         .map_err(|e| anyhow::anyhow!("sealing webhook secrets: {e}"))?;
@@ -167,6 +169,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         hasher,
         master_keys,
         fingerprint_key: std::sync::Arc::new(fingerprint_key),
+        push_key: std::sync::Arc::new(push_key),
         metrics,
         mailer,
     }))

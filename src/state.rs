@@ -22,6 +22,8 @@ pub struct AppState {
     /// The key of idempotency request fingerprints (random, stored sealed, stable
     /// across master-key rotations).
     pub fingerprint_key: Arc<zeroize::Zeroizing<[u8; 32]>>,
+    /// The server's Web Push (VAPID) key pair (random, stored sealed).
+    pub push_key: Arc<crate::push::service::PushKey>,
     pub metrics: Metrics,
     pub mailer: Mailer,
 }

@@ -15,6 +15,17 @@
 
   const TEXT = {
     en: {
+      have_invitation: 'I have an invitation', accept_title: 'Accept an invitation', invite_code: 'Code from the invitation e-mail',
+      new_password: 'Choose a password (at least 12 characters)', new_password2: 'The same password again', accept: 'Activate my account',
+      back_signin: 'Back to sign-in', code_missing: 'Type the code from the e-mail.', passwords_differ: 'The two passwords are not the same.',
+      code_unknown: 'This code is unknown, already used or expired. Ask your programme manager for a new invitation.',
+      lock_title: 'Locked', lock_text: 'This device was not used for a while. Enter your password to go on.', unlock: 'Unlock',
+      device_title: 'This device', push_on: "Notify this device when a signal's status changes", push_off: 'Stop notifications on this device',
+      push_active: 'This device is notified when a signal changes (the notification says nothing more).', push_inactive: 'This device is not notified.',
+      push_unsupported: 'This browser cannot receive notifications; the list refreshes by itself while the app is open.',
+      push_denied: 'Notifications are blocked for this app in the browser settings.',
+      everywhere_text: 'Lost a phone or tablet? Sign out on every device: each one will need the password again.',
+      sign_out_everywhere: 'Sign out on every device', everywhere_confirm: 'Really sign out everywhere? Tap again',
       nav_file: 'New signal', nav_signals: 'My signals', sign_out: 'Sign out', loading: 'Loading…',
       offline: 'No network: a signal you file is kept sealed on this device and sent as soon as the network is back.',
       overdue: 'A signal could not be sent for 15 minutes. Phone the helpline now, together with the person:',
@@ -49,6 +60,17 @@
       danger: 'Immediate danger', network_error: 'The server cannot be reached.', refused_later: 'A signal kept on this device was refused by the server:',
     },
     fr: {
+      have_invitation: "J'ai une invitation", accept_title: 'Accepter une invitation', invite_code: "Code de l'e-mail d'invitation",
+      new_password: 'Choisissez un mot de passe (au moins 12 caractères)', new_password2: 'Le même mot de passe une seconde fois', accept: 'Activer mon compte',
+      back_signin: 'Retour à la connexion', code_missing: "Tapez le code de l'e-mail.", passwords_differ: 'Les deux mots de passe ne sont pas identiques.',
+      code_unknown: 'Ce code est inconnu, déjà utilisé ou expiré. Demandez une nouvelle invitation à votre responsable de programme.',
+      lock_title: 'Verrouillé', lock_text: "Cet appareil n'a pas été utilisé depuis un moment. Saisissez votre mot de passe pour continuer.", unlock: 'Déverrouiller',
+      device_title: 'Cet appareil', push_on: "Prévenir cet appareil quand le statut d'un signal change", push_off: 'Arrêter les notifications sur cet appareil',
+      push_active: "Cet appareil est prévenu quand un signal change (la notification n'en dit pas plus).", push_inactive: "Cet appareil n'est pas prévenu.",
+      push_unsupported: "Ce navigateur ne peut pas recevoir de notifications ; la liste s'actualise d'elle-même quand l'application est ouverte.",
+      push_denied: "Les notifications sont bloquées pour cette application dans les réglages du navigateur.",
+      everywhere_text: 'Téléphone ou tablette perdu ? Déconnectez tous les appareils : chacun demandera à nouveau le mot de passe.',
+      sign_out_everywhere: 'Se déconnecter de tous les appareils', everywhere_confirm: 'Vraiment tout déconnecter ? Touchez encore',
       nav_file: 'Nouveau signal', nav_signals: 'Mes signaux', sign_out: 'Se déconnecter', loading: 'Chargement…',
       offline: "Pas de réseau : un signal envoyé est gardé scellé sur cet appareil et transmis dès le retour du réseau.",
       overdue: "Un signal n'a pas pu être transmis depuis 15 minutes. Appelez maintenant la ligne d'aide avec la personne :",
@@ -83,6 +105,17 @@
       danger: 'Danger immédiat', network_error: 'Le serveur est injoignable.', refused_later: 'Un signal gardé sur cet appareil a été refusé par le serveur :',
     },
     nl: {
+      have_invitation: 'Ik heb een uitnodiging', accept_title: 'Uitnodiging aanvaarden', invite_code: 'Code uit de uitnodigingsmail',
+      new_password: 'Kies een wachtwoord (minstens 12 tekens)', new_password2: 'Hetzelfde wachtwoord nog eens', accept: 'Mijn account activeren',
+      back_signin: 'Terug naar aanmelden', code_missing: 'Typ de code uit de e-mail.', passwords_differ: 'De twee wachtwoorden zijn niet gelijk.',
+      code_unknown: 'Deze code is onbekend, al gebruikt of verlopen. Vraag uw programmaverantwoordelijke een nieuwe uitnodiging.',
+      lock_title: 'Vergrendeld', lock_text: 'Dit toestel werd een tijd niet gebruikt. Geef uw wachtwoord in om verder te gaan.', unlock: 'Ontgrendelen',
+      device_title: 'Dit toestel', push_on: 'Dit toestel verwittigen als de status van een melding verandert', push_off: 'Meldingen op dit toestel stoppen',
+      push_active: 'Dit toestel wordt verwittigd als een melding verandert (de melding zegt niets meer).', push_inactive: 'Dit toestel wordt niet verwittigd.',
+      push_unsupported: 'Deze browser kan geen meldingen ontvangen; de lijst ververst zichzelf zolang de app open is.',
+      push_denied: 'Meldingen zijn voor deze app geblokkeerd in de browserinstellingen.',
+      everywhere_text: 'Telefoon of tablet kwijt? Meld u overal af: elk toestel vraagt dan opnieuw het wachtwoord.',
+      sign_out_everywhere: 'Op alle toestellen afmelden', everywhere_confirm: 'Echt overal afmelden? Tik nog eens',
       nav_file: 'Nieuw signaal', nav_signals: 'Mijn signalen', sign_out: 'Afmelden', loading: 'Laden…',
       offline: 'Geen netwerk: een signaal blijft verzegeld op dit toestel en wordt verstuurd zodra het netwerk terug is.',
       overdue: 'Een signaal kon al 15 minuten niet worden verstuurd. Bel nu samen met de persoon de hulplijn:',
@@ -117,6 +150,17 @@
       danger: 'Onmiddellijk gevaar', network_error: 'De server is niet bereikbaar.', refused_later: 'Een op dit toestel bewaard signaal werd door de server geweigerd:',
     },
     de: {
+      have_invitation: 'Ich habe eine Einladung', accept_title: 'Einladung annehmen', invite_code: 'Code aus der Einladungs-E-Mail',
+      new_password: 'Wählen Sie ein Passwort (mindestens 12 Zeichen)', new_password2: 'Dasselbe Passwort noch einmal', accept: 'Mein Konto aktivieren',
+      back_signin: 'Zurück zur Anmeldung', code_missing: 'Geben Sie den Code aus der E-Mail ein.', passwords_differ: 'Die beiden Passwörter stimmen nicht überein.',
+      code_unknown: 'Dieser Code ist unbekannt, schon benutzt oder abgelaufen. Bitten Sie Ihre Programmverantwortlichen um eine neue Einladung.',
+      lock_title: 'Gesperrt', lock_text: 'Dieses Gerät wurde eine Weile nicht benutzt. Geben Sie Ihr Passwort ein, um fortzufahren.', unlock: 'Entsperren',
+      device_title: 'Dieses Gerät', push_on: 'Dieses Gerät benachrichtigen, wenn sich der Status eines Signals ändert', push_off: 'Benachrichtigungen auf diesem Gerät beenden',
+      push_active: 'Dieses Gerät wird benachrichtigt, wenn sich ein Signal ändert (die Benachrichtigung sagt nicht mehr).', push_inactive: 'Dieses Gerät wird nicht benachrichtigt.',
+      push_unsupported: 'Dieser Browser kann keine Benachrichtigungen empfangen; die Liste aktualisiert sich selbst, solange die App offen ist.',
+      push_denied: 'Benachrichtigungen sind für diese App in den Browser-Einstellungen blockiert.',
+      everywhere_text: 'Telefon oder Tablet verloren? Melden Sie sich überall ab: jedes Gerät verlangt dann wieder das Passwort.',
+      sign_out_everywhere: 'Auf allen Geräten abmelden', everywhere_confirm: 'Wirklich überall abmelden? Noch einmal tippen',
       nav_file: 'Neues Signal', nav_signals: 'Meine Signale', sign_out: 'Abmelden', loading: 'Wird geladen…',
       offline: 'Kein Netz: Ein Signal wird versiegelt auf diesem Gerät aufbewahrt und gesendet, sobald das Netz zurück ist.',
       overdue: 'Ein Signal konnte seit 15 Minuten nicht gesendet werden. Rufen Sie jetzt gemeinsam mit der Person die Hotline an:',
@@ -172,11 +216,14 @@
   }
 
   const $ = (id) => document.getElementById(id);
-  const SCREENS = ['loading', 'signin', 'file', 'receipt', 'queued', 'signals', 'training', 'referrals'];
+  const SCREENS = ['loading', 'signin', 'accept', 'lock', 'file', 'receipt', 'queued', 'signals', 'training', 'referrals'];
+  let current = 'loading';
   function show(screen) {
+    if (locked && screen !== 'lock' && screen !== 'signin') return;
+    current = screen;
     for (const s of SCREENS) $(s).hidden = s !== screen;
     for (const n of ['file', 'signals', 'training', 'referrals']) $(`nav-${n}`).setAttribute('aria-current', screen === n ? 'page' : 'false');
-    if (screen === 'signals') loadSignals();
+    if (screen === 'signals') { loadSignals(); pushState(); }
     if (screen === 'training') loadTraining();
     if (screen === 'referrals') loadReferrals();
     window.scrollTo(0, 0);
@@ -201,8 +248,10 @@
     return refreshing;
   }
 
+  let me = null;
   function signedIn(body) {
     access = body.access_token;
+    if (body.user) me = { email: body.user.email };
     accessUntil = Date.now() + (body.expires_in - 30) * 1000;
     if (!browserLanguage() && body.user && TEXT[body.user.language]) { lang = body.user.language; translate(); }
   }
@@ -210,7 +259,7 @@
   // A call to the API; refreshes the access token first when it is about to end,
   // and once more on a 401. Network failures throw (TypeError).
   async function api(method, path, body, headers = {}) {
-    if (!access || Date.now() > accessUntil) await refresh();
+    if (!access || Date.now() > accessUntil) { if (!(await refresh())) { signedOut(); return new Response(null, { status: 401 }); } }
     const send = () => fetch(API + path, {
       method,
       headers: { 'content-type': 'application/json', 'accept-language': lang, authorization: `Bearer ${access}`, ...headers },
@@ -225,6 +274,8 @@
 
   function signedOut() {
     access = null;
+    me = null;
+    locked = false;
     region = null;
     $('nav').hidden = true;
     show('signin');
@@ -262,10 +313,185 @@
     started();
   });
 
-  $('sign-out').addEventListener('click', async () => {
+  async function signOut() {
+    await pushOff();
     try {
       await fetch(`${API}/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', credentials: 'same-origin' });
     } catch { /* offline: the cookie stays until the next sign-out; the session can be ended from elsewhere */ }
+    signedOut();
+  }
+  $('sign-out').addEventListener('click', signOut);
+  $('lock-sign-out').addEventListener('click', signOut);
+
+  // ---- Accepting an invitation: choose a password, then signed in. ----
+  $('have-invitation').addEventListener('click', () => { show('accept'); $('invite-code').focus(); });
+  $('accept-back').addEventListener('click', () => show('signin'));
+  function acceptField(id, text) { const e = $(`${id}-error`); e.textContent = text; e.hidden = false; $(id).setAttribute('aria-invalid', 'true'); }
+  $('accept-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    for (const id of ['invite-code', 'new-password', 'new-password2']) { $(`${id}-error`).hidden = true; $(id).removeAttribute('aria-invalid'); }
+    $('accept-error').hidden = true;
+    const code = $('invite-code').value.trim();
+    const password = $('new-password').value;
+    if (!code) { acceptField('invite-code', t('code_missing')); return; }
+    if (password !== $('new-password2').value) { acceptField('new-password2', t('passwords_differ')); return; }
+    let r;
+    try {
+      r = await fetch(`${API}/invitations/${encodeURIComponent(code)}/accept`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': lang },
+        body: JSON.stringify({ password }), credentials: 'same-origin',
+      });
+    } catch { $('accept-error').textContent = t('network_error'); $('accept-error').hidden = false; return; }
+    if (!r.ok) {
+      const p = await problemOf(r);
+      if (r.status === 404) acceptField('invite-code', t('code_unknown'));
+      else if (p.errors && p.errors.length) for (const fe of p.errors) acceptField(fe.field === 'password' ? 'new-password' : 'invite-code', fe.message);
+      else { $('accept-error').textContent = p.detail || p.title; $('accept-error').hidden = false; }
+      return;
+    }
+    const user = await r.json();
+    let l;
+    try {
+      l = await fetch(`${API}/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': lang },
+        body: JSON.stringify({ email: user.email, password, refresh_in_cookie: true }), credentials: 'same-origin',
+      });
+    } catch { l = null; }
+    for (const id of ['invite-code', 'new-password', 'new-password2']) $(id).value = '';
+    if (!l || !l.ok) { $('email').value = user.email; show('signin'); return; }
+    signedIn(await l.json());
+    started();
+  });
+
+  // ---- Inactivity lock (shared counter devices). After LOCK_MS without a touch
+  // or key, or hidden that long, the screen is covered and the password is asked
+  // again; nothing of a signal stays on screen. Signals kept offline are still
+  // sent while locked (a lost signal is worse than a locked screen). ----
+  const LOCK_MS = (Number(document.querySelector('meta[name="saferelay-lock-seconds"]')?.content) || 300) * 1000;
+  let locked = false;
+  let before = 'file';
+  function active() {
+    if (locked) return;
+    try { localStorage.setItem('relay.active', String(Date.now())); } catch { /* private mode */ }
+  }
+  function lastActive() {
+    const v = Number(localStorage.getItem('relay.active'));
+    return Number.isFinite(v) && v > 0 ? v : Date.now();
+  }
+  for (const ev of ['pointerdown', 'keydown', 'touchstart', 'wheel']) window.addEventListener(ev, active, { passive: true, capture: true });
+  function lock() {
+    if (locked || !me) return;
+    before = ['file', 'signals', 'training', 'referrals'].includes(current) ? current : 'file';
+    locked = true;
+    $('signals-list').textContent = '';
+    for (const id of ['receipt-reference', 'receipt-helpline', 'receipt-when', 'receipt-training', 'receipt-danger']) $(id).textContent = '';
+    $('nav').hidden = true;
+    $('lock-who').textContent = me.email;
+    $('lock-error').hidden = true;
+    for (const s of SCREENS) $(s).hidden = s !== 'lock';
+    current = 'lock';
+    $('lock-password').focus();
+  }
+  function checkLock() {
+    if (!locked && me && Date.now() - lastActive() >= LOCK_MS) lock();
+  }
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') checkLock(); });
+  setInterval(checkLock, 1000);
+  $('lock-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const err = $('lock-error');
+    err.hidden = true;
+    const body = { email: me.email, password: $('lock-password').value, refresh_in_cookie: true };
+    if ($('lock-totp').value.trim()) body.totp_code = $('lock-totp').value.trim();
+    let r;
+    try {
+      r = await fetch(`${API}/auth/login`, {
+        method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': lang },
+        body: JSON.stringify(body), credentials: 'same-origin',
+      });
+    } catch { err.textContent = t('network_error'); err.hidden = false; return; }
+    $('lock-password').value = '';
+    if (!r.ok) {
+      const p = await problemOf(r);
+      if (p.code === 'second_factor_required') $('lock-totp-row').hidden = false;
+      err.textContent = p.detail || p.title; err.hidden = false;
+      return;
+    }
+    $('lock-totp').value = '';
+    signedIn(await r.json());
+    locked = false;
+    active();
+    $('nav').hidden = false;
+    show(before);
+  });
+
+  // ---- Web Push: the device is told that a status changed, nothing more. ----
+  const pushSupported = 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+  function b64urlBytes(s) {
+    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4));
+    return Uint8Array.from(bin, (c) => c.charCodeAt(0));
+  }
+  async function pushRegistration() {
+    return navigator.serviceWorker.getRegistration('/relay/');
+  }
+  async function pushState() {
+    const on = $('push-on'); const off = $('push-off'); const state = $('push-state');
+    on.hidden = true; off.hidden = true;
+    if (!pushSupported) { state.textContent = t('push_unsupported'); return; }
+    if (Notification.permission === 'denied') { state.textContent = t('push_denied'); return; }
+    const reg = await pushRegistration();
+    const sub = reg && (await reg.pushManager.getSubscription());
+    const subscribed = Boolean(sub && localStorage.getItem('relay.push'));
+    state.textContent = subscribed ? t('push_active') : t('push_inactive');
+    off.hidden = !subscribed; on.hidden = subscribed;
+  }
+  async function pushOn() {
+    const state = $('push-state');
+    try {
+      if ((await Notification.requestPermission()) !== 'granted') { state.textContent = t('push_denied'); return; }
+      const k = await api('GET', '/push/public-key');
+      if (!k.ok) { const p = await problemOf(k); state.textContent = p.detail || p.title; return; }
+      const key = (await k.json()).public_key;
+      const reg = await navigator.serviceWorker.ready;
+      let sub = await reg.pushManager.getSubscription();
+      if (sub && localStorage.getItem('relay.push-key') !== key) { await sub.unsubscribe(); sub = null; }
+      if (!sub) sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: b64urlBytes(key) });
+      const r = await api('POST', '/me/push-subscriptions', sub.toJSON());
+      if (r.status !== 201) { const p = await problemOf(r); state.textContent = p.detail || p.title; await sub.unsubscribe(); return; }
+      localStorage.setItem('relay.push', (await r.json()).id);
+      localStorage.setItem('relay.push-key', key);
+    } catch {
+      state.textContent = t('push_unsupported');
+      return;
+    }
+    await pushState();
+  }
+  async function pushOff() {
+    const id = localStorage.getItem('relay.push');
+    localStorage.removeItem('relay.push');
+    if (id && access) { try { await api('DELETE', `/me/push-subscriptions/${encodeURIComponent(id)}`); } catch { /* offline: ended server-side when the session ends */ } }
+    if (pushSupported) {
+      try { const reg = await pushRegistration(); const sub = reg && (await reg.pushManager.getSubscription()); if (sub) await sub.unsubscribe(); } catch { /* none */ }
+    }
+  }
+  $('push-on').addEventListener('click', pushOn);
+  $('push-off').addEventListener('click', async () => { await pushOff(); await pushState(); });
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.addEventListener('message', (e) => {
+      if (e.data && e.data.kind === 'signal_status_changed' && !locked && current === 'signals') loadSignals();
+    });
+  }
+
+  // ---- Sign out everywhere (a lost device). ----
+  $('sign-out-everywhere').addEventListener('click', async () => {
+    const b = $('sign-out-everywhere');
+    if (!b.classList.contains('confirm')) { b.classList.add('confirm'); b.textContent = t('everywhere_confirm'); return; }
+    b.classList.remove('confirm'); b.textContent = t('sign_out_everywhere');
+    let r;
+    try { r = await api('POST', '/auth/logout-everywhere', {}); } catch { $('signals-error').textContent = t('network_error'); $('signals-error').hidden = false; return; }
+    if (r.status !== 204) { const p = await problemOf(r); $('signals-error').textContent = p.detail || p.title; $('signals-error').hidden = false; return; }
+    localStorage.removeItem('relay.push');
+    if (pushSupported) { try { const reg = await pushRegistration(); const sub = reg && (await reg.pushManager.getSubscription()); if (sub) await sub.unsubscribe(); } catch { /* none */ } }
     signedOut();
   });
 
@@ -725,6 +951,7 @@
   $('nav-referrals').addEventListener('click', () => show('referrals'));
 
   function started() {
+    active();
     $('nav').hidden = false;
     if (!$('ref-language').dataset.set) { $('ref-language').value = lang; $('ref-language').dataset.set = '1'; }
     show('file');
@@ -748,5 +975,12 @@
   network();
   // Started without network: the form still works (a signal is kept sealed and
   // sent once the session is confirmed online); otherwise sign in.
-  refresh().then((ok) => (ok ? started() : show('signin')), () => started());
+  // A session found on start after the lock time is locked straight away.
+  refresh().then((ok) => {
+    if (!ok) { show('signin'); return; }
+    const idle = Date.now() - lastActive() >= LOCK_MS;
+    if (idle) { $('nav').hidden = true; before = location.hash === '#signals' ? 'signals' : 'file'; lock(); flush(); return; }
+    started();
+    if (location.hash === '#signals') show('signals');
+  }, () => started());
 })();

@@ -1,7 +1,9 @@
 // SafeRelay relay app: service worker, scoped to /relay/. It keeps the app's own
 // files (HTML, script, stylesheet, manifest, icons) for offline use. It never
 // stores an answer of the API: a request to /api/ is not even looked at, so it
-// goes to the network as if there were no worker.
+// goes to the network as if there were no worker. A Web Push (which says only
+// that a signal's status changed) shows a notice with no details and tells the
+// open app to fetch "My signals".
 'use strict';
 const CACHE = 'relay-shell-__VERSION__';
 const SHELL = [
@@ -35,5 +37,31 @@ self.addEventListener('fetch', (event) => {
   if (!SHELL.includes(path)) return;
   event.respondWith(
     caches.open(CACHE).then((c) => c.match(path).then((hit) => hit || fetch(req))),
+  );
+});
+
+const NOTICE = {
+  en: "A signal's status changed. Open SafeRelay to see it.",
+  fr: "Le statut d'un signal a changé. Ouvrez SafeRelay pour le voir.",
+  nl: 'De status van een melding is veranderd. Open SafeRelay om ze te zien.',
+  de: 'Der Status eines Signals hat sich geändert. Öffnen Sie SafeRelay, um ihn zu sehen.',
+};
+
+self.addEventListener('push', (event) => {
+  event.waitUntil((async () => {
+    const open = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const c of open) c.postMessage({ kind: 'signal_status_changed' });
+    const lang = String(self.navigator.language || 'en').slice(0, 2).toLowerCase();
+    await self.registration.showNotification('SafeRelay', {
+      body: NOTICE[lang] || NOTICE.en, tag: 'signal-status', icon: '/relay/assets/icon-192.png',
+    });
+  })());
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+      .then((open) => (open.length ? open[0].focus() : self.clients.openWindow('/relay/#signals'))),
   );
 });

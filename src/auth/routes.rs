@@ -230,6 +230,33 @@ pub async fn logout(
     Ok(HttpResponse::NoContent().cookie(refresh_cookie_removal(&state)).finish())
 }
 
+/// Sign out everywhere: every session of the caller's account ends at once —
+/// refresh tokens, access tokens, console sessions — and every device's push
+/// subscription is removed. What a staff member does when a phone or the counter
+/// tablet is lost, from any other device.
+#[utoipa::path(
+    tag = "auth",
+    responses(
+        (status = 204, description = "Every session of the account ended"),
+        Unauthorized,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/auth/logout-everywhere")]
+pub async fn logout_everywhere(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, AppError> {
+    let user = auth.id;
+    state
+        .db
+        .write(move |c| {
+            let now = crate::db::now();
+            users_service::end_sessions(c, user, now)?;
+            crate::push::service::unsubscribe_all(c, user)?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().cookie(refresh_cookie_removal(&state)).finish())
+}
+
 /// The signed-in account.
 #[utoipa::path(
     tag = "auth",
@@ -343,6 +370,7 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(login)
         .service(refresh)
         .service(logout)
+        .service(logout_everywhere)
         .service(me)
         .service(change_password)
         .service(request_password_reset)

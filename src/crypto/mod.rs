@@ -46,11 +46,13 @@ pub enum Purpose {
     WebhookSecret,
     /// The key of the idempotency request fingerprints (context: `fingerprint/idempotency`).
     IdempotencyFingerprint,
+    /// The server's Web Push (VAPID) signing key (context: `push/vapid`).
+    PushKey,
 }
 
 impl Purpose {
-    pub const ALL: [Purpose; 4] =
-        [Purpose::Contact, Purpose::Totp, Purpose::WebhookSecret, Purpose::IdempotencyFingerprint];
+    pub const ALL: [Purpose; 5] =
+        [Purpose::Contact, Purpose::Totp, Purpose::WebhookSecret, Purpose::IdempotencyFingerprint, Purpose::PushKey];
 
     /// The name used in reports, metrics and the HKDF `info`.
     pub fn as_str(self) -> &'static str {
@@ -59,6 +61,7 @@ impl Purpose {
             Purpose::Totp => "totp",
             Purpose::WebhookSecret => "webhook_secret",
             Purpose::IdempotencyFingerprint => "idempotency_fingerprint",
+            Purpose::PushKey => "push_key",
         }
     }
 

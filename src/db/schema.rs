@@ -432,6 +432,42 @@ diesel::joinable!(console_enrolments -> users (user_id));
 diesel::joinable!(training_modules -> programmes (programme_id));
 diesel::joinable!(training_completions -> training_modules (module_id));
 
+diesel::table! {
+    push_subscriptions (id) {
+        id -> Text,
+        user_id -> Text,
+        relay_point_id -> Text,
+        endpoint -> Text,
+        p256dh -> Text,
+        auth -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    push_messages (id) {
+        id -> Text,
+        subscription_id -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    push_keys (id) {
+        id -> Text,
+        key_id -> Text,
+        wrapped_key -> Binary,
+        ciphertext -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     console_sessions,
     console_enrolments,
@@ -457,6 +493,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_invitations,
     account_mail,
     staff_alerts,
+    push_subscriptions,
+    push_messages,
+    push_keys,
     training_modules,
     training_completions,
     training_reminders,

@@ -4,7 +4,7 @@
 pub mod account_mail;
 pub mod delivery;
 pub mod email;
-mod mail_queue;
+pub(crate) mod mail_queue;
 pub mod model;
 pub mod notices;
 pub mod routes;

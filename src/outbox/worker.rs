@@ -64,7 +64,11 @@ pub async fn tick(state: &AppState, http: &reqwest::Client) -> Result<usize, App
         tracing::warn!(error = %e, "staff alerts round failed");
         0
     });
-    let n = rows.len() + notices + alerts;
+    let pushes = crate::push::service::tick(state, http).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "push round failed");
+        0
+    });
+    let n = rows.len() + notices + alerts + pushes;
     let deliveries = rows.into_iter().map(|row| deliver(state, http, row));
     for result in futures_util::future::join_all(deliveries).await {
         if let Err(e) = result {

@@ -50,8 +50,10 @@ async fn to_shell() -> HttpResponse {
     HttpResponse::PermanentRedirect().insert_header(("location", "/relay/")).finish()
 }
 
-async fn shell() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(INDEX)
+/// The shell, with the inactivity lock's delay (`SAFERELAY_RELAY_LOCK_SECS`).
+async fn shell(state: web::Data<crate::state::AppState>) -> HttpResponse {
+    let html = String::from_utf8_lossy(INDEX).replace("__LOCK_SECONDS__", &state.settings.relay_lock_secs.to_string());
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html)
 }
 
 async fn manifest() -> HttpResponse {

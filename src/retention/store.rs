@@ -111,6 +111,9 @@ pub fn expire(conn: &mut AnyConnection, id: SignalId, now: NaiveDateTime) -> Que
             signals::updated_at.eq(now),
         ))
         .execute(conn)?;
+    if n == 1 {
+        crate::push::service::status_changed(conn, &id.to_string(), now)?;
+    }
     Ok(n == 1)
 }
 

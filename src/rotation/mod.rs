@@ -1,5 +1,6 @@
 //! Master-key rotation: `saferelay rotate-keys` re-wraps every live data key
-//! (contacts, TOTP secrets, webhook secrets, the idempotency fingerprint key) under
+//! (contacts, TOTP secrets, webhook secrets, the idempotency fingerprint key, the
+//! Web Push key) under
 //! the newest master key, and counts what still depends on each key.
 //!
 //! It runs beside `serve`: each purpose is read page by page (short reads), and each

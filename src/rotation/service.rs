@@ -72,12 +72,16 @@ pub async fn usage(db: &Db) -> Result<Usage, AppError> {
                 vec![KeyUsage { key_id: k.key_id, rows: 1, legacy }]
             })
             .unwrap_or_default();
+        let push_key = crate::push::service::wrapped_key(c)?
+            .map(|k| vec![KeyUsage { key_id: k.key_id, rows: 1, legacy: 0 }])
+            .unwrap_or_default();
         Ok(Usage {
             purposes: vec![
                 (Purpose::Contact, signals::contact_key_usage(c)?),
                 (Purpose::Totp, auth::totp_key_usage(c)?),
                 (Purpose::WebhookSecret, routing::webhook_key_usage(c)?),
                 (Purpose::IdempotencyFingerprint, fingerprint),
+                (Purpose::PushKey, push_key),
             ],
         })
     })
@@ -108,7 +112,7 @@ struct Source {
     context: fn(&str) -> Vec<u8>,
 }
 
-fn sources() -> [Source; 4] {
+fn sources() -> [Source; 5] {
     [
         Source {
             purpose: Purpose::Contact,
@@ -138,6 +142,17 @@ fn sources() -> [Source; 4] {
             },
             rewrap: |c, _, old, new| signals::rewrap_fingerprint_key(c, old, new),
             context: |_| signals::fingerprint_context().to_vec(),
+        },
+        Source {
+            purpose: Purpose::PushKey,
+            page: |c, after, _| {
+                if !after.is_empty() {
+                    return Ok(Vec::new());
+                }
+                Ok(crate::push::service::wrapped_key(c)?.map(|k| ("vapid".to_string(), k)).into_iter().collect())
+            },
+            rewrap: |c, _, old, new| crate::push::service::rewrap_key(c, old, new),
+            context: |_| crate::push::service::key_context().to_vec(),
         },
     ]
 }

@@ -68,6 +68,7 @@ pub fn claim(
     stale_before: NaiveDateTime,
 ) -> QueryResult<bool> {
     let user = user.to_string();
+    let before = status_of(conn, id)?;
     let n = diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()).filter(
         signals::claimed_by.is_null().or(signals::claimed_by.eq(&user)).or(signals::claim_activity_at.lt(stale_before)),
     ))
@@ -78,20 +79,48 @@ pub fn claim(
         signals::updated_at.eq(now),
     ))
     .execute(conn)?;
+    if n == 1 {
+        pushed_if_changed(conn, id, before.as_deref(), SignalStatus::InProgress, now)?;
+    }
     Ok(n == 1)
+}
+
+/// The stored status of a signal.
+fn status_of(conn: &mut AnyConnection, id: SignalId) -> QueryResult<Option<String>> {
+    signals::table.find(id.to_string()).select(signals::status).first(conn).optional()
+}
+
+/// Queues a push to the relay's devices when the status the relay sees changed
+/// (see `push`): the push says only that a status changed.
+fn pushed_if_changed(
+    conn: &mut AnyConnection,
+    id: SignalId,
+    before: Option<&str>,
+    after: SignalStatus,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    if before != Some(after.as_str()) {
+        crate::push::service::status_changed(conn, &id.to_string(), now)?;
+    }
+    Ok(())
 }
 
 /// Drops the claim; the relay-facing status steps back to forwarded or received.
 pub fn release(conn: &mut AnyConnection, s: &Signal, now: NaiveDateTime) -> QueryResult<usize> {
     let status = if s.forwarded_at.is_some() { SignalStatus::Forwarded } else { SignalStatus::Received };
-    diesel::update(signals::table.find(s.id.to_string()))
+    let before = status_of(conn, s.id)?;
+    let n = diesel::update(signals::table.find(s.id.to_string()))
         .set((
             signals::claimed_by.eq(None::<String>),
             signals::claim_activity_at.eq(None::<NaiveDateTime>),
             signals::status.eq(status.as_str()),
             signals::updated_at.eq(now),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    if n == 1 {
+        pushed_if_changed(conn, s.id, before.as_deref(), status, now)?;
+    }
+    Ok(n)
 }
 
 /// Keeps the claim alive.
@@ -120,7 +149,7 @@ pub fn cancel_pending_deliveries(conn: &mut AnyConnection, signal: SignalId, now
 }
 
 pub fn close(conn: &mut AnyConnection, id: SignalId, outcome: Outcome, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
+    let n = diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
         .set((
             signals::closed_at.eq(Some(now)),
             signals::outcome.eq(Some(outcome.as_str())),
@@ -129,7 +158,11 @@ pub fn close(conn: &mut AnyConnection, id: SignalId, outcome: Outcome, now: Naiv
             signals::claim_activity_at.eq(None::<NaiveDateTime>),
             signals::updated_at.eq(now),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    if n == 1 {
+        crate::push::service::status_changed(conn, &id.to_string(), now)?;
+    }
+    Ok(n)
 }
 
 /// Withdraws an open signal for its relay point, if no helpline works on it: no
@@ -167,7 +200,8 @@ pub fn transfer(
     helpline: HelplineId,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
+    let before = status_of(conn, id)?;
+    let n = diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
         .set((
             signals::helpline_id.eq(helpline.to_string()),
             signals::claimed_by.eq(None::<String>),
@@ -177,7 +211,11 @@ pub fn transfer(
             signals::status.eq(SignalStatus::Received.as_str()),
             signals::updated_at.eq(now),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    if n == 1 {
+        pushed_if_changed(conn, id, before.as_deref(), SignalStatus::Received, now)?;
+    }
+    Ok(n)
 }
 
 /// Open signals nobody has called yet and that were not escalated.
@@ -218,10 +256,13 @@ pub fn mark_forwarded(conn: &mut AnyConnection, signal: SignalId, now: NaiveDate
     diesel::update(signals::table.find(&signal).filter(signals::forwarded_at.is_null()))
         .set(signals::forwarded_at.eq(Some(now)))
         .execute(conn)?;
-    diesel::update(signals::table.find(&signal).filter(signals::status.eq(SignalStatus::Received.as_str())))
+    let n = diesel::update(signals::table.find(&signal).filter(signals::status.eq(SignalStatus::Received.as_str())))
         .set((signals::status.eq(SignalStatus::Forwarded.as_str()), signals::updated_at.eq(now)))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    if n == 1 {
+        crate::push::service::status_changed(conn, &signal, now)?;
+    }
+    Ok(())
 }
 
 /// Which cases of the queue by their claim (a lapsed claim counts as none).
@@ -278,6 +319,7 @@ pub fn queue_by_claim(
 /// Gives the claim of an open signal to `user`, whoever held it (a supervisor's
 /// reassignment). False when the signal is closed.
 pub fn assign(conn: &mut AnyConnection, id: SignalId, user: UserId, now: NaiveDateTime) -> QueryResult<bool> {
+    let before = status_of(conn, id)?;
     let n = diesel::update(signals::table.find(id.to_string()).filter(signals::closed_at.is_null()))
         .set((
             signals::claimed_by.eq(Some(user.to_string())),
@@ -286,6 +328,9 @@ pub fn assign(conn: &mut AnyConnection, id: SignalId, user: UserId, now: NaiveDa
             signals::updated_at.eq(now),
         ))
         .execute(conn)?;
+    if n == 1 {
+        pushed_if_changed(conn, id, before.as_deref(), SignalStatus::InProgress, now)?;
+    }
     Ok(n == 1)
 }
 

@@ -38,6 +38,11 @@ impl Browser {
     }
 
     pub async fn start_sized(test: &str, width: u32, height: u32) -> Option<Browser> {
+        Self::start_in(test, width, height, "en-GB").await
+    }
+
+    /// A browser whose interface language (and `navigator.languages`) is `language`.
+    pub async fn start_in(test: &str, width: u32, height: u32, language: &str) -> Option<Browser> {
         let Some(driver) = driver_path() else {
             if std::env::var("SAFERELAY_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
                 panic!("a browser is required (SAFERELAY_REQUIRE_BROWSER=1) but {CHROMEDRIVER} is missing");
@@ -64,10 +69,11 @@ impl Browser {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--disable-quic", "--no-first-run", "--disable-extensions", "--lang=en-GB",
+                    "--disable-quic", "--no-first-run", "--disable-extensions", format!("--lang={language}"),
                     format!("--window-size={width},{height}"),
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
+                "prefs": {"intl.accept_languages": language},
             }),
         );
         let url = format!("http://127.0.0.1:{port}");

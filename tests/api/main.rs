@@ -8,6 +8,7 @@ mod browser;
 mod fixtures;
 mod helpers;
 mod postgres;
+mod push;
 mod receiver;
 mod smtp;
 
@@ -35,6 +36,7 @@ mod openapi;
 mod ops;
 mod privacy;
 mod relay_app;
+mod relay_app_account;
 mod relays;
 mod reminders;
 mod retention;
