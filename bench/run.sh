@@ -107,6 +107,14 @@ bench_backend() {
   sleep 2
   R[$be.rss_idle]=$(( $(rss_kb $SERVER_PID VmRSS) / 1024 ))
   R[$be.anon_idle]=$(( $(rss_kb $SERVER_PID RssAnon) / 1024 ))
+  # The relay app's first load: every file a first visit fetches (the shell, its
+  # script, stylesheet, manifest, worker, and the icons the worker keeps), gzip.
+  local kb=0 f
+  for f in /relay/ /relay/assets/app.js /relay/assets/app.css /relay/manifest.webmanifest /relay/sw.js \
+           /relay/assets/icon.svg /relay/assets/icon-192.png /relay/assets/icon-512.png; do
+    kb=$(( kb + $(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$base$f") ))
+  done
+  R[$be.relay_first_load]=$(awk -v b="$kb" 'BEGIN {printf "%.1f", b/1024}')
 
   log "$be: $RELAYS relay points with a signed-in staff member each"
   "$BENCH" relays --db "$url" --base "$base" --password "$pharmacist_pw" --n "$RELAYS" --out "$WORK/tokens"
@@ -221,6 +229,7 @@ $(row "p99 with flood ÷ p99 without" flood_factor "≤ 2" le 2)
 $(row "queue listing p50 with $SEED signals stored, ms" queue_p50 "")
 $(row "queue listing p99 with $SEED signals stored, ms" queue_p99 "≤ 10" le 10)
 $(row "closed-cases listing (\`?state=closed\`) p99, ms" closed_p99 "")
+$(row "relay app first load, all files gzip, KB (repeat visits: none, see relay_app tests)" relay_first_load "≤ 100" le 100)
 $(row "VmRSS idle (just started), MB" rss_idle "≤ 30" le 30)
 $(row "of which anonymous (RssAnon: heap, stacks; the rest is mapped code), MB" anon_idle "")
 $(row "VmRSS after 500 sign-ins, MB" rss_after_logins "")

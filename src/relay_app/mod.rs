@@ -23,18 +23,21 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("icon-512.png", "image/png", include_bytes!("../../assets/relay/icon-512.png")),
 ];
 
-/// The service worker with its cache version: a digest of every file it caches,
-/// so that any change to the app makes browsers install the new version.
-static WORKER: LazyLock<String> = LazyLock::new(|| {
+/// The app's version: a digest of every file the worker caches and of the worker
+/// itself, so that any change to the app makes browsers install the new version.
+static VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut h = Sha256::new();
     h.update(INDEX);
     h.update(MANIFEST);
+    h.update(SERVICE_WORKER);
     for (_, _, bytes) in ASSETS {
         h.update(bytes);
     }
-    let version: String = h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
-    SERVICE_WORKER.replace("__VERSION__", &version)
+    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
 });
+
+/// The service worker with its cache version.
+static WORKER: LazyLock<String> = LazyLock::new(|| SERVICE_WORKER.replace("__VERSION__", &VERSION));
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/relay", web::get().to(to_shell)).service(
@@ -63,14 +66,17 @@ async fn manifest() -> HttpResponse {
         .body(MANIFEST)
 }
 
-/// The worker is checked for updates on every visit; `Service-Worker-Allowed`
-/// keeps it to `/relay/`.
-async fn worker() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header(("cache-control", "no-cache"))
-        .insert_header(("service-worker-allowed", "/relay/"))
-        .body(WORKER.as_str())
+/// The worker is checked for updates on every visit (the browser's own update
+/// check); its `ETag` is the app's version, so an unchanged app answers `304` with
+/// no body. `Service-Worker-Allowed` keeps it to `/relay/`.
+async fn worker(req: actix_web::HttpRequest) -> HttpResponse {
+    let etag = format!("\"{}\"", &*VERSION);
+    let unchanged = req.headers().get("if-none-match").and_then(|v| v.to_str().ok()).is_some_and(|v| v == etag);
+    let mut res = if unchanged { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    res.insert_header(("cache-control", "no-cache"))
+        .insert_header(("etag", etag))
+        .insert_header(("service-worker-allowed", "/relay/"));
+    if unchanged { res.finish() } else { res.content_type("text/javascript; charset=utf-8").body(WORKER.as_str()) }
 }
 
 async fn asset(name: web::Path<String>) -> HttpResponse {

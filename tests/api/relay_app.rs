@@ -59,6 +59,37 @@ async fn wait_until(secs: u64, mut check: impl FnMut() -> bool) -> bool {
     false
 }
 
+/// How many requests the server answered, by (method, route template, status),
+/// from its own metrics.
+async fn served(app: &crate::helpers::TestApp) -> std::collections::BTreeMap<(String, String, String), i64> {
+    let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let label = |line: &str, name: &str| {
+        let start = line.find(&format!("{name}=\"")).map(|i| i + name.len() + 2)?;
+        line[start..].split('"').next().map(str::to_string)
+    };
+    text.lines()
+        .filter(|l| l.starts_with("saferelay_http_requests_total{"))
+        .filter_map(|l| {
+            let count = l.rsplit(' ').next()?.parse().ok()?;
+            Some(((label(l, "method")?, label(l, "route")?, label(l, "status")?), count))
+        })
+        .collect()
+}
+
+/// What was answered between two readings of `served`.
+fn requests_between(
+    before: &std::collections::BTreeMap<(String, String, String), i64>,
+    after: &std::collections::BTreeMap<(String, String, String), i64>,
+) -> Vec<(String, String, String, i64)> {
+    after
+        .iter()
+        .filter_map(|(k, n)| {
+            let d = n - before.get(k).copied().unwrap_or(0);
+            (d > 0 && k.1 != "/metrics").then(|| (k.0.clone(), k.1.clone(), k.2.clone(), d))
+        })
+        .collect()
+}
+
 async fn assert_accessible(b: &Browser, screen: &str) {
     let violations = b.axe_violations().await;
     assert!(violations.is_empty(), "axe-core on {screen}: {violations:#?}");
@@ -126,6 +157,17 @@ async fn a_relay_files_online_and_offline_and_withdraws(backend: Backend) {
         .await
         .unwrap();
     assert!(scope.as_str().unwrap().ends_with("/relay/"), "{scope}");
+    // A repeat visit loads the app from the service worker: no request for any of
+    // its files, only the API (the session refresh) and the browser's update check
+    // of the worker, answered 304 with no body when the app has not changed.
+    let before = served(&app).await;
+    b.goto(&app.url("/relay/")).await;
+    wait_visible(&b, "#file-form", 10).await;
+    let repeat = requests_between(&before, &served(&app).await);
+    for (method, route, status, n) in &repeat {
+        let ok = route.starts_with("/api/") || (route == "/relay/sw.js" && status == "304");
+        assert!(ok, "a repeat visit requested {method} {route} ({status}) {n} time(s): {repeat:?}");
+    }
     // The refresh token is not readable by any script.
     let dump = b.storage_dump().await;
     assert!(!dump.contains("saferelay_refresh"), "{dump}");
@@ -145,8 +187,16 @@ async fn a_relay_files_online_and_offline_and_withdraws(backend: Backend) {
     assert_eq!(b.text("#phone-shown").await, "Will be called on: +32 471 98 76 55");
     b.click("#add-window").await;
     b.shot("form-filled").await;
+    let before = served(&app).await;
     b.click("#send").await;
     wait_visible(&b, "#receipt-reference", 10).await;
+    // Filing is one API request.
+    let filing = requests_between(&before, &served(&app).await);
+    assert_eq!(
+        filing,
+        vec![("POST".to_string(), "/api/v1/signals".to_string(), "201".to_string(), 1)],
+        "filing a signal made other requests"
+    );
     let first = b.text("#receipt-reference").await;
     assert_eq!(first.len(), 8, "{first}");
     assert!(b.text("#receipt-helpline").await.contains("0800 30 030"));
@@ -268,8 +318,13 @@ async fn the_app_shell_is_served_with_its_own_policy() {
     let resp = app.client.get(app.url("/relay/sw.js")).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["service-worker-allowed"], "/relay/");
+    let etag = resp.headers()["etag"].to_str().unwrap().to_string();
     let sw = resp.text().await.unwrap();
     assert!(!sw.contains("__VERSION__") && sw.contains("relay-shell-"));
+    // The browser's update check of an unchanged worker costs no body.
+    let again = app.client.get(app.url("/relay/sw.js")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert!(again.bytes().await.unwrap().is_empty());
     // The worker never stores an API answer.
     assert!(sw.contains("SHELL.includes(path)") && !sw.contains("/api/v1"));
     for (path, ty) in [("/relay/assets/app.js", "text/javascript"), ("/relay/assets/app.css", "text/css")] {

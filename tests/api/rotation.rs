@@ -151,7 +151,10 @@ async fn rotate_keys_case(backend: Backend) {
 
     // 2. The new key in front, a restart, and rotate-keys beside the running server.
     let (server, app) = start(dir.path(), &database_url, &smtp, &both, Some(app.admin_password.clone())).await;
-    assert!(metric(&app, "saferelay_key_rotation_pending_rows").await >= 5, "contact, TOTP, webhook, fingerprint, push key");
+    assert!(
+        metric(&app, "saferelay_key_rotation_pending_rows").await >= 5,
+        "contact, TOTP, webhook, fingerprint, push key"
+    );
     let run = || {
         Command::new(env!("CARGO_BIN_EXE_saferelay"))
             .current_dir(dir.path())
@@ -169,7 +172,10 @@ async fn rotate_keys_case(backend: Backend) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("newest master key: k-new"), "{stdout}");
-    assert!(stdout.contains("re-wrapped: contact 1, idempotency_fingerprint 1, push_key 1, totp 1, webhook_secret 1"), "{stdout}");
+    assert!(
+        stdout.contains("re-wrapped: contact 1, idempotency_fingerprint 1, push_key 1, totp 1, webhook_secret 1"),
+        "{stdout}"
+    );
     assert!(stdout.contains("key k-old: nothing depends on it any more; it can be dropped"), "{stdout}");
     assert!(stdout.contains("rows still to re-wrap: 0"), "{stdout}");
     assert!(!stdout.contains("+32470112233") && !stdout.contains(SECRET), "nothing secret printed");
@@ -186,7 +192,10 @@ async fn rotate_keys_case(backend: Backend) {
     let again = run();
     assert!(again.status.success());
     let again = String::from_utf8_lossy(&again.stdout);
-    assert!(again.contains("re-wrapped: contact 0, idempotency_fingerprint 0, push_key 0, totp 0, webhook_secret 0"), "{again}");
+    assert!(
+        again.contains("re-wrapped: contact 0, idempotency_fingerprint 0, push_key 0, totp 0, webhook_secret 0"),
+        "{again}"
+    );
     stop(server);
 
     // 3. The old key dropped.
