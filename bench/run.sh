@@ -110,7 +110,7 @@ bench_backend() {
   # The relay app's first load: every file a first visit fetches (the shell, its
   # script, stylesheet, manifest, worker, and the icons the worker keeps), gzip.
   local kb=0 f
-  for f in /relay/ /relay/assets/app.js /relay/assets/app.css /relay/manifest.webmanifest /relay/sw.js \
+  for f in /relay/ /relay/assets/libphonenumber-min.js /relay/assets/app.js /relay/assets/app.css /relay/manifest.webmanifest /relay/sw.js \
            /relay/assets/icon.svg /relay/assets/icon-192.png /relay/assets/icon-512.png; do
     kb=$(( kb + $(curl -s -H 'Accept-Encoding: gzip' -o /dev/null -w '%{size_download}' "$base$f") ))
   done

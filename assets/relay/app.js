@@ -496,25 +496,17 @@
   });
 
   // ---- Phone number shown back formatted. ----
-  function normalisePhone(raw) {
-    let s = raw.replace(/[\s./()-]/g, '');
-    if (s.startsWith('00')) s = `+${s.slice(2)}`;
-    if (/^0\d{8,9}$/.test(s)) s = `+32${s.slice(1)}`;
-    if (/^[1-9]\d{7,8}$/.test(s)) s = `+32${s}`;
-    return /^\+\d{8,15}$/.test(s) ? s : null;
-  }
-  function formatPhone(e164) {
-    if (e164.startsWith('+32')) {
-      const n = e164.slice(3);
-      const head = n.startsWith('4') ? n.slice(0, 3) : n.slice(0, n.length === 8 ? 1 : 2);
-      const rest = n.slice(head.length).match(/.{1,2}/g) || [];
-      return `+32 ${head} ${rest.join(' ')}`;
-    }
-    return e164;
+  // Parsed with libphonenumber-js (Belgium by default; the server parses it again
+  // with the same metadata and has the last word).
+  function parsedPhone(raw) {
+    try {
+      const p = window.libphonenumber.parsePhoneNumberFromString(raw, 'BE');
+      return p && p.isValid() ? p : null;
+    } catch { return null; }
   }
   $('phone').addEventListener('input', () => {
-    const p = normalisePhone($('phone').value);
-    $('phone-shown').textContent = p ? t('phone_shown')(formatPhone(p)) : '';
+    const p = parsedPhone($('phone').value);
+    $('phone-shown').textContent = p ? t('phone_shown')(p.formatInternational()) : '';
   });
 
   // ---- Urgency: immediate danger puts the 112 call first. ----
@@ -628,7 +620,7 @@
     const body = collect();
     // Checked here too, so a signal kept offline is not refused later for this.
     let bad = false;
-    if (!normalisePhone(body.phone)) { fieldError('phone', t('phone_bad')); bad = true; }
+    if (!parsedPhone(body.phone)) { fieldError('phone', t('phone_bad')); bad = true; }
     if (!body.consent) { fieldError('consent', t('consent_missing')); bad = true; }
     if (bad) return;
     const key = crypto.randomUUID();

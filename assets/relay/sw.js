@@ -8,6 +8,7 @@
 const CACHE = 'relay-shell-__VERSION__';
 const SHELL = [
   '/relay/',
+  '/relay/assets/libphonenumber-min.js',
   '/relay/assets/app.js',
   '/relay/assets/app.css',
   '/relay/manifest.webmanifest',

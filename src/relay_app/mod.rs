@@ -1,7 +1,8 @@
 //! The relay app: the installable web app (PWA) relay staff file signals from,
 //! under `/relay/`. It is a client of the public JSON API (`/api/v1`) only — no
 //! route here reads or writes data. Its files are embedded in the binary (no CDN,
-//! no build step): an HTML shell, one script, one stylesheet, the web app
+//! no build step): an HTML shell, its script, the vendored libphonenumber-js
+//! (parsing and formatting the number typed), one stylesheet, the web app
 //! manifest, icons and a service worker that keeps the shell for offline use and
 //! never stores an API answer.
 
@@ -18,6 +19,12 @@ const SERVICE_WORKER: &str = include_str!("../../assets/relay/sw.js");
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("app.js", "text/javascript; charset=utf-8", include_bytes!("../../assets/relay/app.js")),
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../assets/relay/app.css")),
+    // Parses and formats the phone number typed (vendored, see assets/vendor/MANIFEST.toml).
+    (
+        "libphonenumber-min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../assets/vendor/libphonenumber-js/libphonenumber-min.js"),
+    ),
     ("icon.svg", "image/svg+xml", include_bytes!("../../assets/relay/icon.svg")),
     ("icon-192.png", "image/png", include_bytes!("../../assets/relay/icon-192.png")),
     ("icon-512.png", "image/png", include_bytes!("../../assets/relay/icon-512.png")),

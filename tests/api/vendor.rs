@@ -1,6 +1,7 @@
 //! Third-party files are vendored into the repository, never fetched at run time,
 //! each listed with its version, licence, source and SHA-256 in
-//! `tests/assets/vendor/MANIFEST.toml`.
+//! `tests/assets/vendor/MANIFEST.toml` (test assets) and `assets/vendor/MANIFEST.toml`
+//! (files the app serves).
 
 use sha2::{Digest, Sha256};
 
@@ -36,7 +37,13 @@ fn files_under(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<Stri
 
 #[test]
 fn vendored_files_match_their_manifest() {
-    let vendor = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/assets/vendor");
+    // Test assets, and the files the app serves.
+    for dir in ["tests/assets/vendor", "assets/vendor"] {
+        check(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir));
+    }
+}
+
+fn check(vendor: &std::path::Path) {
     let manifest: Manifest = toml::from_str(&std::fs::read_to_string(vendor.join("MANIFEST.toml")).unwrap()).unwrap();
     assert!(!manifest.file.is_empty());
     for e in &manifest.file {
@@ -49,7 +56,7 @@ fn vendored_files_match_their_manifest() {
         assert_eq!(digest, e.sha256, "{} does not match its manifest entry", e.path);
     }
     let mut present = Vec::new();
-    files_under(&vendor, &vendor, &mut present);
+    files_under(vendor, vendor, &mut present);
     for path in present.iter().filter(|p| *p != "MANIFEST.toml") {
         assert!(manifest.file.iter().any(|e| &e.path == path), "{path} is vendored but not in MANIFEST.toml");
     }
