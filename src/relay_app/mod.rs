@@ -86,13 +86,40 @@ async fn worker(req: actix_web::HttpRequest) -> HttpResponse {
     if unchanged { res.finish() } else { res.content_type("text/javascript; charset=utf-8").body(WORKER.as_str()) }
 }
 
-async fn asset(name: web::Path<String>) -> HttpResponse {
-    match ASSETS.iter().find(|(n, _, _)| *n == name.as_str()) {
-        Some((_, content_type, bytes)) => HttpResponse::Ok()
-            .content_type(*content_type)
-            .insert_header(("cache-control", "public, max-age=300"))
-            .body(*bytes),
-        None => HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("Not found"),
+/// The text assets gzipped once, at the best level (what a first visit downloads
+/// is in the app's budget); `None` for images, already compressed.
+static GZIPPED: LazyLock<Vec<Option<Vec<u8>>>> = LazyLock::new(|| {
+    use std::io::Write;
+    ASSETS
+        .iter()
+        .map(|(_, content_type, bytes)| {
+            if content_type.starts_with("image/png") {
+                return None;
+            }
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+            gz.write_all(bytes).ok()?;
+            gz.finish().ok()
+        })
+        .collect()
+});
+
+async fn asset(req: actix_web::HttpRequest, name: web::Path<String>) -> HttpResponse {
+    use actix_web::http::header::{AcceptEncoding, ContentEncoding, Encoding, Header};
+    let Some(i) = ASSETS.iter().position(|(n, _, _)| *n == name.as_str()) else {
+        return HttpResponse::NotFound().content_type("text/plain; charset=utf-8").body("Not found");
+    };
+    let (_, content_type, bytes) = ASSETS[i];
+    let gzip = AcceptEncoding::parse(&req)
+        .ok()
+        .and_then(|a| a.negotiate([Encoding::gzip(), Encoding::identity()].iter()))
+        .is_some_and(|e| e == Encoding::gzip());
+    let mut res = HttpResponse::Ok();
+    res.content_type(content_type)
+        .insert_header(("cache-control", "public, max-age=300"))
+        .insert_header(("vary", "accept-encoding"));
+    match GZIPPED.get(i).and_then(Option::as_ref) {
+        Some(gz) if gzip => res.insert_header(ContentEncoding::Gzip).body(gz.clone()),
+        _ => res.body(bytes),
     }
 }
 

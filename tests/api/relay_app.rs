@@ -323,6 +323,25 @@ async fn the_app_shell_is_served_with_its_own_policy() {
     let etag = resp.headers()["etag"].to_str().unwrap().to_string();
     let sw = resp.text().await.unwrap();
     assert!(!sw.contains("__VERSION__") && sw.contains("relay-shell-"));
+    // Text files are sent gzipped at the best level when the browser takes gzip,
+    // and decode to the very file; images as they are.
+    let gz = app
+        .client
+        .get(app.url("/relay/assets/libphonenumber-min.js"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gz.headers()["content-encoding"], "gzip");
+    let body = gz.bytes().await.unwrap();
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut plain).unwrap();
+    let file =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/vendor/libphonenumber-js/libphonenumber-min.js"));
+    assert_eq!(plain, file.unwrap());
+    assert!(body.len() * 3 < plain.len(), "{} of {} bytes", body.len(), plain.len());
+    let png = app.client.get(app.url("/relay/assets/icon-512.png")).header("accept-encoding", "gzip").send().await;
+    assert!(png.unwrap().headers().get("content-encoding").is_none());
     // The browser's update check of an unchanged worker costs no body.
     let again = app.client.get(app.url("/relay/sw.js")).header("if-none-match", &etag).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
