@@ -48,6 +48,10 @@ pub enum Action {
     /// A supervisor or admin put a dead-lettered delivery back in the queue
     /// (subject: the delivery).
     DeliveryRetried,
+    TrainingModuleChanged,
+    TrainingModuleRetired,
+    CompletionCorrected,
+    CompletionDeleted,
 }
 
 impl Action {
@@ -74,10 +78,14 @@ impl Action {
             Action::HelplineChannelsConfirmed => "helpline.channels_confirmed",
             Action::SignalReassigned => "signal.reassigned",
             Action::DeliveryRetried => "delivery.retried",
+            Action::TrainingModuleChanged => "training.module_changed",
+            Action::TrainingModuleRetired => "training.module_retired",
+            Action::CompletionCorrected => "training.completion_corrected",
+            Action::CompletionDeleted => "training.completion_deleted",
         }
     }
 
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 25] = [
         Action::ContactRevealed,
         Action::SignalClaimed,
         Action::SignalReleased,
@@ -98,6 +106,11 @@ impl Action {
         Action::HelplineChannelsConfirmed,
         Action::SignalReassigned,
         Action::DeliveryRetried,
+        Action::SignalWithdrawn,
+        Action::TrainingModuleChanged,
+        Action::TrainingModuleRetired,
+        Action::CompletionCorrected,
+        Action::CompletionDeleted,
     ];
 
     /// The action named `text`, if it is one.

@@ -295,6 +295,7 @@ diesel::table! {
         validity_months -> Integer,
         required -> Bool,
         created_at -> Timestamp,
+        retired_on -> Nullable<Date>,
     }
 }
 

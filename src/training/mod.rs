@@ -18,5 +18,10 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(routes::import_completions)
         .service(routes::record_completion)
         .service(routes::list_completions)
+        .service(routes::export_completions)
+        .service(routes::change_training_module)
+        .service(routes::retire_training_module)
+        .service(routes::correct_completion)
+        .service(routes::delete_completion)
         .service(routes::my_training);
 }

@@ -84,6 +84,15 @@ pub struct TrainingModule {
     /// Counts for the relay point's training status.
     pub required: bool,
     pub created_at: NaiveDateTime,
+    /// Retired: from this day on it no longer counts as required.
+    pub retired_on: Option<NaiveDate>,
+}
+
+impl TrainingModule {
+    /// Whether the module counts for a relay point's status on `day`.
+    pub fn counts_on(&self, day: NaiveDate) -> bool {
+        self.required && self.retired_on.is_none_or(|r| day < r)
+    }
 }
 
 /// A completion recorded by a manager (one by one or by import).

@@ -105,6 +105,11 @@ pub fn expiring(conn: &mut AnyConnection, from: NaiveDate, to: NaiveDate) -> Que
         .inner_join(users::table.on(users::id.eq(training_completions::user_id)))
         .inner_join(relay_points::table.on(relay_points::id.nullable().eq(users::relay_point_id)))
         .filter(training_modules::required.eq(true))
+        .filter(
+            training_modules::retired_on
+                .is_null()
+                .or(training_modules::retired_on.gt(training_completions::expires_on.nullable())),
+        )
         .filter(users::active.eq(true))
         .filter(users::role.eq("relay_staff"))
         .filter(relay_points::active.eq(true))

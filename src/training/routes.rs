@@ -3,15 +3,15 @@
 
 use crate::domain::Role;
 use crate::domain::TrainingStatus;
-use crate::domain::{RelayPointId, Text, TrainingModuleId, UserId, today};
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use crate::domain::{CompletionId, RelayPointId, Text, TrainingModuleId, UserId, today};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::import;
 use super::model::{ModuleKind, ModuleStanding, RecordedCompletion, TrainingModule, ValidityMonths};
-use super::service::{self, NewCompletion, NewModule};
+use super::service::{self, CompletionChange, ModuleChange, NewCompletion, NewModule};
 use crate::http::csv::CsvBody;
 use crate::http::csv_import::ImportReport;
 use crate::http::error::{AppError, Localised};
@@ -19,7 +19,7 @@ use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
 use crate::http::query::AsOfQuery;
 use crate::http::query::ImportQuery;
-use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, Unprocessable};
+use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, in_callers_language, managed_programme};
 
@@ -33,6 +33,8 @@ pub struct ModuleView {
     pub validity_months: i32,
     pub required: bool,
     pub created_at: DateTime<Utc>,
+    /// Retired from this day: it no longer counts as required from then on.
+    pub retired_on: Option<NaiveDate>,
 }
 
 impl From<TrainingModule> for ModuleView {
@@ -45,6 +47,7 @@ impl From<TrainingModule> for ModuleView {
             validity_months: i32::try_from(m.validity.get()).unwrap_or(i32::MAX),
             required: m.required,
             created_at: m.created_at.and_utc(),
+            retired_on: m.retired_on,
         }
     }
 }
@@ -246,6 +249,205 @@ pub async fn import_completions(
         import::import_completions(&state, programme, auth.id, body.into_inner()?, query.dry_run.unwrap_or(false))
             .await?,
     ))
+}
+
+/// Body of `PATCH /api/v1/training-modules/{id}`: the fields to change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeModuleRequest {
+    pub title: Option<String>,
+    /// 1–120 months; applies to completions recorded or corrected from now on.
+    pub validity_months: Option<i64>,
+    pub required: Option<bool>,
+}
+
+impl TryFrom<ChangeModuleRequest> for ModuleChange {
+    type Error = AppError;
+    fn try_from(r: ChangeModuleRequest) -> Result<Self, AppError> {
+        let title = r.title.as_deref().map(|t| Text::parse("title", t, 200)).transpose();
+        let validity = r.validity_months.map(ValidityMonths::parse).transpose();
+        match (title, validity) {
+            (Ok(title), Ok(validity)) if title.is_some() || validity.is_some() || r.required.is_some() => {
+                Ok(Self { title, validity, required: r.required })
+            }
+            (Ok(_), Ok(_)) => Err(AppError::invalid("body", "name at least one of title, validity_months, required")),
+            (t, v) => Err(AppError::Validation(t.err().into_iter().chain(v.err()).collect())),
+        }
+    }
+}
+
+/// Body of `POST /api/v1/training-modules/{id}/retire`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetireModuleRequest {
+    /// The first day the module no longer counts as required (default: today). Not
+    /// before the module was created.
+    pub from: Option<NaiveDate>,
+}
+
+/// Body of `PATCH /api/v1/completions/{id}`: the fields to correct.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectCompletionRequest {
+    /// The day it was really completed (not in the future); the expiry follows.
+    pub completed_on: Option<NaiveDate>,
+    /// The certificate reference; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub certificate_ref: Option<Option<String>>,
+}
+
+/// Tells a field given as `null` (`Some(None)`) from one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+impl TryFrom<CorrectCompletionRequest> for CompletionChange {
+    type Error = AppError;
+    fn try_from(r: CorrectCompletionRequest) -> Result<Self, AppError> {
+        if r.completed_on.is_none() && r.certificate_ref.is_none() {
+            return Err(AppError::invalid("body", "name at least one of completed_on, certificate_ref"));
+        }
+        let certificate_ref = match r.certificate_ref {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(c)) => {
+                Some(Some(Text::parse("certificate_ref", &c, 100).map_err(|e| AppError::Validation(vec![e]))?))
+            }
+        };
+        Ok(Self { completed_on: r.completed_on, certificate_ref })
+    }
+}
+
+/// Edit a training module of the manager's programme: title, validity, required.
+/// A new validity applies to completions recorded or corrected from now on. Audited.
+#[utoipa::path(tag = "training", params(("id" = TrainingModuleId, Path)), request_body = ChangeModuleRequest,
+    responses(
+        (status = 200, body = ModuleView),
+        BodyErrors, AuthErrors, NotFound,
+    ),
+    security(("bearer" = [])))]
+#[patch("/training-modules/{id}")]
+pub async fn change_training_module(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+    body: StrictJson<ChangeModuleRequest>,
+) -> Result<web::Json<ModuleView>, AppError> {
+    let programme = managed_programme(&auth)?;
+    let id = TrainingModuleId::parse(&id).ok_or(AppError::NotFound)?;
+    let change = ModuleChange::try_from(body.into_inner()?)?;
+    Ok(web::Json(service::change_module(&state, programme, auth.id, id, change).await?.into()))
+}
+
+/// Retire a training module from a day: from then on it no longer counts as
+/// required for any relay point's status (its completions stay, as history).
+/// Retiring again moves the day. Audited.
+#[utoipa::path(tag = "training", params(("id" = TrainingModuleId, Path)), request_body = RetireModuleRequest,
+    responses(
+        (status = 200, body = ModuleView),
+        BodyErrors, AuthErrors, NotFound,
+    ),
+    security(("bearer" = [])))]
+#[post("/training-modules/{id}/retire")]
+pub async fn retire_training_module(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+    body: StrictJson<RetireModuleRequest>,
+) -> Result<web::Json<ModuleView>, AppError> {
+    let programme = managed_programme(&auth)?;
+    let id = TrainingModuleId::parse(&id).ok_or(AppError::NotFound)?;
+    let from = body.into_inner()?.from.unwrap_or_else(today);
+    Ok(web::Json(service::retire_module(&state, programme, auth.id, id, from).await?.into()))
+}
+
+/// Correct a completion of the manager's programme (the day, the certificate
+/// reference); the expiry is computed again. Audited.
+#[utoipa::path(tag = "training", params(("id" = CompletionId, Path)), request_body = CorrectCompletionRequest,
+    responses(
+        (status = 200, body = CompletionView),
+        BodyErrors, AuthErrors, NotFound, Conflict,
+    ),
+    security(("bearer" = [])))]
+#[patch("/completions/{id}")]
+pub async fn correct_completion(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+    body: StrictJson<CorrectCompletionRequest>,
+) -> Result<web::Json<CompletionView>, AppError> {
+    let programme = managed_programme(&auth)?;
+    let id = CompletionId::parse(&id).ok_or(AppError::NotFound)?;
+    let change = CompletionChange::try_from(body.into_inner()?)?;
+    Ok(web::Json(service::correct_completion(&state, programme, auth.id, id, change).await?.into()))
+}
+
+/// Delete a completion recorded by mistake. Audited.
+#[utoipa::path(tag = "training", params(("id" = CompletionId, Path)),
+    responses(
+        (status = 204, description = "Deleted"),
+        AuthErrors, NotFound,
+    ),
+    security(("bearer" = [])))]
+#[delete("/completions/{id}")]
+pub async fn delete_completion(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let programme = managed_programme(&auth)?;
+    let id = CompletionId::parse(&id).ok_or(AppError::NotFound)?;
+    service::delete_completion(&state, programme, auth.id, id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// A cell as a spreadsheet will not run it as a formula.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// Export every completion of the manager's programme as CSV:
+/// `email,relay_external_id,relay_name,module,completed_on,expires_on,certificate_ref`.
+#[utoipa::path(tag = "training",
+    responses(
+        (status = 200, body = String, content_type = "text/csv"),
+        AuthErrors,
+    ),
+    security(("bearer" = [])))]
+#[get("/completions/export")]
+pub async fn export_completions(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, AppError> {
+    let programme = managed_programme(&auth)?;
+    let rows = service::export_completions(&state, programme).await?;
+    let csv_err = |e: csv::Error| AppError::internal(format!("writing CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "email",
+        "relay_external_id",
+        "relay_name",
+        "module",
+        "completed_on",
+        "expires_on",
+        "certificate_ref",
+    ])
+    .map_err(csv_err)?;
+    for r in rows {
+        w.write_record([
+            inert(&r.email).as_ref(),
+            inert(r.relay_external_id.as_deref().unwrap_or("")).as_ref(),
+            inert(r.relay_name.as_deref().unwrap_or("")).as_ref(),
+            inert(&r.module).as_ref(),
+            &r.completed_on.to_string(),
+            &r.expires_on.to_string(),
+            inert(r.certificate_ref.as_deref().unwrap_or("")).as_ref(),
+        ])
+        .map_err(csv_err)?;
+    }
+    let bytes = w.into_inner().map_err(|e| AppError::internal(format!("writing CSV: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(("content-disposition", "attachment; filename=\"completions.csv\""))
+        .body(bytes))
 }
 
 /// The caller's own training and their relay point's status (relay staff).

@@ -10,6 +10,7 @@ use super::model::{
 };
 use super::status::programme_statuses;
 use super::store;
+use crate::audit::{self, Action};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::http::pagination::{Cursor, Page, fetch_limit};
@@ -33,6 +34,7 @@ pub async fn create_module(state: &AppState, programme: ProgrammeId, m: NewModul
         validity: m.validity,
         required: m.required,
         created_at: db::now(),
+        retired_on: None,
     };
     state
         .db
@@ -153,7 +155,11 @@ pub async fn my_training(
     state
         .db
         .run(move |c| {
-            let modules = store::list_modules(c, programme, None, None)?;
+            // A module retired by `as_of` no longer concerns the staff member.
+            let modules: Vec<TrainingModule> = store::list_modules(c, programme, None, None)?
+                .into_iter()
+                .filter(|m| m.retired_on.is_none_or(|r| as_of < r))
+                .collect();
             let completions = store::completions_of(c, user)?;
             let spans: Vec<Completion> = completions.iter().map(RecordedCompletion::span).collect();
             let modules = modules
@@ -167,4 +173,133 @@ pub async fn my_training(
             Ok(MyTraining { relay_point_id: relay, relay_status, modules, completions })
         })
         .await
+}
+
+/// What a manager may change of a module; absent fields stay as they are.
+/// A new validity applies to completions recorded (or corrected) from now on.
+#[derive(Default)]
+pub struct ModuleChange {
+    pub title: Option<Text>,
+    pub validity: Option<ValidityMonths>,
+    pub required: Option<bool>,
+}
+
+/// Edits a module of the programme (audited); 404 for any other.
+pub async fn change_module(
+    state: &AppState,
+    programme: ProgrammeId,
+    actor: UserId,
+    id: TrainingModuleId,
+    change: ModuleChange,
+) -> Result<TrainingModule, AppError> {
+    state
+        .db
+        .write(move |c| {
+            let mut m = store::find_module(c, programme, id)?.ok_or(AppError::NotFound)?;
+            if let Some(t) = change.title {
+                m.title = t;
+            }
+            if let Some(v) = change.validity {
+                m.validity = v;
+            }
+            if let Some(r) = change.required {
+                m.required = r;
+            }
+            store::update_module(c, &m)?;
+            audit::record(c, Some(actor), Action::TrainingModuleChanged, None, Some(&m.id.to_string()))?;
+            Ok(m)
+        })
+        .await
+}
+
+/// Retires a module from `from`: on that day and after it no longer counts as
+/// required (completions stay). Not before the module existed (422). Audited.
+pub async fn retire_module(
+    state: &AppState,
+    programme: ProgrammeId,
+    actor: UserId,
+    id: TrainingModuleId,
+    from: NaiveDate,
+) -> Result<TrainingModule, AppError> {
+    state
+        .db
+        .write(move |c| {
+            let mut m = store::find_module(c, programme, id)?.ok_or(AppError::NotFound)?;
+            if from < m.created_at.date() {
+                return Err(AppError::invalid("from", "must not be before the module was created"));
+            }
+            store::retire_module(c, m.id, from)?;
+            m.retired_on = Some(from);
+            audit::record(c, Some(actor), Action::TrainingModuleRetired, None, Some(&m.id.to_string()))?;
+            Ok(m)
+        })
+        .await
+}
+
+/// What a manager may correct of a completion; absent fields stay as they are.
+pub struct CompletionChange {
+    pub completed_on: Option<NaiveDate>,
+    /// `Some(None)` clears the reference.
+    pub certificate_ref: Option<Option<Text>>,
+}
+
+/// Corrects a completion of the programme (its expiry follows the day, under the
+/// module's validity); 404 for any other. Audited.
+pub async fn correct_completion(
+    state: &AppState,
+    programme: ProgrammeId,
+    actor: UserId,
+    id: CompletionId,
+    change: CompletionChange,
+) -> Result<RecordedCompletion, AppError> {
+    state
+        .db
+        .write(move |c| {
+            let mut done = store::find_completion(c, programme, id)?.ok_or(AppError::NotFound)?;
+            let module = store::find_module(c, programme, done.module_id)?.ok_or(AppError::NotFound)?;
+            if let Some(day) = change.completed_on {
+                if day > crate::domain::today() {
+                    return Err(AppError::invalid("completed_on", "must not be in the future"));
+                }
+                if day != done.completed_on && store::completion_exists(c, done.user_id, done.module_id, day)? {
+                    return Err(AppError::Conflict("This completion is already recorded.".into()));
+                }
+                done.completed_on = day;
+            }
+            done.expires_on = module.validity.expiry(done.completed_on);
+            if let Some(reference) = change.certificate_ref {
+                done.certificate_ref = reference;
+            }
+            store::update_completion(c, &done)?;
+            audit::record(c, Some(actor), Action::CompletionCorrected, None, Some(&done.id.to_string()))?;
+            Ok(done)
+        })
+        .await
+}
+
+/// Deletes a completion of the programme (recorded by mistake); 404 for any other.
+/// Audited.
+pub async fn delete_completion(
+    state: &AppState,
+    programme: ProgrammeId,
+    actor: UserId,
+    id: CompletionId,
+) -> Result<(), AppError> {
+    state
+        .db
+        .write(move |c| {
+            store::find_completion(c, programme, id)?.ok_or(AppError::NotFound)?;
+            store::delete_completion(c, id)?;
+            audit::record(c, Some(actor), Action::CompletionDeleted, None, Some(&id.to_string()))?;
+            Ok(())
+        })
+        .await
+}
+
+/// Every completion of the programme, for the CSV export.
+pub async fn export_completions(
+    state: &AppState,
+    programme: ProgrammeId,
+) -> Result<Vec<store::ExportedCompletion>, AppError> {
+    state.db.run(move |c| Ok(store::export_completions(c, programme)?)).await
 }

@@ -27,7 +27,7 @@ pub fn programme_statuses(
     programme: ProgrammeId,
     as_of: NaiveDate,
 ) -> diesel::QueryResult<Statuses> {
-    let inputs = store::status_inputs(conn, programme, None)?;
+    let inputs = store::status_inputs(conn, programme, None, as_of)?;
     let mut by_user: HashMap<_, Vec<_>> = HashMap::new();
     for (user, completion) in inputs.completions {
         by_user.entry(user).or_default().push(completion);
@@ -49,7 +49,7 @@ pub fn relay_point_status(
     relay: RelayPointId,
     as_of: NaiveDate,
 ) -> diesel::QueryResult<TrainingStatus> {
-    let inputs = store::status_inputs(conn, programme, Some(relay))?;
+    let inputs = store::status_inputs(conn, programme, Some(relay), as_of)?;
     let staff: Vec<StaffRecord> = inputs
         .staff
         .iter()

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::model::{Completion, ModuleKind, RecordedCompletion, TrainingModule, ValidityMonths};
-use crate::db::schema::{training_completions, training_modules, users};
+use crate::db::schema::{relay_points, training_completions, training_modules, users};
 use crate::db::{AnyConnection, corrupt};
 
 /// A `training_modules` row, read and written only here: the rest of the code sees
@@ -21,6 +21,7 @@ struct ModuleRow {
     validity_months: i32,
     required: bool,
     created_at: NaiveDateTime,
+    retired_on: Option<NaiveDate>,
 }
 
 impl TryFrom<ModuleRow> for TrainingModule {
@@ -35,6 +36,7 @@ impl TryFrom<ModuleRow> for TrainingModule {
             validity: ValidityMonths::parse(i64::from(r.validity_months)).map_err(|_| corrupt("validity_months"))?,
             required: r.required,
             created_at: r.created_at,
+            retired_on: r.retired_on,
         })
     }
 }
@@ -49,6 +51,7 @@ impl From<&TrainingModule> for ModuleRow {
             validity_months: i32::try_from(m.validity.get()).unwrap_or(i32::MAX),
             required: m.required,
             created_at: m.created_at,
+            retired_on: m.retired_on,
         }
     }
 }
@@ -222,12 +225,14 @@ pub fn status_inputs(
     conn: &mut AnyConnection,
     programme: ProgrammeId,
     relay: Option<RelayPointId>,
+    as_of: NaiveDate,
 ) -> QueryResult<StatusInputs> {
     let p = programme.to_string();
     let relay = relay.map(|r| r.to_string());
     let required: Vec<String> = training_modules::table
         .filter(training_modules::programme_id.eq(&p))
         .filter(training_modules::required.eq(true))
+        .filter(training_modules::retired_on.is_null().or(training_modules::retired_on.gt(as_of)))
         .select(training_modules::id)
         .load(conn)?;
     let mut staff_q = users::table
@@ -241,6 +246,7 @@ pub fn status_inputs(
         .inner_join(users::table.on(users::id.eq(training_completions::user_id)))
         .filter(training_modules::programme_id.eq(&p))
         .filter(training_modules::required.eq(true))
+        .filter(training_modules::retired_on.is_null().or(training_modules::retired_on.gt(as_of)))
         .filter(users::active.eq(true))
         .select((
             training_completions::user_id,
@@ -281,6 +287,104 @@ pub fn status_inputs(
     })
 }
 
+// Editing and retiring modules; correcting and deleting completions.
+
+/// Stores a module's editable fields (title, validity, required).
+pub fn update_module(conn: &mut AnyConnection, m: &TrainingModule) -> QueryResult<usize> {
+    diesel::update(training_modules::table.find(m.id.to_string()))
+        .set((
+            training_modules::title.eq(m.title.as_str()),
+            training_modules::validity_months.eq(i32::try_from(m.validity.get()).unwrap_or(i32::MAX)),
+            training_modules::required.eq(m.required),
+        ))
+        .execute(conn)
+}
+
+/// Retires a module from `from` (or moves the date of an earlier retirement).
+pub fn retire_module(conn: &mut AnyConnection, id: TrainingModuleId, from: NaiveDate) -> QueryResult<usize> {
+    diesel::update(training_modules::table.find(id.to_string()))
+        .set(training_modules::retired_on.eq(Some(from)))
+        .execute(conn)
+}
+
+/// A completion of the programme's modules, by id.
+pub fn find_completion(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    id: CompletionId,
+) -> QueryResult<Option<RecordedCompletion>> {
+    training_completions::table
+        .inner_join(training_modules::table)
+        .filter(training_completions::id.eq(id.to_string()))
+        .filter(training_modules::programme_id.eq(programme.to_string()))
+        .select(CompletionRow::as_select())
+        .first(conn)
+        .optional()?
+        .map(RecordedCompletion::try_from)
+        .transpose()
+}
+
+/// Stores a corrected completion (day, expiry, certificate reference).
+pub fn update_completion(conn: &mut AnyConnection, c: &RecordedCompletion) -> QueryResult<usize> {
+    diesel::update(training_completions::table.find(c.id.to_string()))
+        .set((
+            training_completions::completed_on.eq(c.completed_on),
+            training_completions::expires_on.eq(c.expires_on),
+            training_completions::certificate_ref.eq(c.certificate_ref.as_ref().map(|t| t.as_str().to_string())),
+        ))
+        .execute(conn)
+}
+
+pub fn delete_completion(conn: &mut AnyConnection, id: CompletionId) -> QueryResult<usize> {
+    diesel::delete(training_completions::table.find(id.to_string())).execute(conn)
+}
+
+/// One line of the completions export.
+pub struct ExportedCompletion {
+    pub email: String,
+    pub relay_external_id: Option<String>,
+    pub relay_name: Option<String>,
+    pub module: String,
+    pub completed_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    pub certificate_ref: Option<String>,
+}
+
+/// Every completion of the programme, by staff e-mail, module and day.
+pub fn export_completions(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryResult<Vec<ExportedCompletion>> {
+    type Row = (String, Option<String>, Option<String>, String, NaiveDate, NaiveDate, Option<String>);
+    let rows: Vec<Row> = training_completions::table
+        .inner_join(training_modules::table)
+        .inner_join(users::table.on(users::id.eq(training_completions::user_id)))
+        .left_join(relay_points::table.on(relay_points::id.nullable().eq(users::relay_point_id)))
+        .filter(training_modules::programme_id.eq(programme.to_string()))
+        .select((
+            users::email,
+            relay_points::external_id.nullable(),
+            relay_points::name.nullable(),
+            training_modules::title,
+            training_completions::completed_on,
+            training_completions::expires_on,
+            training_completions::certificate_ref,
+        ))
+        .order((users::email.asc(), training_modules::title.asc(), training_completions::completed_on.asc()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(email, relay_external_id, relay_name, module, completed_on, expires_on, certificate_ref)| {
+            ExportedCompletion {
+                email,
+                relay_external_id,
+                relay_name,
+                module,
+                completed_on,
+                expires_on,
+                certificate_ref,
+            }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -294,6 +398,7 @@ mod tests {
             validity: ValidityMonths::parse(24).unwrap(),
             required: true,
             created_at: crate::db::now(),
+            retired_on: None,
         }
     }
 

@@ -49,6 +49,7 @@ mod stats;
 mod stats_seed;
 mod supervision;
 mod training;
+mod training_admin;
 mod users;
 mod vendor;
 mod webhooks;

@@ -1,0 +1,1 @@
+ALTER TABLE training_modules DROP COLUMN retired_on;
