@@ -49,6 +49,8 @@ pub async fn subscribe(
     body: StrictJson<NewSubscription>,
 ) -> Result<HttpResponse, Localised> {
     in_callers_language(&req, auth, |auth| async move {
+        // The role first: a caller who may not subscribe learns nothing of the body's rules.
+        auth.require(&[crate::domain::Role::RelayStaff])?;
         let view = service::subscribe(&state, &auth, body.into_inner()?).await?;
         Ok(HttpResponse::Created().json(view))
     })

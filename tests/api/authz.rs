@@ -41,6 +41,12 @@ pub(crate) enum Param {
     Token,
     /// Scoped: a dead-lettered delivery of the fixture signal (helpline EVC).
     DeadLetter,
+    /// Scoped: a training module of programme A.
+    Module,
+    /// Scoped: a completion of a staff member of relay point A.
+    Completion,
+    /// Scoped: a push subscription of relay A's signed-in staff member.
+    PushSubscription,
 }
 
 const ADMIN: &[&str] = &["admin"];
@@ -101,6 +107,14 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("GET", "/api/v1/completions", Who::Only(MANAGER), Param::None, ""),
     ("POST", "/api/v1/completions", Who::Only(MANAGER), Param::None, ""),
     ("POST", "/api/v1/completions/import", Who::Only(MANAGER), Param::None, ""),
+    ("GET", "/api/v1/completions/export", Who::Only(MANAGER), Param::None, ""),
+    ("PATCH", "/api/v1/training-modules/{id}", Who::Only(MANAGER), Param::Module, r#"{"title": "Renamed"}"#),
+    ("POST", "/api/v1/training-modules/{id}/retire", Who::Only(MANAGER), Param::Module, ""),
+    ("PATCH", "/api/v1/completions/{id}", Who::Only(MANAGER), Param::Completion, r#"{"certificate_ref": "C-1"}"#),
+    ("DELETE", "/api/v1/completions/{id}", Who::Only(MANAGER), Param::Completion, ""),
+    ("GET", "/api/v1/push/public-key", Who::Only(RELAY), Param::None, ""),
+    ("POST", "/api/v1/me/push-subscriptions", Who::Only(RELAY), Param::None, ""),
+    ("DELETE", "/api/v1/me/push-subscriptions/{id}", Who::Only(RELAY), Param::PushSubscription, ""),
     ("GET", "/api/v1/me/training", Who::Only(RELAY), Param::None, ""),
     // Statistics are scoped by `?programme_id=`: tests/api/stats.rs checks another programme is 404.
     ("GET", "/api/v1/stats/signals", Who::Only(&["admin", "manager"]), Param::None, ""),
@@ -137,6 +151,8 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("GET", "/api/v1/audit", Who::Only(&["admin", "supervisor"]), Param::None, ""),
     // Last: withdrawing closes the fixture signal (tests/api/withdraw.rs checks the rest).
     ("POST", "/api/v1/signals/{reference}/withdraw", Who::Only(RELAY), Param::Signal, ""),
+    // After everything: each caller ends all of its own sessions.
+    ("POST", "/api/v1/auth/logout-everywhere", Who::Any, Param::None, ""),
 ];
 
 fn documented() -> BTreeSet<(String, String)> {
@@ -176,6 +192,9 @@ pub(crate) struct Fixtures {
     rule: String,
     resource: String,
     dead_letter: String,
+    module: String,
+    completion: String,
+    push_subscription: String,
 }
 
 pub(crate) async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
@@ -195,6 +214,14 @@ pub(crate) async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
     app.execute("UPDATE outbox SET status = 'dead', last_error = 'HTTP 410'");
     let dead: Value = app.get("/api/v1/dead-letters", &admin).await.json().await.unwrap();
     let dead_letter = dead["items"][0]["id"].as_str().unwrap().to_string();
+    let module = app.module(&a.manager, "Mask-19 basics", 24, true).await;
+    let completion = app.complete(&a.manager, &staff, &module, "2026-01-15").await["id"].as_str().unwrap().to_string();
+    let key = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, [4u8; 65]);
+    let auth = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, [7u8; 16]);
+    let subscription = json!({"endpoint": "http://127.0.0.1:9/push/authz", "keys": {"p256dh": key, "auth": auth}});
+    let push: Value =
+        app.post("/api/v1/me/push-subscriptions", Some(&relay_tok), &subscription).await.json().await.unwrap();
+    let push_subscription = push["id"].as_str().unwrap().to_string();
     let callers = vec![
         Caller { role: "anonymous", token: None, other: false },
         Caller { role: "admin", token: Some(admin), other: false },
@@ -232,6 +259,9 @@ pub(crate) async fn setup(app: &TestApp) -> (Vec<Caller>, Fixtures) {
         rule: rules[0]["id"].as_str().unwrap().to_string(),
         resource: resources[0]["id"].as_str().unwrap().to_string(),
         dead_letter,
+        module,
+        completion,
+        push_subscription,
     };
     (callers, fixtures)
 }
@@ -249,6 +279,9 @@ pub(crate) fn concrete(path: &str, param: Param, f: &Fixtures) -> String {
         Param::Resource => f.resource.clone(),
         Param::Token => "not-a-real-token".to_string(),
         Param::DeadLetter => f.dead_letter.clone(),
+        Param::Module => f.module.clone(),
+        Param::Completion => f.completion.clone(),
+        Param::PushSubscription => f.push_subscription.clone(),
     };
     let start = path.find('{').unwrap();
     let end = path.find('}').unwrap();
@@ -277,6 +310,9 @@ async fn every_endpoint_checks_role_and_scope(app: TestApp) {
                     | Param::Staff
                     | Param::OwnHelpline
                     | Param::DeadLetter
+                    | Param::Module
+                    | Param::Completion
+                    | Param::PushSubscription
             );
             // An allowed caller from another tenant sends a valid body, so that only
             // the scope check can stop it; everyone else sends `{}`.
