@@ -21,6 +21,7 @@ mod cli;
 mod console;
 mod console_enrol;
 mod console_supervisor;
+mod coverage_history;
 mod docs;
 mod errors;
 mod escalation;
