@@ -20,6 +20,7 @@ mod cases;
 mod cli;
 mod console;
 mod console_enrol;
+mod console_impact;
 mod console_supervisor;
 mod coverage_history;
 mod docs;
