@@ -21,6 +21,8 @@ SECS=${BENCH_SECS:-10}
 CEILING_SECS=${BENCH_CEILING_SECS:-5}
 RELAYS=${BENCH_RELAYS:-500}
 SEED=${BENCH_SEED:-1000000}
+IMPACT_RELAYS=${BENCH_IMPACT_RELAYS:-20000}
+IMPACT_SIGNALS=${BENCH_IMPACT_SIGNALS:-1000000}
 BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
 PG_CLIENTS=${BENCH_PG_CLIENTS:-8}
 PGBIN=${SAFERELAY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
@@ -98,6 +100,7 @@ bench_backend() {
   local pharmacist_pw operator_pw
   pharmacist_pw=$(awk '$2=="pharmacist@demo.saferelay.local" {print $3}' <<<"$creds")
   operator_pw=$(awk '$2=="operator.evc@demo.saferelay.local" {print $3}' <<<"$creds")
+  manager_pw=$(awk '$2=="manager.wal@demo.saferelay.local" {print $3}' <<<"$creds")
 
   local port; port=$(free_port)
   local base="http://127.0.0.1:$port"
@@ -189,6 +192,12 @@ bench_backend() {
     "$BENCH" queue --base "$base" --token "$op_token" --n 1000 | result queue_p99_ms; done | median)
   R[$be.closed_p99]=$(for _ in $(seq "$REPEATS"); do
     "$BENCH" queue --base "$base" --token "$op_token" --n 300 --query '?state=closed' | result queue_p99_ms; done | median)
+  log "$be: impact figures over $IMPACT_RELAYS more relay points and $IMPACT_SIGNALS closed signals in 12 months"
+  "$BENCH" impact-seed --db "$url" --relays "$IMPACT_RELAYS" --n "$IMPACT_SIGNALS"
+  local impact_out; impact_out=$("$BENCH" impact --base "$base" --email manager.wal@demo.saferelay.local \
+    --password "$manager_pw" --n $((REPEATS * 5)))
+  R[$be.impact_p50]=$(result impact_p50_ms <<<"$impact_out")
+  R[$be.impact_p99]=$(result impact_p99_ms <<<"$impact_out")
   R[$be.rss_end]=$(( $(rss_kb $SERVER_PID VmRSS) / 1024 ))
 
   kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true; SERVER_PID=""
@@ -228,6 +237,8 @@ $(row "login flood: guesses turned away (503, hashing queue full), per s" flood_
 $(row "p99 with flood ÷ p99 without" flood_factor "≤ 2" le 2)
 $(row "queue listing p50 with $SEED signals stored, ms" queue_p50 "")
 $(row "queue listing p99 with $SEED signals stored, ms" queue_p99 "≤ 10" le 10)
+$(row "impact figures page \`GET /console/impact\` p50, ms ($IMPACT_RELAYS relay points, $IMPACT_SIGNALS signals in 12 months)" impact_p50 "")
+$(row "impact figures page p99, ms" impact_p99 "")
 $(row "closed-cases listing (\`?state=closed\`) p99, ms" closed_p99 "")
 $(row "relay app first load, all files gzip, KB (repeat visits: none, see relay_app tests)" relay_first_load "≤ 100" le 100)
 $(row "VmRSS idle (just started), MB" rss_idle "≤ 30" le 30)

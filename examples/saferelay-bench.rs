@@ -90,6 +90,28 @@ enum Cmd {
         #[arg(long)]
         db: String,
     },
+    /// The impact figures' data: `relays` more relay points in the demo pharmacy's
+    /// programme, `n` closed signals spread over the last 12 months across them, and a
+    /// year of daily coverage snapshots.
+    ImpactSeed {
+        #[arg(long)]
+        db: String,
+        #[arg(long, default_value_t = 20_000)]
+        relays: i64,
+        #[arg(long, default_value_t = 1_000_000)]
+        n: i64,
+    },
+    /// Signs a programme manager in to the console and times `GET /console/impact`.
+    Impact {
+        #[arg(long)]
+        base: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, default_value_t = 20)]
+        n: usize,
+    },
 }
 
 const EVC: &str = "00000000-0000-4000-8000-000000030030";
@@ -130,6 +152,8 @@ fn main() {
         Cmd::Seed { db, n } => seed(&db, n),
         Cmd::Queue { base, token, n, query } => queue(&base, &token, n, &query),
         Cmd::Explain { db } => explain(&db),
+        Cmd::ImpactSeed { db, relays, n } => impact_seed(&db, relays, n),
+        Cmd::Impact { base, email, password, n } => impact(&base, &email, &password, n),
     }
 }
 
@@ -445,6 +469,154 @@ fn seed(db: &str, n: i64) {
         diesel::sql_query("ANALYZE signals").execute(&mut c).expect("analyze");
     }
     eprintln!("seed: {n} signals in {:.1}s", started.elapsed().as_secs_f64());
+}
+
+fn impact_seed(db: &str, relays: i64, n: i64) {
+    let (mut c, backend) = connect(db);
+    let programme = one_text(
+        &mut c,
+        "SELECT programme_id AS v FROM relay_points WHERE id = \
+         (SELECT relay_point_id FROM users WHERE email = 'pharmacist@demo.saferelay.local')",
+    );
+    let user = one_text(&mut c, "SELECT id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
+    let started = Instant::now();
+    // Deterministic ids (relay k, signal x) so that signals can name their relay point.
+    let (series, relay_id, signal_id, ago, hex) = match backend {
+        Backend::Postgres => (
+            "generate_series(1, $2) AS x",
+            "lpad(to_hex(x), 8, '0') || '-0000-4000-9000-' || lpad(to_hex(x), 12, '0')",
+            "lpad(to_hex(x), 8, '0') || '-0000-4000-a000-' || lpad(to_hex(x), 12, '0')",
+            "$3 - (x * interval '31 seconds')",
+            "lpad(to_hex(x % $5 + 1), 8, '0') || '-0000-4000-9000-' || lpad(to_hex(x % $5 + 1), 12, '0')",
+        ),
+        Backend::Sqlite => (
+            "s",
+            "printf('%08x-0000-4000-9000-%012x', x, x)",
+            "printf('%08x-0000-4000-a000-%012x', x, x)",
+            "datetime(?3, '-' || (x * 31) || ' seconds')",
+            "printf('%08x-0000-4000-9000-%012x', x % ?5 + 1, x % ?5 + 1)",
+        ),
+    };
+    let with = |n: &str| match backend {
+        Backend::Postgres => String::new(),
+        Backend::Sqlite => format!("WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < {n}) "),
+    };
+    let p = |i: u8| match backend {
+        Backend::Postgres => format!("${i}"),
+        Backend::Sqlite => format!("?{i}"),
+    };
+    let relay_sql = format!(
+        "{}INSERT INTO relay_points (id, programme_id, kind, name, address, postcode, municipality, region, languages, active, created_at, updated_at) \
+         SELECT {relay_id}, {prog}, CASE WHEN x % 4 = 0 THEN 'hairdresser' ELSE 'pharmacy' END, 'Bench relay ' || x, 'Rue 1', \
+           CASE x % 3 WHEN 0 THEN '4000' WHEN 1 THEN '9000' ELSE '1000' END, 'Commune', \
+           CASE x % 3 WHEN 0 THEN 'wallonia' WHEN 1 THEN 'flanders' ELSE 'brussels' END, '[\"fr\"]', {t}, {now}, {now} FROM {series}",
+        with(&p(2)),
+        prog = p(1),
+        t = if backend == Backend::Postgres { "true" } else { "1" },
+        now = p(3),
+    );
+    diesel::sql_query(relay_sql)
+        .bind::<Text, _>(&programme)
+        .bind::<diesel::sql_types::BigInt, _>(relays)
+        .bind::<Timestamp, _>(now())
+        .execute(&mut c)
+        .expect("seeding relay points");
+    let outcomes = "CASE x % 8 WHEN 0 THEN 'referred_support' WHEN 1 THEN 'referred_shelter' WHEN 2 THEN 'referred_police' \
+                    WHEN 3 THEN 'information_given' WHEN 4 THEN 'declined' WHEN 5 THEN 'unreachable' WHEN 6 THEN 'duplicate' ELSE 'other' END";
+    let base = saferelay::stats::model::Month::of(now()).minus(1).start_utc();
+    let signal_sql = format!(
+        "{}INSERT INTO signals (id, reference, relay_point_id, submitted_by, helpline_id, urgency, priority, language, \
+         status, region, relay_kind, relay_training_status, expected_callback_at, created_at, updated_at, first_attempt_at, closed_at, outcome) \
+         SELECT {signal_id}, 'I' || {reference}, {hex}, {user}, CASE WHEN x % 2 = 0 THEN '{EVC}' ELSE '{H1712}' END, \
+           CASE WHEN x % 50 = 0 THEN 'immediate_danger' ELSE 'standard' END, CASE WHEN x % 50 = 0 THEN 0 ELSE 10 END, 'fr', \
+           CASE WHEN x % 20 = 0 THEN 'expired' ELSE 'completed' END, \
+           CASE (x % {k} + 1) % 3 WHEN 0 THEN 'wallonia' WHEN 1 THEN 'flanders' ELSE 'brussels' END, \
+           CASE WHEN (x % {k} + 1) % 4 = 0 THEN 'hairdresser' ELSE 'pharmacy' END, \
+           CASE WHEN x % 7 = 0 THEN 'untrained' ELSE 'trained' END, {ago}, {ago}, {ago}, {first}, {closed}, \
+           CASE WHEN x % 20 = 0 THEN NULL ELSE {outcomes} END FROM {series}",
+        with(&p(2)),
+        reference = if backend == Backend::Postgres { "lpad(x::text, 9, '0')" } else { "printf('%09d', x)" },
+        user = p(4),
+        k = p(5),
+        first = match backend {
+            Backend::Postgres => "$3 - (x * interval '31 seconds') + ((x % 240) * interval '1 minute')".to_string(),
+            Backend::Sqlite => "datetime(?3, '-' || (x * 31 - (x % 240) * 60) || ' seconds')".to_string(),
+        },
+        closed = match backend {
+            Backend::Postgres => "$3 - (x * interval '31 seconds') + interval '1 day'".to_string(),
+            Backend::Sqlite => "datetime(?3, '-' || (x * 31 - 86400) || ' seconds')".to_string(),
+        },
+    );
+    diesel::sql_query(signal_sql)
+        .bind::<Text, _>(&programme)
+        .bind::<diesel::sql_types::BigInt, _>(n)
+        .bind::<Timestamp, _>(base)
+        .bind::<Text, _>(&user)
+        .bind::<diesel::sql_types::BigInt, _>(relays)
+        .execute(&mut c)
+        .expect("seeding signals");
+    // A year of daily coverage, as the retention job would have recorded it.
+    let today = saferelay::domain::today();
+    for back in 0..365 {
+        let day = today - chrono::Duration::days(back);
+        for (region, share) in [("wallonia", 3), ("flanders", 3), ("brussels", 3)] {
+            for (status, part) in [("trained", 6), ("expiring", 1), ("lapsed", 1), ("untrained", 2)] {
+                let count = relays / share * part / 10;
+                diesel::sql_query(format!(
+                    "INSERT INTO coverage_snapshots (day, programme_id, region, training_status, relay_points) \
+                     VALUES ('{day}', '{programme}', '{region}', '{status}', {count})"
+                ))
+                .execute(&mut c)
+                .expect("seeding coverage");
+            }
+        }
+    }
+    if backend == Backend::Postgres {
+        diesel::sql_query("ANALYZE").execute(&mut c).expect("analyze");
+    }
+    eprintln!("impact-seed: {relays} relay points, {n} signals in {:.1}s", started.elapsed().as_secs_f64());
+}
+
+fn impact(base: &str, email: &str, password: &str, n: usize) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let mut lat = rt.block_on(async {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let r = client
+            .post(format!("{base}/console/sign-in"))
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .expect("sign in");
+        let cookie = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        assert!(!cookie.is_empty(), "console sign-in gave no session: {}", r.status());
+        let mut lat = Vec::with_capacity(n);
+        for i in 0..n + 2 {
+            let t = Instant::now();
+            let r = client.get(format!("{base}/console/impact")).header("cookie", &cookie).send().await.expect("GET");
+            assert!(r.status().is_success(), "impact page: {}", r.status());
+            let body = r.text().await.expect("body");
+            assert!(body.contains("<svg"), "the impact page has no chart");
+            if i >= 2 {
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        lat
+    });
+    lat.sort_by(f64::total_cmp);
+    println!("RESULT impact_p50_ms {:.1}", percentile(&lat, 0.50));
+    println!("RESULT impact_p99_ms {:.1}", percentile(&lat, 0.99));
+    eprintln!(
+        "impact: {n} sequential requests, p50 {:.1} ms max {:.1} ms",
+        percentile(&lat, 0.5),
+        percentile(&lat, 1.0)
+    );
 }
 
 fn queue(base: &str, token: &str, n: usize, query: &str) {

@@ -184,7 +184,7 @@ async fn purge(settings: Settings) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("retention job: {e}"))?;
     println!(
-        "contacts destroyed: {}, expiry warnings: {}, expired: {}, minimised: {}, rolled up: {}, idempotency records purged: {}, audit rows purged: {}, deliveries purged: {}",
+        "contacts destroyed: {}, expiry warnings: {}, expired: {}, minimised: {}, rolled up: {}, idempotency records purged: {}, audit rows purged: {}, deliveries purged: {}, coverage rows recorded: {}",
         r.contacts_destroyed,
         r.expiry_warnings,
         r.expired,
@@ -192,7 +192,8 @@ async fn purge(settings: Settings) -> anyhow::Result<()> {
         r.rolled_up,
         r.idempotency_purged,
         r.audit_purged,
-        r.deliveries_purged
+        r.deliveries_purged,
+        r.coverage_recorded
     );
     anyhow::ensure!(
         r.warning_failures == 0,

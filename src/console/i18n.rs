@@ -677,6 +677,310 @@ const STRINGS: &[(&str, [&str; 4])] = &[
     ("sup.figures.closed", ["Closed", "Clôturés", "Gesloten", "Abgeschlossen"]),
     ("outcome.expired", ["Expired", "Expiré", "Verlopen", "Abgelaufen"]),
     // --- end of the supervisor's page ---
+    // --- the impact figures (console/impact.rs) ---
+    ("nav.impact", ["Impact", "Impact", "Impact", "Wirkung"]),
+    ("impact.title", ["Impact figures", "Chiffres d'impact", "Impactcijfers", "Wirkungskennzahlen"]),
+    (
+        "impact.report.title",
+        [
+            "Quarterly impact report",
+            "Rapport d'impact trimestriel",
+            "Driemaandelijks impactrapport",
+            "Vierteljährlicher Wirkungsbericht",
+        ],
+    ),
+    ("impact.filters", ["Filters", "Filtres", "Filters", "Filter"]),
+    ("impact.filter.programme", ["Programme", "Programme", "Programma", "Programm"]),
+    ("impact.filter.from", ["From (month)", "De (mois)", "Van (maand)", "Von (Monat)"]),
+    ("impact.filter.to", ["To (month)", "À (mois)", "Tot (maand)", "Bis (Monat)"]),
+    ("impact.filter.region", ["Region", "Région", "Gewest", "Region"]),
+    ("impact.all_regions", ["All regions", "Toutes les régions", "Alle gewesten", "Alle Regionen"]),
+    ("region.flanders", ["Flanders", "Flandre", "Vlaanderen", "Flandern"]),
+    ("region.wallonia", ["Wallonia", "Wallonie", "Wallonië", "Wallonien"]),
+    ("region.brussels", ["Brussels", "Bruxelles", "Brussel", "Brüssel"]),
+    ("cover.trained", ["Trained", "Formé", "Opgeleid", "Geschult"]),
+    (
+        "cover.expiring",
+        ["Training expiring", "Formation bientôt échue", "Opleiding verloopt binnenkort", "Schulung läuft bald ab"],
+    ),
+    ("cover.lapsed", ["Training lapsed", "Formation échue", "Opleiding verlopen", "Schulung abgelaufen"]),
+    ("cover.untrained", ["Not trained", "Non formé", "Niet opgeleid", "Nicht geschult"]),
+    (
+        "outcome.withdrawn",
+        [
+            "Withdrawn by the relay point",
+            "Retiré par le point relais",
+            "Ingetrokken door het relaispunt",
+            "Von der Relaisstelle zurückgezogen",
+        ],
+    ),
+    (
+        "impact.final_until",
+        [
+            "Signal figures are shown for final months only, up to",
+            "Les chiffres des signalements ne portent que sur des mois clôturés, jusqu'à",
+            "Meldingscijfers worden alleen getoond voor afgesloten maanden, tot en met",
+            "Meldungszahlen werden nur für abgeschlossene Monate gezeigt, bis einschließlich",
+        ],
+    ),
+    (
+        "impact.suppression",
+        [
+            "Counts from 1 to 4 are shown as \"<5\", and where one hidden count could be worked out from the others a second one is hidden too.",
+            "Les effectifs de 1 à 4 sont affichés « <5 » ; lorsqu'un effectif masqué pourrait se déduire des autres, un second est masqué aussi.",
+            "Aantallen van 1 tot 4 worden getoond als \"<5\"; waar één verborgen aantal uit de andere af te leiden is, wordt er nog een verborgen.",
+            "Anzahlen von 1 bis 4 werden als „<5“ gezeigt; wo eine verborgene Zahl aus den anderen errechenbar wäre, wird eine zweite verborgen.",
+        ],
+    ),
+    (
+        "impact.region_note",
+        [
+            "The region narrows coverage only. Signal figures always cover the whole programme (broken down by region in their own chart): narrowing them to one region would let hidden small counts be worked out.",
+            "La région ne restreint que la couverture. Les chiffres des signalements portent toujours sur tout le programme (ventilés par région dans leur propre graphique) : les restreindre à une région permettrait de déduire de petits effectifs masqués.",
+            "Het gewest beperkt alleen de dekking. Meldingscijfers gelden altijd voor het hele programma (per gewest in een eigen grafiek): ze tot één gewest beperken zou verborgen kleine aantallen afleidbaar maken.",
+            "Die Region schränkt nur die Abdeckung ein. Meldungszahlen gelten immer für das ganze Programm (nach Region in einem eigenen Diagramm): sie auf eine Region einzuschränken, würde verborgene kleine Zahlen errechenbar machen.",
+        ],
+    ),
+    (
+        "impact.reports",
+        [
+            "Printable quarterly reports:",
+            "Rapports trimestriels imprimables :",
+            "Afdrukbare kwartaalrapporten:",
+            "Druckbare Quartalsberichte:",
+        ],
+    ),
+    ("impact.sections", ["Figures", "Graphiques", "Grafieken", "Diagramme"]),
+    ("impact.legend", ["Legend", "Légende", "Legenda", "Legende"]),
+    (
+        "impact.hidden_key",
+        [
+            "Fewer than 5 (\"<5\", not shown)",
+            "Moins de 5 (« <5 », non affiché)",
+            "Minder dan 5 (\"<5\", niet getoond)",
+            "Weniger als 5 („<5“, nicht gezeigt)",
+        ],
+    ),
+    (
+        "impact.no_data",
+        [
+            "No figures for this period.",
+            "Aucun chiffre pour cette période.",
+            "Geen cijfers voor deze periode.",
+            "Keine Zahlen für diesen Zeitraum.",
+        ],
+    ),
+    ("impact.not_shown", ["not shown", "non affiché", "niet getoond", "nicht gezeigt"]),
+    (
+        "impact.download",
+        ["Download the figures", "Télécharger les chiffres", "De cijfers downloaden", "Zahlen herunterladen"],
+    ),
+    (
+        "impact.bad_filters",
+        [
+            "The filters are not valid: months are YYYY-MM (the first not after the last, at most 120 months), quarters YYYY-Q1 to YYYY-Q4.",
+            "Les filtres ne sont pas valides : mois au format AAAA-MM (le premier pas après le dernier, 120 mois au plus), trimestres AAAA-Q1 à AAAA-Q4.",
+            "De filters zijn ongeldig: maanden als JJJJ-MM (de eerste niet na de laatste, hoogstens 120 maanden), kwartalen JJJJ-Q1 tot JJJJ-Q4.",
+            "Die Filter sind ungültig: Monate als JJJJ-MM (der erste nicht nach dem letzten, höchstens 120 Monate), Quartale JJJJ-Q1 bis JJJJ-Q4.",
+        ],
+    ),
+    (
+        "impact.fig.coverage",
+        ["Coverage over time", "Couverture dans le temps", "Dekking door de tijd", "Abdeckung im Zeitverlauf"],
+    ),
+    (
+        "impact.fig.region",
+        [
+            "Signals per month by region",
+            "Signalements par mois et par région",
+            "Meldingen per maand per gewest",
+            "Meldungen pro Monat nach Region",
+        ],
+    ),
+    (
+        "impact.fig.urgency",
+        [
+            "Signals per month by urgency",
+            "Signalements par mois et par urgence",
+            "Meldingen per maand per urgentie",
+            "Meldungen pro Monat nach Dringlichkeit",
+        ],
+    ),
+    (
+        "impact.fig.relay_kind",
+        [
+            "Signals per month by kind of relay point",
+            "Signalements par mois et par type de point relais",
+            "Meldingen per maand per soort relaispunt",
+            "Meldungen pro Monat nach Art der Relaisstelle",
+        ],
+    ),
+    (
+        "impact.fig.outcome",
+        [
+            "Signals per month by outcome",
+            "Signalements par mois et par issue",
+            "Meldingen per maand per uitkomst",
+            "Meldungen pro Monat nach Ergebnis",
+        ],
+    ),
+    (
+        "impact.fig.first_attempt",
+        [
+            "Time from signal to first callback attempt",
+            "Délai entre le signalement et la première tentative de rappel",
+            "Tijd van melding tot eerste terugbelpoging",
+            "Zeit von der Meldung bis zum ersten Rückrufversuch",
+        ],
+    ),
+    (
+        "impact.fig.not_trained",
+        [
+            "Share of signals from relay points not trained at the time",
+            "Part des signalements venant de points relais non formés à ce moment",
+            "Aandeel meldingen van relaispunten die toen niet opgeleid waren",
+            "Anteil der Meldungen von damals nicht geschulten Relaisstellen",
+        ],
+    ),
+    (
+        "impact.desc.bars",
+        [
+            "Bars per month, one per group, each with its own fill pattern; the table beside gives every figure.",
+            "Barres par mois, une par groupe, chacune avec son motif ; le tableau à côté donne tous les chiffres.",
+            "Staven per maand, één per groep, elk met een eigen patroon; de tabel ernaast geeft alle cijfers.",
+            "Balken pro Monat, einer je Gruppe, jeder mit eigenem Muster; die Tabelle daneben enthält alle Zahlen.",
+        ],
+    ),
+    (
+        "impact.desc.hidden",
+        [
+            "A dashed outline is a count below 5 that is not shown.",
+            "Un contour en pointillés est un effectif inférieur à 5, non affiché.",
+            "Een gestippelde omtrek is een aantal onder 5 dat niet getoond wordt.",
+            "Ein gestrichelter Umriss ist eine nicht gezeigte Zahl unter 5.",
+        ],
+    ),
+    (
+        "impact.desc.times",
+        [
+            "Minutes per month: the median as a solid line with circles, the 90th percentile as a dashed line with squares; the table beside gives every figure.",
+            "Minutes par mois : la médiane en trait plein avec des cercles, le 90e centile en pointillés avec des carrés ; le tableau à côté donne tous les chiffres.",
+            "Minuten per maand: de mediaan als doorgetrokken lijn met cirkels, het 90e percentiel als stippellijn met vierkanten; de tabel ernaast geeft alle cijfers.",
+            "Minuten pro Monat: der Median als durchgezogene Linie mit Kreisen, das 90. Perzentil gestrichelt mit Quadraten; die Tabelle daneben enthält alle Zahlen.",
+        ],
+    ),
+    (
+        "impact.desc.share",
+        [
+            "Percentage per month; a month without a bar is not shown; the table beside gives every figure.",
+            "Pourcentage par mois ; un mois sans barre n'est pas affiché ; le tableau à côté donne tous les chiffres.",
+            "Percentage per maand; een maand zonder staaf wordt niet getoond; de tabel ernaast geeft alle cijfers.",
+            "Prozent pro Monat; ein Monat ohne Balken wird nicht gezeigt; die Tabelle daneben enthält alle Zahlen.",
+        ],
+    ),
+    (
+        "impact.desc.coverage",
+        [
+            "Active relay points at each month's last recorded day, stacked by training status, each status with its own fill pattern",
+            "Points relais actifs au dernier jour relevé de chaque mois, empilés par statut de formation, chacun avec son motif",
+            "Actieve relaispunten op de laatste geregistreerde dag van elke maand, gestapeld per opleidingsstatus, elk met een eigen patroon",
+            "Aktive Relaisstellen am letzten erfassten Tag jedes Monats, gestapelt nach Schulungsstatus, jeder mit eigenem Muster",
+        ],
+    ),
+    ("impact.axis.signals", ["Signals", "Signalements", "Meldingen", "Meldungen"]),
+    ("impact.axis.minutes", ["Minutes", "Minutes", "Minuten", "Minuten"]),
+    ("impact.axis.relays", ["Relay points", "Points relais", "Relaispunten", "Relaisstellen"]),
+    ("impact.col.month", ["Month", "Mois", "Maand", "Monat"]),
+    ("impact.col.day", ["Day", "Jour", "Dag", "Tag"]),
+    ("impact.col.region", ["Region", "Région", "Gewest", "Region"]),
+    ("impact.col.all", ["All signals", "Tous les signalements", "Alle meldingen", "Alle Meldungen"]),
+    ("impact.col.median", ["Median (minutes)", "Médiane (minutes)", "Mediaan (minuten)", "Median (Minuten)"]),
+    (
+        "impact.col.p90",
+        ["90th percentile (minutes)", "90e centile (minutes)", "90e percentiel (minuten)", "90. Perzentil (Minuten)"],
+    ),
+    ("impact.col.share", ["Not trained", "Non formés", "Niet opgeleid", "Nicht geschult"]),
+    ("impact.col.relays", ["Relay points", "Points relais", "Relaispunten", "Relaisstellen"]),
+    (
+        "impact.by_region_on",
+        ["Coverage by region on", "Couverture par région au", "Dekking per gewest op", "Abdeckung nach Region am"],
+    ),
+    (
+        "impact.note.coverage",
+        [
+            "Recorded once a day by the retention job; a month without a recorded day has no bar.",
+            "Relevée une fois par jour par la tâche de conservation ; un mois sans jour relevé n'a pas de barre.",
+            "Eén keer per dag vastgelegd door de bewaartaak; een maand zonder vastgelegde dag heeft geen staaf.",
+            "Einmal täglich vom Aufbewahrungsjob erfasst; ein Monat ohne erfassten Tag hat keinen Balken.",
+        ],
+    ),
+    (
+        "impact.note.times",
+        [
+            "Median and 90th percentile are shown only from 5 callback attempts in the month.",
+            "Médiane et 90e centile ne sont affichés qu'à partir de 5 tentatives de rappel dans le mois.",
+            "Mediaan en 90e percentiel worden pas getoond vanaf 5 terugbelpogingen in de maand.",
+            "Median und 90. Perzentil werden erst ab 5 Rückrufversuchen im Monat gezeigt.",
+        ],
+    ),
+    (
+        "impact.note.share",
+        [
+            "Not trained: the relay point's training was lapsed or missing when the signal was filed. Not shown when the count behind it is hidden.",
+            "Non formé : la formation du point relais était échue ou absente lors du signalement. Non affiché quand l'effectif sous-jacent est masqué.",
+            "Niet opgeleid: de opleiding van het relaispunt was verlopen of ontbrak bij de melding. Niet getoond als het onderliggende aantal verborgen is.",
+            "Nicht geschult: die Schulung der Relaisstelle war bei der Meldung abgelaufen oder fehlte. Nicht gezeigt, wenn die zugrunde liegende Zahl verborgen ist.",
+        ],
+    ),
+    ("impact.report.programme", ["Programme", "Programme", "Programma", "Programm"]),
+    ("impact.report.quarter", ["Quarter", "Trimestre", "Kwartaal", "Quartal"]),
+    ("impact.report.generated", ["Generated on", "Généré le", "Aangemaakt op", "Erstellt am"]),
+    (
+        "impact.report.incomplete",
+        [
+            "This quarter is not final yet: signal figures go up to",
+            "Ce trimestre n'est pas encore clôturé : les chiffres des signalements vont jusqu'à",
+            "Dit kwartaal is nog niet afgesloten: de meldingscijfers lopen tot",
+            "Dieses Quartal ist noch nicht abgeschlossen: die Meldungszahlen reichen bis",
+        ],
+    ),
+    (
+        "impact.report.print_hint",
+        [
+            "Print this page (Ctrl+P) to save it as a one-page PDF.",
+            "Imprimez cette page (Ctrl+P) pour l'enregistrer en PDF d'une page.",
+            "Druk deze pagina af (Ctrl+P) om ze als pdf van één pagina te bewaren.",
+            "Drucken Sie diese Seite (Strg+P), um sie als einseitiges PDF zu speichern.",
+        ],
+    ),
+    (
+        "impact.report.back",
+        [
+            "Back to the impact figures",
+            "Retour aux chiffres d'impact",
+            "Terug naar de impactcijfers",
+            "Zurück zu den Wirkungskennzahlen",
+        ],
+    ),
+    (
+        "impact.not_found",
+        [
+            "There is no such programme among those you may see.",
+            "Ce programme n'existe pas parmi ceux que vous pouvez consulter.",
+            "Dit programma bestaat niet onder de programma's die u mag bekijken.",
+            "Dieses Programm gibt es unter den für Sie sichtbaren nicht.",
+        ],
+    ),
+    (
+        "impact.no_chart",
+        [
+            "There is no such chart to download.",
+            "Ce graphique n'existe pas.",
+            "Deze grafiek bestaat niet.",
+            "Dieses Diagramm gibt es nicht.",
+        ],
+    ),
+    // --- end of the impact figures ---
 ];
 
 /// Translations for one language.

@@ -10,6 +10,7 @@
 pub mod assets;
 pub mod enrol;
 pub mod i18n;
+pub mod impact;
 pub mod pages;
 pub mod session;
 mod store;
@@ -43,6 +44,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{reference}/transfer", web::post().to(supervisor::case_transfer))
             .route("/supervisor", web::get().to(supervisor::page))
             .route("/supervisor/reassign", web::post().to(supervisor::reassign))
-            .route("/supervisor/dead-letters/{id}/retry", web::post().to(supervisor::retry)),
+            .route("/supervisor/dead-letters/{id}/retry", web::post().to(supervisor::retry))
+            .route("/impact", web::get().to(impact::page))
+            .route("/impact/report", web::get().to(impact::report))
+            .route("/impact/{file}", web::get().to(impact::csv)),
     );
 }

@@ -38,6 +38,8 @@ pub struct Layout {
     pub current_language: &'static str,
     /// The header links to the supervisor's page.
     pub supervisor: bool,
+    /// The header links to the impact figures (admins and programme managers).
+    pub impact: bool,
 }
 
 impl Layout {
@@ -49,12 +51,14 @@ impl Layout {
             languages: &LANGUAGES,
             current_language: tr.lang(),
             supervisor: false,
+            impact: false,
         }
     }
 
     /// The frame for a signed-in account of `role`.
     pub(super) fn for_role(mut self, role: Role) -> Self {
         self.supervisor = role == Role::HelplineSupervisor;
+        self.impact = matches!(role, Role::Admin | Role::ProgrammeManager);
         self
     }
 }
@@ -428,9 +432,10 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         Role::RelayStaff => {
             message(StatusCode::FORBIDDEN, Tr(s.language), Some(&s.csrf), "error.title", "error.forbidden")
         }
-        Role::Admin | Role::ProgrammeManager => {
-            render(StatusCode::OK, &HomePage { l: Layout::new(Tr(s.language), "home.title", Some(&s.csrf)) })
-        }
+        Role::Admin | Role::ProgrammeManager => render(
+            StatusCode::OK,
+            &HomePage { l: Layout::new(Tr(s.language), "home.title", Some(&s.csrf)).for_role(s.auth.role) },
+        ),
     }
 }
 

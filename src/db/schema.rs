@@ -330,6 +330,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    coverage_snapshots (programme_id, day, region, training_status) {
+        day -> Date,
+        programme_id -> Text,
+        region -> Text,
+        training_status -> Text,
+        relay_points -> Integer,
+    }
+}
+
+diesel::table! {
     manager_digests (programme_id, iso_week) {
         programme_id -> Text,
         iso_week -> Text,
@@ -387,6 +397,7 @@ diesel::table! {
 }
 
 diesel::joinable!(relay_points -> programmes (programme_id));
+diesel::joinable!(coverage_snapshots -> programmes (programme_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(signals -> helplines (helpline_id));
 diesel::joinable!(signals -> relay_points (relay_point_id));
@@ -501,6 +512,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     training_completions,
     training_reminders,
     relay_status_snapshots,
+    coverage_snapshots,
     manager_digests,
     signal_rollups,
 );

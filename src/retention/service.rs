@@ -60,6 +60,8 @@ pub struct Report {
     pub idempotency_purged: usize,
     pub audit_purged: usize,
     pub deliveries_purged: usize,
+    /// Coverage rows recorded for today (every programme, by region and status).
+    pub coverage_recorded: usize,
 }
 
 /// Runs every step once, as of `now`.
@@ -108,6 +110,8 @@ pub async fn run(db: &Db, mailer: &Mailer, policy: &Policy, now: NaiveDateTime) 
     })
     .await?;
     purge(db, policy, now, &mut r).await?;
+    let today = chrono::TimeZone::from_utc_datetime(&chrono_tz::Europe::Brussels, &now).date_naive();
+    r.coverage_recorded = db.write(move |c| stats::record_coverage(c, today)).await?;
     Ok(r)
 }
 

@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use super::model::{Cell, Dimension, Month};
 use super::report::Times;
-use super::service::{self, Coverage, SignalStats, SignalsRequest};
+use super::service::{self, Coverage, CoverageHistory, CoverageHistoryRequest, Every, SignalStats, SignalsRequest};
+use crate::domain::Region;
 use crate::http::error::{AppError, Problem};
 use crate::http::responses::{AuthErrors, BadQuery, NotFound, Unprocessable};
 use crate::state::AppState;
@@ -131,6 +132,54 @@ pub async fn coverage_stats(
     Ok(HttpResponse::Ok().json(coverage))
 }
 
+/// Query of `GET /api/v1/stats/coverage-history`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CoverageHistoryQuery {
+    /// As for signals: admins may pick one programme; managers see their own.
+    pub programme_id: Option<ProgrammeId>,
+    /// First day, `YYYY-MM-DD` (default: 364 days before `to`).
+    pub from: Option<NaiveDate>,
+    /// Last day, `YYYY-MM-DD` (default: today, Europe/Brussels).
+    pub to: Option<NaiveDate>,
+    /// One region only (default: all, each also shown on its own).
+    pub region: Option<Region>,
+    /// Every recorded day (default), or each month's last recorded day.
+    pub every: Option<Every>,
+}
+
+/// Coverage over time: active relay points by training status, per region, on
+/// each day the retention job recorded them (relay points are public premises,
+/// not people: no suppression, as for `/stats/coverage`).
+#[utoipa::path(
+    tag = "stats",
+    params(CoverageHistoryQuery),
+    responses(
+        (status = 200, description = "Recorded days per programme", body = CoverageHistory),
+        AuthErrors, BadQuery, Unprocessable,
+        (status = 403, body = Problem, content_type = "application/problem+json", description = "Not a programme manager or admin"),
+        (status = 404, body = Problem, content_type = "application/problem+json", description = "No such programme in your scope"),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/stats/coverage-history")]
+pub async fn coverage_history(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<CoverageHistoryQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let request = CoverageHistoryRequest {
+        programme: q.programme_id,
+        from: q.from,
+        to: q.to,
+        region: q.region,
+        every: q.every.unwrap_or_default(),
+    };
+    Ok(HttpResponse::Ok().json(service::coverage_history(&state, &auth, request).await?))
+}
+
 fn csv_response(name: &str, body: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
@@ -199,7 +248,7 @@ fn opt<T: ToString>(v: Option<T>) -> String {
 
 /// Registers the statistics routes.
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(signal_stats).service(coverage_stats);
+    cfg.service(signal_stats).service(coverage_stats).service(coverage_history);
 }
 
 #[cfg(test)]

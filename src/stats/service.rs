@@ -1,12 +1,12 @@
 //! Statistics use cases: who may see which programme, which months are final, and
 //! the facts behind them (live signals and rollups alike).
 
-use crate::domain::Role;
 use crate::domain::{ProgrammeId, RelayPointId};
+use crate::domain::{Region, Role};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::NaiveDate;
-use serde::Serialize;
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::{Dimension, Histogram, Month, last_final_month, training_group};
@@ -14,8 +14,8 @@ use super::report::{Fact, MonthFigures, month_figures};
 use super::rollup::{durations, reported_outcome};
 // Retention rolls old signals up into the monthly aggregates through these.
 pub use super::rollup::{cutoff as rollup_cutoff, roll_up_batch as roll_up};
-use super::store;
-use crate::db;
+use super::store::{self, CoverageSnapshotRow};
+use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::state::AppState;
 use crate::training::status::programme_statuses;
@@ -69,6 +69,20 @@ pub struct SignalsRequest {
 }
 
 pub async fn signals(state: &AppState, auth: &AuthUser, req: SignalsRequest) -> Result<SignalStats, AppError> {
+    let by = req.by;
+    signals_by(state, auth, req, &[by]).await?.pop().ok_or_else(|| AppError::internal("no figures"))
+}
+
+/// The figures of one request broken down by each of `dims` in turn (the
+/// request's own `by` is ignored): the facts are read once, then each breakdown is
+/// built and suppressed exactly as `signals` does it — the console's impact page
+/// shows four breakdowns for the price of one read.
+pub async fn signals_by(
+    state: &AppState,
+    auth: &AuthUser,
+    req: SignalsRequest,
+    dims: &[Dimension],
+) -> Result<Vec<SignalStats>, AppError> {
     let programme = programme_scope(auth, req.programme)?.map(|p| p.to_string());
     let last_final = last_final_month(db::now(), state.settings.contact_retention_days);
     let to = req.to.unwrap_or(last_final);
@@ -80,7 +94,7 @@ pub async fn signals(state: &AppState, auth: &AuthUser, req: SignalsRequest) -> 
         return Err(AppError::invalid("from", format!("at most {MAX_MONTHS} months per request")));
     }
     let shown_to = to.min(last_final);
-    let by = req.by;
+    let dims = dims.to_vec();
     state
         .db
         .run(move |c| {
@@ -139,29 +153,41 @@ pub async fn signals(state: &AppState, auth: &AuthUser, req: SignalsRequest) -> 
                 };
                 facts.entry(r.programme_id).or_default().push(fact);
             }
-            let programmes = programmes
-                .into_iter()
-                .map(|(id, code)| {
-                    let mine = facts.remove(&id).unwrap_or_default();
-                    let mut months = Vec::new();
-                    let mut m = from;
-                    while m <= shown_to {
-                        if !held_back.contains(&(id.clone(), m)) {
-                            let of_month: Vec<&Fact> = mine.iter().filter(|f| f.month == m).collect();
-                            months.push(month_figures(m, &of_month, by));
-                        }
-                        m = m.next();
+            let mut by_month: HashMap<(String, Month), Vec<&Fact>> = HashMap::new();
+            for (id, mine) in &facts {
+                for f in mine {
+                    by_month.entry((id.clone(), f.month)).or_default().push(f);
+                }
+            }
+            let none: Vec<&Fact> = Vec::new();
+            let answers = dims
+                .iter()
+                .map(|&by| {
+                    let programmes = programmes
+                        .iter()
+                        .map(|(id, code)| {
+                            let mut months = Vec::new();
+                            let mut m = from;
+                            while m <= shown_to {
+                                if !held_back.contains(&(id.clone(), m)) {
+                                    let of_month = by_month.get(&(id.clone(), m)).unwrap_or(&none);
+                                    months.push(month_figures(m, of_month, by));
+                                }
+                                m = m.next();
+                            }
+                            ProgrammeSignals { programme_id: id.clone(), programme_code: code.clone(), months }
+                        })
+                        .collect();
+                    SignalStats {
+                        by,
+                        from: from.to_string(),
+                        to: to.to_string(),
+                        last_final_month: last_final.to_string(),
+                        programmes,
                     }
-                    ProgrammeSignals { programme_id: id, programme_code: code, months }
                 })
                 .collect();
-            Ok(SignalStats {
-                by,
-                from: from.to_string(),
-                to: to.to_string(),
-                last_final_month: last_final.to_string(),
-                programmes,
-            })
+            Ok(answers)
         })
         .await
 }
@@ -216,14 +242,7 @@ pub async fn coverage(
             }
             let mut out = Vec::new();
             for (id, code) in programmes {
-                let pid = ProgrammeId::parse(&id).ok_or_else(|| AppError::internal("corrupt programme id"))?;
-                let statuses = programme_statuses(c, pid, as_of)?;
-                let mut cells: BTreeMap<(String, String, &'static str), i64> = BTreeMap::new();
-                let relays = store::active_relay_points(c, &id)?;
-                for (relay, region, kind) in &relays {
-                    let status = RelayPointId::parse(relay).map(|r| statuses.of(r).as_str()).unwrap_or("untrained");
-                    *cells.entry((region.clone(), kind.clone(), status)).or_default() += 1;
-                }
+                let (cells, relay_points) = coverage_cells(c, &id, as_of)?;
                 let rows = cells
                     .into_iter()
                     .map(|((region, kind, status), n)| CoverageRow {
@@ -233,14 +252,220 @@ pub async fn coverage(
                         relay_points: n,
                     })
                     .collect();
-                out.push(ProgrammeCoverage {
-                    programme_id: id,
-                    programme_code: code,
-                    relay_points: relays.len() as i64,
-                    rows,
-                });
+                out.push(ProgrammeCoverage { programme_id: id, programme_code: code, relay_points, rows });
             }
             Ok(Coverage { as_of, programmes: out })
+        })
+        .await
+}
+
+/// Active relay points by (region, kind, training status).
+type CoverageCells = BTreeMap<(String, String, &'static str), i64>;
+
+/// Active relay points of a programme by (region, kind, training status) on
+/// `as_of`, and their number: four queries whatever the programme's size.
+fn coverage_cells(c: &mut AnyConnection, programme: &str, as_of: NaiveDate) -> Result<(CoverageCells, i64), AppError> {
+    let pid = ProgrammeId::parse(programme).ok_or_else(|| AppError::internal("corrupt programme id"))?;
+    let statuses = programme_statuses(c, pid, as_of)?;
+    let mut cells = CoverageCells::new();
+    let relays = store::active_relay_points(c, programme)?;
+    for (relay, region, kind) in &relays {
+        let status = RelayPointId::parse(relay).map(|r| statuses.of(r).as_str()).unwrap_or("untrained");
+        *cells.entry((region.clone(), kind.clone(), status)).or_default() += 1;
+    }
+    Ok((cells, relays.len() as i64))
+}
+
+/// Records the day's coverage of every programme (active relay points by region
+/// and training status), replacing what an earlier run recorded for the same day.
+/// The retention job calls it on each run; coverage history reads it back.
+pub fn record_coverage(c: &mut AnyConnection, day: NaiveDate) -> Result<usize, AppError> {
+    let mut written = 0;
+    for (id, _) in store::programmes(c, None)? {
+        let (cells, _) = coverage_cells(c, &id, day)?;
+        let mut by: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
+        for ((region, _, status), n) in cells {
+            *by.entry((region, status)).or_default() += n;
+        }
+        let rows: Vec<CoverageSnapshotRow> = by
+            .into_iter()
+            .map(|((region, status), n)| CoverageSnapshotRow {
+                day,
+                programme_id: id.clone(),
+                region,
+                training_status: status.to_string(),
+                relay_points: i32::try_from(n).unwrap_or(i32::MAX),
+            })
+            .collect();
+        written += store::replace_coverage_snapshot(c, &id, day, &rows)?;
+    }
+    Ok(written)
+}
+
+/// Longest span of days one coverage-history request may ask for (ten years).
+pub const MAX_HISTORY_DAYS: i64 = 3660;
+
+/// Which recorded days a coverage history shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Every {
+    /// Every recorded day.
+    #[default]
+    Day,
+    /// The last recorded day of each month.
+    Month,
+}
+
+/// What a coverage-history request asks for, parsed.
+pub struct CoverageHistoryRequest {
+    pub programme: Option<ProgrammeId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub region: Option<Region>,
+    pub every: Every,
+}
+
+/// Active relay points by training status (in one region, or all).
+#[derive(Debug, Clone, Default, Serialize, ToSchema, PartialEq, Eq)]
+pub struct StatusCounts {
+    pub relay_points: i64,
+    pub trained: i64,
+    pub expiring: i64,
+    pub lapsed: i64,
+    pub untrained: i64,
+}
+
+impl StatusCounts {
+    fn add(&mut self, status: &str, n: i64) {
+        self.relay_points += n;
+        match status {
+            "trained" => self.trained += n,
+            "expiring" => self.expiring += n,
+            "lapsed" => self.lapsed += n,
+            _ => self.untrained += n,
+        }
+    }
+
+    /// `(status, count)` in the order charts draw them.
+    pub fn by_status(&self) -> [(&'static str, i64); 4] {
+        [("trained", self.trained), ("expiring", self.expiring), ("lapsed", self.lapsed), ("untrained", self.untrained)]
+    }
+}
+
+/// One region's coverage on a day.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct RegionCoverage {
+    pub region: String,
+    #[serde(flatten)]
+    pub counts: StatusCounts,
+}
+
+/// A programme's coverage on one recorded day.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct CoveragePoint {
+    pub day: NaiveDate,
+    /// Every region asked for, together.
+    #[serde(flatten)]
+    pub counts: StatusCounts,
+    pub regions: Vec<RegionCoverage>,
+}
+
+/// Coverage history of one programme.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct ProgrammeCoverageHistory {
+    pub programme_id: String,
+    pub programme_code: String,
+    /// Recorded days, oldest first (days the job did not run are absent).
+    pub points: Vec<CoveragePoint>,
+}
+
+/// Answer of `GET /api/v1/stats/coverage-history`.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct CoverageHistory {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub every: Every,
+    /// The one region asked for, or null for all.
+    pub region: Option<Region>,
+    pub programmes: Vec<ProgrammeCoverageHistory>,
+}
+
+pub async fn coverage_history(
+    state: &AppState,
+    auth: &AuthUser,
+    req: CoverageHistoryRequest,
+) -> Result<CoverageHistory, AppError> {
+    let programme = programme_scope(auth, req.programme)?.map(|p| p.to_string());
+    let to = req.to.unwrap_or_else(crate::domain::today);
+    let from = req.from.unwrap_or_else(|| to - chrono::Duration::days(364));
+    if from > to {
+        return Err(AppError::invalid("from", "must not be after `to`"));
+    }
+    if (to - from).num_days() >= MAX_HISTORY_DAYS {
+        return Err(AppError::invalid("from", format!("at most {MAX_HISTORY_DAYS} days per request")));
+    }
+    let (region, every) = (req.region, req.every);
+    state
+        .db
+        .run(move |c| {
+            let programmes = store::programmes(c, programme.as_deref())?;
+            if programme.is_some() && programmes.is_empty() {
+                return Err(AppError::NotFound);
+            }
+            let rows = store::coverage_snapshots(c, programme.as_deref(), region.map(Region::as_str), from, to)?;
+            let mut by_programme: HashMap<String, BTreeMap<NaiveDate, Vec<CoverageSnapshotRow>>> = HashMap::new();
+            for r in rows {
+                by_programme.entry(r.programme_id.clone()).or_default().entry(r.day).or_default().push(r);
+            }
+            let programmes = programmes
+                .into_iter()
+                .map(|(id, code)| {
+                    let days = by_programme.remove(&id).unwrap_or_default();
+                    ProgrammeCoverageHistory { programme_id: id, programme_code: code, points: points(days, every) }
+                })
+                .collect();
+            Ok(CoverageHistory { from, to, every, region, programmes })
+        })
+        .await
+}
+
+/// The points of one programme from its rows by day, every day or each month's last.
+fn points(days: BTreeMap<NaiveDate, Vec<CoverageSnapshotRow>>, every: Every) -> Vec<CoveragePoint> {
+    let mut kept: Vec<(NaiveDate, Vec<CoverageSnapshotRow>)> = Vec::new();
+    for (day, rows) in days {
+        if every == Every::Month
+            && let Some(last) = kept.last_mut()
+            && (last.0.year(), last.0.month()) == (day.year(), day.month())
+        {
+            *last = (day, rows);
+            continue;
+        }
+        kept.push((day, rows));
+    }
+    kept.into_iter()
+        .map(|(day, rows)| {
+            let mut counts = StatusCounts::default();
+            let mut regions: BTreeMap<String, StatusCounts> = BTreeMap::new();
+            for r in rows {
+                counts.add(&r.training_status, i64::from(r.relay_points));
+                regions.entry(r.region).or_default().add(&r.training_status, i64::from(r.relay_points));
+            }
+            let regions = regions.into_iter().map(|(region, counts)| RegionCoverage { region, counts }).collect();
+            CoveragePoint { day, counts, regions }
+        })
+        .collect()
+}
+
+/// The programmes the caller may see, as (id, code), by code.
+pub async fn visible_programmes(state: &AppState, auth: &AuthUser) -> Result<Vec<(ProgrammeId, String)>, AppError> {
+    let only = programme_scope(auth, None)?.map(|p| p.to_string());
+    state
+        .db
+        .run(move |c| {
+            Ok(store::programmes(c, only.as_deref())?
+                .into_iter()
+                .filter_map(|(id, code)| ProgrammeId::parse(&id).map(|p| (p, code)))
+                .collect())
         })
         .await
 }

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{helplines, programmes, relay_points, signal_rollups, signals};
+use crate::db::schema::{coverage_snapshots, helplines, programmes, relay_points, signal_rollups, signals};
 
 /// A signal as statistics see it (live, or about to be rolled up): its
 /// dimensions and durations, nothing that could identify anyone.
@@ -162,4 +162,59 @@ pub fn update_rollup(conn: &mut AnyConnection, row: &RollupRow) -> QueryResult<u
             signal_rollups::updated_at.eq(row.updated_at),
         ))
         .execute(conn)
+}
+
+/// A `coverage_snapshots` row: active relay points of a programme on a day, by
+/// region and training status.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = coverage_snapshots)]
+pub struct CoverageSnapshotRow {
+    pub day: NaiveDate,
+    pub programme_id: String,
+    pub region: String,
+    pub training_status: String,
+    pub relay_points: i32,
+}
+
+/// Replaces a programme's snapshot of `day` with `rows`.
+pub fn replace_coverage_snapshot(
+    conn: &mut AnyConnection,
+    programme: &str,
+    day: NaiveDate,
+    rows: &[CoverageSnapshotRow],
+) -> QueryResult<usize> {
+    diesel::delete(
+        coverage_snapshots::table
+            .filter(coverage_snapshots::programme_id.eq(programme))
+            .filter(coverage_snapshots::day.eq(day)),
+    )
+    .execute(conn)?;
+    // One row at a time: batch inserts do not work over `MultiConnection` (and a
+    // programme has at most twelve rows a day).
+    rows.iter()
+        .try_fold(0, |n, row| Ok(n + diesel::insert_into(coverage_snapshots::table).values(row).execute(conn)?))
+}
+
+/// Snapshots of days `from..=to`, of one programme or all, optionally of one
+/// region, by day: one query whatever the span.
+pub fn coverage_snapshots(
+    conn: &mut AnyConnection,
+    programme: Option<&str>,
+    region: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> QueryResult<Vec<CoverageSnapshotRow>> {
+    let mut q = coverage_snapshots::table
+        .filter(coverage_snapshots::day.ge(from))
+        .filter(coverage_snapshots::day.le(to))
+        .select(CoverageSnapshotRow::as_select())
+        .order((coverage_snapshots::day.asc(), coverage_snapshots::region.asc()))
+        .into_boxed();
+    if let Some(p) = programme {
+        q = q.filter(coverage_snapshots::programme_id.eq(p.to_string()));
+    }
+    if let Some(r) = region {
+        q = q.filter(coverage_snapshots::region.eq(r.to_string()));
+    }
+    q.load(conn)
 }

@@ -119,6 +119,7 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     // Statistics are scoped by `?programme_id=`: tests/api/stats.rs checks another programme is 404.
     ("GET", "/api/v1/stats/signals", Who::Only(&["admin", "manager"]), Param::None, ""),
     ("GET", "/api/v1/stats/coverage", Who::Only(&["admin", "manager"]), Param::None, ""),
+    ("GET", "/api/v1/stats/coverage-history", Who::Only(&["admin", "manager"]), Param::None, ""),
     ("POST", "/api/v1/signals", Who::Only(RELAY), Param::None, ""),
     ("GET", "/api/v1/signals", Who::Only(RELAY), Param::None, ""),
     ("GET", "/api/v1/signals/{reference}", Who::Only(RELAY), Param::Signal, ""),
@@ -366,6 +367,7 @@ async fn query_scoped_endpoints_give_nothing_of_another_programme(app: TestApp) 
     for path in [
         format!("/api/v1/stats/signals?programme_id={}", a.programme),
         format!("/api/v1/stats/coverage?programme_id={}", a.programme),
+        format!("/api/v1/stats/coverage-history?programme_id={}", a.programme),
         format!("/api/v1/staff?relay_point_id={relay_a}"),
     ] {
         let resp = app.get(&path, &a.manager).await;
@@ -375,6 +377,7 @@ async fn query_scoped_endpoints_give_nothing_of_another_programme(app: TestApp) 
     for path in [
         format!("/api/v1/stats/signals?programme_id={}", a.programme),
         format!("/api/v1/stats/coverage?programme_id={}", a.programme),
+        format!("/api/v1/stats/coverage-history?programme_id={}", a.programme),
         format!("/api/v1/staff?relay_point_id={relay_a}"),
     ] {
         let resp = app.get(&path, &b.manager).await;
