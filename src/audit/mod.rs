@@ -48,6 +48,8 @@ pub enum Action {
     /// A supervisor or admin put a dead-lettered delivery back in the queue
     /// (subject: the delivery).
     DeliveryRetried,
+    /// An admin sent a test delivery to a helpline's webhook (subject: the helpline).
+    HelplineTestDelivery,
 }
 
 impl Action {
@@ -74,10 +76,11 @@ impl Action {
             Action::HelplineChannelsConfirmed => "helpline.channels_confirmed",
             Action::SignalReassigned => "signal.reassigned",
             Action::DeliveryRetried => "delivery.retried",
+            Action::HelplineTestDelivery => "helpline.test_delivery",
         }
     }
 
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::ContactRevealed,
         Action::SignalClaimed,
         Action::SignalReleased,
@@ -98,6 +101,8 @@ impl Action {
         Action::HelplineChannelsConfirmed,
         Action::SignalReassigned,
         Action::DeliveryRetried,
+        Action::SignalWithdrawn,
+        Action::HelplineTestDelivery,
     ];
 
     /// The action named `text`, if it is one.

@@ -38,6 +38,8 @@ pub struct Layout {
     pub current_language: &'static str,
     /// The header links to the supervisor's page.
     pub supervisor: bool,
+    /// The header links to the admin pages.
+    pub admin: bool,
 }
 
 impl Layout {
@@ -49,12 +51,14 @@ impl Layout {
             languages: &LANGUAGES,
             current_language: tr.lang(),
             supervisor: false,
+            admin: false,
         }
     }
 
     /// The frame for a signed-in account of `role`.
     pub(super) fn for_role(mut self, role: Role) -> Self {
         self.supervisor = role == Role::HelplineSupervisor;
+        self.admin = role == Role::Admin;
         self
     }
 }
@@ -428,9 +432,10 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
         Role::RelayStaff => {
             message(StatusCode::FORBIDDEN, Tr(s.language), Some(&s.csrf), "error.title", "error.forbidden")
         }
-        Role::Admin | Role::ProgrammeManager => {
-            render(StatusCode::OK, &HomePage { l: Layout::new(Tr(s.language), "home.title", Some(&s.csrf)) })
-        }
+        Role::Admin | Role::ProgrammeManager => render(
+            StatusCode::OK,
+            &HomePage { l: Layout::new(Tr(s.language), "home.title", Some(&s.csrf)).for_role(s.auth.role) },
+        ),
     }
 }
 

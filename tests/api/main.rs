@@ -19,6 +19,7 @@ mod authz;
 mod cases;
 mod cli;
 mod console;
+mod console_admin;
 mod console_enrol;
 mod console_supervisor;
 mod docs;
