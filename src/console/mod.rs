@@ -70,5 +70,10 @@ fn admin_routes(cfg: &mut web::ServiceConfig) {
         .route("/admin/accounts/{id}/reactivate", web::post().to(admin::accounts::reactivate))
         .route("/admin/accounts/{id}/second-factor/reset", web::post().to(admin::accounts::reset_second_factor))
         .route("/admin/accounts/{id}/invitation", web::post().to(admin::accounts::reinvite))
-        .route("/admin/audit", web::get().to(admin::accounts::audit_log));
+        .route("/admin/audit", web::get().to(admin::accounts::audit_log))
+        .route("/admin/referrals", web::get().to(admin::referrals::list))
+        .route("/admin/referrals", web::post().to(admin::referrals::add))
+        .route("/admin/referrals/{id}", web::get().to(admin::referrals::entry))
+        .route("/admin/referrals/{id}", web::post().to(admin::referrals::save))
+        .route("/admin/referrals/{id}/retire", web::post().to(admin::referrals::retire));
 }

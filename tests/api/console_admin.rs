@@ -127,8 +127,12 @@ async fn an_admin_runs_the_helplines(backend: Backend) {
     b.shot("helpline-exception-twice").await;
 
     // The simulator now sends the signal to the backup line, and says why.
-    b.goto(&app.url("/console/admin/route-simulator?postcode=2000&language=nl&urgency=standard&at=2027-03-10T10%3A00"))
-        .await;
+    b.goto(
+        &app.url(
+            "/console/admin/route-simulator?postcode=2000&language=nl&urgency=standard&at=2027-03-10T10%3A00#result",
+        ),
+    )
+    .await;
     let moved = b.text("#destination").await;
     assert!(moved.contains("Nachtlijn"), "{moved}");
     assert!(b.text("#reason").await.contains("closed"), "a rule matched but its helpline was closed");
@@ -308,6 +312,94 @@ async fn an_admin_manages_accounts_on_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_admin_manages_accounts_on_postgres() {
     an_admin_manages_accounts(Backend::Postgres).await;
+}
+
+/// Opens the directory entry whose name contains `name`.
+async fn open_entry(b: &Browser, name: &str) {
+    let href = b
+        .js(&format!(
+            "return [...document.querySelectorAll('#entries a')].find(a => a.textContent.includes('{name}')).getAttribute('href');"
+        ))
+        .await;
+    let href = href.as_str().unwrap().to_string();
+    let url = b.js("return location.origin;").await.as_str().unwrap().to_string();
+    b.goto(&format!("{url}{href}")).await;
+}
+
+async fn gap_rows(b: &Browser) -> i64 {
+    b.js("return document.querySelectorAll('#gaps li').length;").await.as_i64().unwrap()
+}
+
+async fn tick(b: &Browser, ids: &[&str]) {
+    for id in ids {
+        b.js(&format!("document.getElementById('{id}').checked = true; return true;")).await;
+    }
+}
+
+async fn an_admin_keeps_the_referral_directory(backend: Backend) {
+    let Some(app) = try_spawn_app_with(backend, |_| {}).await else { return };
+    let name = format!("console-referrals-{}", if backend == Backend::Sqlite { "sqlite" } else { "postgres" });
+    let Some(mut b) = Browser::start(&name).await else { return };
+    let admin = app.admin_token().await;
+    sign_in(&mut b, &app, &app.admin_email, &app.admin_password).await;
+    b.navigate_by("header nav a[href='/console/admin/referrals']").await;
+    // No shelter, legal aid or sexual-assault centre yet: 3 regions × 4 languages × 3 kinds.
+    assert_eq!(gap_rows(&b).await, 36);
+    b.shot("referrals").await;
+    assert_accessible(&b, "referrals").await;
+
+    // Bad input: beside the fields, nothing written.
+    let resources = app.count("resources");
+    b.js("document.getElementById('kind').value = 'legal_aid'; return true;").await;
+    b.fill("#name", "Bureau d'aide juridique de Bruxelles").await;
+    b.fill("#website", "ftp://example.be").await;
+    b.navigate_by("#add-form button[type=submit]").await;
+    assert!(b.text("#regions-error").await.contains("region"));
+    assert!(b.text("#website-error").await.contains("http"));
+    assert_eq!(app.count("resources"), resources);
+    b.shot("referral-bad-input").await;
+    assert_accessible(&b, "referrals with errors").await;
+
+    // A legal-aid office for Brussels in French and Dutch closes two gaps.
+    b.fill("#website", "https://aide-juridique.example.be").await;
+    b.fill("#phone", "02 519 84 00").await;
+    tick(&b, &["region_brussels", "lang_fr", "lang_nl"]).await;
+    b.navigate_by("#add-form button[type=submit]").await;
+    assert!(b.text("#notice").await.contains("Entry added"));
+    assert_eq!(gap_rows(&b).await, 34);
+    assert_eq!(app.count("resources"), resources + 1);
+    let relays: Value = app.get("/api/v1/resources?region=brussels&language=fr", &admin).await.json().await.unwrap();
+    assert!(relays.to_string().contains("aide juridique de Bruxelles"), "relays get it: {relays}");
+
+    // Edited: Wallonia too.
+    open_entry(&b, "aide juridique").await;
+    b.shot("referral-entry").await;
+    assert_accessible(&b, "referral entry").await;
+    tick(&b, &["region_wallonia"]).await;
+    b.navigate_by("#edit-form button[type=submit]").await;
+    assert!(b.text("#notice").await.contains("Entry saved"));
+    b.goto(&app.url("/console/admin/referrals")).await;
+    assert_eq!(gap_rows(&b).await, 32, "Wallonia in French and Dutch");
+    open_entry(&b, "aide juridique").await;
+    // Retired: relays no longer get it, the gaps come back, it stays listed.
+    b.navigate_by("#retire-form button[type=submit]").await;
+    assert!(b.text("#notice").await.contains("Entry retired"));
+    assert_eq!(gap_rows(&b).await, 36);
+    assert!(b.text("#entries").await.contains("retired"));
+    let relays: Value = app.get("/api/v1/resources?region=brussels&language=fr", &admin).await.json().await.unwrap();
+    assert!(!relays.to_string().contains("aide juridique"), "{relays}");
+    b.shot("referral-retired").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_keeps_the_referral_directory_on_sqlite() {
+    an_admin_keeps_the_referral_directory(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_keeps_the_referral_directory_on_postgres() {
+    an_admin_keeps_the_referral_directory(Backend::Postgres).await;
 }
 
 // ---------------------------------------------------------------------------

@@ -32,6 +32,7 @@ use crate::signals::service::{self as signals, ClosedBecause, SimulatedRule, Sim
 use crate::state::AppState;
 
 pub mod accounts;
+pub mod referrals;
 
 /// The callback languages, in the order the forms list them.
 const LANGUAGES: [Language; 5] = [Language::Nl, Language::Fr, Language::De, Language::En, Language::Other];
