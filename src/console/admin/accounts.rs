@@ -370,7 +370,10 @@ async fn account_page(
     let page = AccountPage {
         l: Layout::new(tr, "acc.one_title", Some(&s.csrf)).for_role(s.auth.role),
         a: AccountRow::from(tr, &names, &user),
-        language: user.language.as_str().to_string(),
+        language: super::super::i18n::LANGUAGES
+            .iter()
+            .find(|(code, _)| *code == user.language.as_str())
+            .map_or_else(|| user.language.as_str().to_string(), |(_, name)| (*name).to_string()),
         deactivated: user.deactivated_at.map(|t| local(t.and_utc())).unwrap_or_default(),
         own: user.id == s.auth.id,
         notice: notice.map(|k| tr.t(k).to_string()),
