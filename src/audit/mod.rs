@@ -52,6 +52,8 @@ pub enum Action {
     TrainingModuleRetired,
     CompletionCorrected,
     CompletionDeleted,
+    /// An admin sent a test delivery to a helpline's webhook (subject: the helpline).
+    HelplineTestDelivery,
 }
 
 impl Action {
@@ -82,10 +84,11 @@ impl Action {
             Action::TrainingModuleRetired => "training.module_retired",
             Action::CompletionCorrected => "training.completion_corrected",
             Action::CompletionDeleted => "training.completion_deleted",
+            Action::HelplineTestDelivery => "helpline.test_delivery",
         }
     }
 
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ContactRevealed,
         Action::SignalClaimed,
         Action::SignalReleased,
@@ -111,6 +114,7 @@ impl Action {
         Action::TrainingModuleRetired,
         Action::CompletionCorrected,
         Action::CompletionDeleted,
+        Action::HelplineTestDelivery,
     ];
 
     /// The action named `text`, if it is one.

@@ -384,3 +384,23 @@ pub fn confirm_enrolment(
     audit::record(c, Some(id), Action::SecondFactorEnrolled, None, Some(&id.to_string()))?;
     Ok(codes)
 }
+
+/// Removes someone's second factor (admin): audited, every session of the account
+/// ends, and the person is told by e-mail (a mail refused is logged, not an error).
+pub async fn reset_second_factor(state: &AppState, actor: UserId, id: UserId) -> Result<(), AppError> {
+    let user = state
+        .db
+        .write(move |c| {
+            let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
+            super::totp::clear(c, id)?;
+            users::end_sessions(c, id, db::now())?;
+            crate::audit::record(c, Some(actor), crate::audit::Action::SecondFactorReset, None, Some(&id.to_string()))?;
+            Ok::<_, AppError>(user)
+        })
+        .await?;
+    let message = crate::mail::account_templates::totp_reset(user.language);
+    if let Err(e) = state.mailer.send(&user.email, message).await {
+        tracing::warn!(error = %e, "second-factor reset notice not sent");
+    }
+    Ok(())
+}

@@ -6,15 +6,11 @@ use actix_web::{HttpResponse, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::totp;
-use crate::audit::{self, Action};
-use crate::db;
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::responses::{AuthErrors, BodyErrors, Conflict, NotFound, Unauthorized};
 use crate::state::AppState;
 use crate::users::caller::AuthUser;
-use crate::users::service as users;
 
 /// A new TOTP secret to put in an authenticator app.
 #[derive(Serialize, ToSchema)]
@@ -84,21 +80,7 @@ pub async fn reset_totp(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
-    let actor = auth.id;
-    let user = state
-        .db
-        .write(move |c| {
-            let user = users::account(c, id)?.ok_or(AppError::NotFound)?;
-            totp::clear(c, id)?;
-            users::end_sessions(c, id, db::now())?;
-            audit::record(c, Some(actor), Action::SecondFactorReset, None, Some(&id.to_string()))?;
-            Ok::<_, AppError>(user)
-        })
-        .await?;
-    let message = crate::mail::account_templates::totp_reset(user.language);
-    if let Err(e) = state.mailer.send(&user.email, message).await {
-        tracing::warn!(error = %e, "second-factor reset notice not sent");
-    }
+    super::service::reset_second_factor(&state, auth.id, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

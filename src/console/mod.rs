@@ -7,6 +7,7 @@
 //! role and scope rules; only the sign-in differs (a server-side session in an
 //! `HttpOnly` cookie instead of bearer tokens).
 
+pub mod admin;
 pub mod assets;
 pub mod enrol;
 pub mod i18n;
@@ -47,6 +48,36 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/supervisor/dead-letters/{id}/retry", web::post().to(supervisor::retry))
             .route("/impact", web::get().to(impact::page))
             .route("/impact/report", web::get().to(impact::report))
-            .route("/impact/{file}", web::get().to(impact::csv)),
+            .route("/impact/{file}", web::get().to(impact::csv))
+            .configure(admin_routes),
     );
+}
+
+/// The admin pages, under `/console/admin/`.
+fn admin_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/route-simulator", web::get().to(admin::simulator))
+        .route("/admin/helplines", web::get().to(admin::helplines))
+        .route("/admin/helplines/{id}", web::get().to(admin::helpline))
+        .route("/admin/helplines/{id}/languages", web::post().to(admin::languages))
+        .route("/admin/helplines/{id}/channels", web::post().to(admin::channels))
+        .route("/admin/helplines/{id}/test-delivery", web::post().to(admin::test_delivery))
+        .route("/admin/helplines/{id}/hours/add", web::post().to(admin::slot_add))
+        .route("/admin/helplines/{id}/hours/remove", web::post().to(admin::slot_remove))
+        .route("/admin/helplines/{id}/holidays", web::post().to(admin::holidays))
+        .route("/admin/helplines/{id}/exceptions/add", web::post().to(admin::exception_add))
+        .route("/admin/helplines/{id}/exceptions/remove", web::post().to(admin::exception_remove))
+        .route("/admin/accounts", web::get().to(admin::accounts::list))
+        .route("/admin/accounts/invite", web::post().to(admin::accounts::invite))
+        .route("/admin/accounts/{id}", web::get().to(admin::accounts::account))
+        .route("/admin/accounts/{id}/role", web::post().to(admin::accounts::change_role))
+        .route("/admin/accounts/{id}/deactivate", web::post().to(admin::accounts::deactivate))
+        .route("/admin/accounts/{id}/reactivate", web::post().to(admin::accounts::reactivate))
+        .route("/admin/accounts/{id}/second-factor/reset", web::post().to(admin::accounts::reset_second_factor))
+        .route("/admin/accounts/{id}/invitation", web::post().to(admin::accounts::reinvite))
+        .route("/admin/audit", web::get().to(admin::accounts::audit_log))
+        .route("/admin/referrals", web::get().to(admin::referrals::list))
+        .route("/admin/referrals", web::post().to(admin::referrals::add))
+        .route("/admin/referrals/{id}", web::get().to(admin::referrals::entry))
+        .route("/admin/referrals/{id}", web::post().to(admin::referrals::save))
+        .route("/admin/referrals/{id}/retire", web::post().to(admin::referrals::retire));
 }

@@ -40,6 +40,8 @@ pub struct Layout {
     pub supervisor: bool,
     /// The header links to the impact figures (admins and programme managers).
     pub impact: bool,
+    /// The header links to the admin pages.
+    pub admin: bool,
 }
 
 impl Layout {
@@ -52,6 +54,7 @@ impl Layout {
             current_language: tr.lang(),
             supervisor: false,
             impact: false,
+            admin: false,
         }
     }
 
@@ -59,6 +62,7 @@ impl Layout {
     pub(super) fn for_role(mut self, role: Role) -> Self {
         self.supervisor = role == Role::HelplineSupervisor;
         self.impact = matches!(role, Role::Admin | Role::ProgrammeManager);
+        self.admin = role == Role::Admin;
         self
     }
 }

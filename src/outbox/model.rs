@@ -57,6 +57,22 @@ impl Attempt {
         }
     }
 
+    /// Classifies a failed request (reqwest's error text can contain the URL but
+    /// never the body; only a code is kept).
+    pub fn from_error(e: &reqwest::Error) -> Self {
+        if crate::net::is_refused_address(e) {
+            Attempt::Permanent("webhook host resolves to a refused address".into())
+        } else if e.is_timeout() {
+            Attempt::Retry("timeout".into())
+        } else if e.is_connect() {
+            Attempt::Retry("connection failed".into())
+        } else if e.is_builder() {
+            Attempt::Permanent("invalid webhook URL".into())
+        } else {
+            Attempt::Retry("request failed".into())
+        }
+    }
+
     pub fn outcome(&self) -> &'static str {
         match self {
             Attempt::Delivered => "delivered",

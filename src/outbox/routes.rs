@@ -3,7 +3,7 @@
 
 use actix_web::{HttpResponse, get, post, web};
 
-use super::service::{self, DeadLetter};
+use super::service::{self, DeadLetter, TestDelivery};
 use crate::domain::Role;
 use crate::http::error::AppError;
 use crate::http::pagination::{Page, PageQuery};
@@ -46,6 +46,27 @@ pub async fn retry_dead_letter(
     Ok(HttpResponse::Accepted().finish())
 }
 
+/// Send a test delivery to a helpline's webhook (admin): signed with its secret like
+/// a real delivery (`X-SafeRelay-Signature`), with `X-SafeRelay-Event: test` and a
+/// body `{"delivery_id", "event": "test", "test": true, "helpline_code", "sent_at"}`
+/// that carries no signal and no contact. Answers what the receiver answered
+/// (a refusal of the receiver is still `200`, with `delivered: false`). Nothing
+/// is queued or retried; the test is audited (`helpline.test_delivery`).
+#[utoipa::path(tag = "routing", params(("id" = String, Path)), responses(
+    (status = 200, body = TestDelivery),
+    AuthErrors, NotFound, Unprocessable,
+), security(("bearer" = [])))]
+#[post("/helplines/{id}/test-delivery")]
+pub async fn test_delivery(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<web::Json<TestDelivery>, AppError> {
+    auth.require(&[Role::Admin])?;
+    let id = crate::domain::HelplineId::parse(&id).ok_or(AppError::NotFound)?;
+    Ok(web::Json(service::test_delivery(&state, &auth, id).await?))
+}
+
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_dead_letters).service(retry_dead_letter);
+    cfg.service(list_dead_letters).service(retry_dead_letter).service(test_delivery);
 }

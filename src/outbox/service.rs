@@ -108,3 +108,61 @@ pub async fn retry_dead_letter(state: &AppState, auth: &AuthUser, id: &str) -> R
         })
         .await
 }
+
+/// The result of a test delivery: what the helpline's receiver answered.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TestDelivery {
+    /// The test delivery's id (`X-SafeRelay-Delivery`).
+    pub delivery_id: String,
+    /// Whether the receiver acknowledged it (any 2xx).
+    pub delivered: bool,
+    /// The receiver's HTTP status; absent when it did not answer.
+    pub status: Option<u16>,
+    /// The start of the receiver's answer (at most 500 characters).
+    pub answer: String,
+    /// Why it failed (`HTTP 410`, `timeout`, `connection failed`), when it did.
+    pub error: Option<String>,
+}
+
+/// Sends a test delivery to the helpline's webhook (admins): signed with its
+/// secret like a real delivery, with event `test`, carrying no signal and no
+/// contact; nothing is queued or retried. Audited. A helpline without a webhook,
+/// or whose URL the deployment refuses, is 422.
+pub async fn test_delivery(state: &AppState, auth: &AuthUser, id: HelplineId) -> Result<TestDelivery, AppError> {
+    auth.require(&[Role::Admin])?;
+    let keys = state.master_keys.clone();
+    let helpline = state.db.run(move |c| crate::routing::service::get_helpline(c, id)).await?;
+    let Some(raw) = helpline.webhook_url.clone() else {
+        return Err(AppError::invalid("webhook_url", "the helpline has no webhook to test"));
+    };
+    let policy = state.settings.webhook_policy();
+    let url = crate::domain::WebhookUrl::parse(&raw, policy).map_err(|e| AppError::Validation(vec![e]))?;
+    let secret = crate::routing::service::open_webhook_secret(&keys, &helpline)?
+        .ok_or_else(|| AppError::invalid("webhook_secret", "the helpline's webhook has no secret"))?;
+    let timeout = std::time::Duration::from_secs(state.settings.webhook_timeout_secs);
+    let client = crate::net::webhook_client(timeout, policy).map_err(AppError::internal)?;
+    let delivery_id = format!("test-{}", uuid::Uuid::new_v4());
+    let payload = super::webhook::TestPayload {
+        delivery_id: &delivery_id,
+        event: super::webhook::TEST_EVENT,
+        test: true,
+        helpline_code: &helpline.destination.code,
+        sent_at: chrono::Utc::now(),
+    };
+    let answer = super::webhook::send_test(&client, url.as_str(), &secret, &payload).await;
+    let me = auth.id;
+    state
+        .db
+        .write(move |c| {
+            crate::audit::record(c, Some(me), crate::audit::Action::HelplineTestDelivery, None, Some(&id.to_string()))?;
+            Ok::<_, AppError>(())
+        })
+        .await?;
+    Ok(TestDelivery {
+        delivered: answer.error.is_none(),
+        status: answer.status,
+        answer: answer.body,
+        error: answer.error,
+        delivery_id,
+    })
+}

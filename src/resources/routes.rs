@@ -44,7 +44,7 @@ pub struct ResourceRequest {
 }
 
 impl ResourceRequest {
-    fn into_row(self, id: String) -> Result<ResourceRow, AppError> {
+    pub fn into_row(self, id: String) -> Result<ResourceRow, AppError> {
         let mut errors = Vec::new();
         let name = self.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 160 {

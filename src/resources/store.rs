@@ -34,6 +34,11 @@ pub fn all_active(conn: &mut AnyConnection) -> QueryResult<Vec<ResourceRow>> {
         .load(conn)
 }
 
+/// Every resource, retired ones too, by kind and name.
+pub fn all(conn: &mut AnyConnection) -> QueryResult<Vec<ResourceRow>> {
+    resources::table.select(ResourceRow::as_select()).order((resources::kind.asc(), resources::name.asc())).load(conn)
+}
+
 pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ResourceRow>> {
     resources::table.find(id).select(ResourceRow::as_select()).first(conn).optional()
 }

@@ -328,12 +328,7 @@ pub async fn update_helpline(
     auth.require(&[Role::Admin])?;
     let id = helpline_id(&id)?;
     let changes = HelplineChanges::try_from(body.into_inner()?)?;
-    if let Some(Some(url)) = &changes.webhook_url {
-        service::check_webhook_destination(url, state.settings.webhook_policy()).await?;
-    }
-    let keys = state.master_keys.clone();
-    let actor = auth.id;
-    let updated = state.db.write(move |c| service::update_helpline(c, &keys, actor, id, changes)).await?;
+    let updated = service::change_helpline(&state, auth.id, id, changes).await?;
     Ok(web::Json(HelplineView::for_role(updated, Role::Admin)))
 }
 

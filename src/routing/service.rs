@@ -13,8 +13,9 @@ use super::model::{
     ChangeNotice, Destination, Origin, Route, RoutingRule, StoredRule, candidates, route, watched_changes,
 };
 pub use super::model::{Helpline, WebhookSecret};
+use super::store;
+pub use super::store::HelplineChanges;
 pub use super::store::join_languages;
-use super::store::{self, HelplineChanges};
 use crate::crypto::{MasterKeyRing, Purpose, Sealed};
 use crate::db::{self, AnyConnection, Db};
 use crate::http::error::{AppError, FieldError};
@@ -119,6 +120,22 @@ pub fn update_helpline(
         store::insert_notice(conn, &notice)?;
     }
     get_helpline(conn, id)
+}
+
+/// An admin's change, from the API or the console: a new webhook URL's destination
+/// is checked against the deployment's policy first, then [`update_helpline`]
+/// applies it (audit, supervisors' e-mail, held deliveries).
+pub async fn change_helpline(
+    state: &crate::state::AppState,
+    actor: UserId,
+    id: HelplineId,
+    changes: HelplineChanges,
+) -> Result<Helpline, AppError> {
+    if let Some(Some(url)) = &changes.webhook_url {
+        check_webhook_destination(url, state.settings.webhook_policy()).await?;
+    }
+    let keys = state.master_keys.clone();
+    state.db.write(move |c| update_helpline(c, &keys, actor, id, changes)).await
 }
 
 fn seal_secret(keys: &MasterKeyRing, id: HelplineId, secret: &str) -> Result<Sealed, AppError> {

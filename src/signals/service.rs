@@ -33,6 +33,7 @@ pub use super::case_store::{
     helpline_timeline, mark_escalated, mark_forwarded, note_attempt, queue, queue_by_claim, relay_municipality,
     release, touch, transfer,
 };
+pub use super::simulate::{ClosedBecause, SimulatedRule, SimulationView, run as simulate_route};
 pub use super::store::{call_windows_of, destroy_contact, find_by_id};
 
 /// How long an `Idempotency-Key` is remembered.

@@ -162,11 +162,22 @@ pub async fn simulate_route(
     auth.require(&[Role::Admin])?;
     let r = body.into_inner()?;
     let postcode = Postcode::parse(&r.postcode).map_err(|e| AppError::Validation(vec![e]))?;
-    let region = r.region.unwrap_or_else(|| postcode.region());
-    let at = r.at.unwrap_or_else(Utc::now);
-    let origin = Origin { region, postcode: postcode.value(), language: r.language };
-    let (urgency, language) = (r.urgency, r.language);
-    let view = state
+    Ok(web::Json(run(&state, &postcode, r.region, r.language, r.urgency, r.at.unwrap_or_else(Utc::now)).await?))
+}
+
+/// Runs the simulation (the API's and the console's): the region defaults to the
+/// postcode's. Writes nothing.
+pub async fn run(
+    state: &AppState,
+    postcode: &Postcode,
+    region: Option<Region>,
+    language: Language,
+    urgency: Urgency,
+    at: DateTime<Utc>,
+) -> Result<SimulationView, AppError> {
+    let region = region.unwrap_or_else(|| postcode.region());
+    let origin = Origin { region, postcode: postcode.value(), language };
+    state
         .db
         .run(move |c| {
             let sim = routing::simulate(c, &origin, at)?;
@@ -185,6 +196,5 @@ pub async fn simulate_route(
                 relay_would_be_told,
             })
         })
-        .await?;
-    Ok(web::Json(view))
+        .await
 }

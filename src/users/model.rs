@@ -58,3 +58,13 @@ impl From<User> for UserView {
         }
     }
 }
+
+/// Which accounts a list shows; every filter given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    pub role: Option<Role>,
+    /// `Some(true)`: active accounts only; `Some(false)`: deactivated ones only.
+    pub active: Option<bool>,
+    /// A part of the e-mail address (lower case).
+    pub text: Option<String>,
+}

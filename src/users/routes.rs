@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::model::UserView;
-use super::service::{self, NewAccount, RoleChange};
+use super::service::{self, AccountFilter, NewAccount, RoleChange};
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::{Page, PageQuery};
@@ -62,8 +62,36 @@ impl From<service::Invited> for InvitedUser {
 #[into_params(parameter_in = Query)]
 pub struct UserFilter {
     pub role: Option<Role>,
+    /// `active` or `deactivated` accounts only.
+    #[param(inline)]
+    pub state: Option<AccountState>,
+    /// A part of the e-mail address (case-insensitive, at most 254 characters).
+    pub q: Option<String>,
     pub limit: Option<i64>,
     pub cursor: Option<String>,
+}
+
+/// Whether an account may sign in.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountState {
+    Active,
+    Deactivated,
+}
+
+impl TryFrom<&UserFilter> for AccountFilter {
+    type Error = AppError;
+    fn try_from(f: &UserFilter) -> Result<Self, AppError> {
+        let text = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        if text.is_some_and(|t| t.chars().count() > 254) {
+            return Err(AppError::invalid("q", "at most 254 characters"));
+        }
+        Ok(AccountFilter {
+            role: f.role,
+            active: f.state.map(|s| matches!(s, AccountState::Active)),
+            text: text.map(str::to_lowercase),
+        })
+    }
 }
 
 /// Parses a path id; an id that does not parse names nothing, hence 404.
@@ -115,7 +143,8 @@ pub async fn reinvite_user(
     Ok(web::Json(service::reinvite(&state, auth.id, user_id(&id)?).await?.into()))
 }
 
-/// List accounts (admin), ordered by e-mail.
+/// List accounts (admin), ordered by e-mail; filtered by role, state and a part
+/// of the e-mail address.
 #[utoipa::path(
     tag = "users",
     params(UserFilter),
@@ -133,8 +162,9 @@ pub async fn list_users(
 ) -> Result<web::Json<Page<UserView>>, AppError> {
     auth.require(&[Role::Admin])?;
     let filter = filter.into_inner();
+    let accounts = AccountFilter::try_from(&filter)?;
     let page = PageQuery { limit: filter.limit, cursor: filter.cursor };
-    let users = service::list(&state, filter.role, page.after()?, page.limit()?).await?;
+    let users = service::list(&state, accounts, page.after()?, page.limit()?).await?;
     Ok(web::Json(users.map(UserView::from)))
 }
 

@@ -4,6 +4,7 @@
 //! Each change writes an audit row.
 
 use super::invitations::{self, Issued};
+pub use super::model::AccountFilter;
 use super::model::User;
 use super::store::{self, NewUser};
 use crate::audit::{self, Action};
@@ -179,13 +180,15 @@ fn insert_with(conn: &mut AnyConnection, mut account: NewAccount, hash: Option<&
 /// One page of accounts, by e-mail.
 pub async fn list(
     state: &AppState,
-    role: Option<Role>,
+    filter: AccountFilter,
     after: Option<Cursor>,
     limit: i64,
 ) -> Result<Page<User>, AppError> {
     let rows = state
         .db
-        .run(move |c| store::list(c, role, after.as_ref().map(Cursor::key), fetch_limit(limit)).map_err(AppError::from))
+        .run(move |c| {
+            store::list(c, &filter, after.as_ref().map(Cursor::key), fetch_limit(limit)).map_err(AppError::from)
+        })
         .await?;
     let users = rows;
     Ok(Page::from_rows(users, limit, |u| Cursor::new(u.email.as_str())))

@@ -96,10 +96,23 @@ pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
 }
 
 /// One page of users ordered by e-mail, starting after `after`.
-pub fn list(conn: &mut AnyConnection, role: Option<Role>, after: Option<&str>, limit: i64) -> QueryResult<Vec<User>> {
+pub fn list(
+    conn: &mut AnyConnection,
+    filter: &super::model::AccountFilter,
+    after: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<User>> {
     let mut q = users::table.select(UserRow::as_select()).order(users::email.asc()).limit(limit).into_boxed();
-    if let Some(role) = role {
+    if let Some(role) = filter.role {
         q = q.filter(users::role.eq(role.as_str()));
+    }
+    if let Some(active) = filter.active {
+        q = q.filter(users::active.eq(active));
+    }
+    if let Some(text) = &filter.text {
+        // E-mail addresses are stored in lower case; `%`, `_` and `!` match themselves.
+        let escaped = text.to_lowercase().replace('!', "!!").replace('%', "!%").replace('_', "!_");
+        q = q.filter(users::email.like(format!("%{escaped}%")).escape('!'));
     }
     if let Some(after) = after {
         q = q.filter(users::email.gt(after.to_string()));

@@ -77,6 +77,7 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("POST", "/api/v1/helplines", Who::Only(ADMIN), Param::None, ""),
     ("PATCH", "/api/v1/helplines/{id}", Who::Only(ADMIN), Param::Helpline, ""),
     ("POST", "/api/v1/helplines/{id}/confirm-channels", Who::Only(SUPERVISOR), Param::OwnHelpline, ""),
+    ("POST", "/api/v1/helplines/{id}/test-delivery", Who::Only(ADMIN), Param::Helpline, ""),
     ("GET", "/api/v1/routing-rules", Who::Only(ADMIN), Param::None, ""),
     ("POST", "/api/v1/routing-rules", Who::Only(ADMIN), Param::None, ""),
     ("DELETE", "/api/v1/routing-rules/{id}", Who::Only(ADMIN), Param::Rule, ""),

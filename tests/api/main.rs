@@ -20,6 +20,7 @@ mod authz;
 mod cases;
 mod cli;
 mod console;
+mod console_admin;
 mod console_enrol;
 mod console_impact;
 mod console_supervisor;
