@@ -11,6 +11,7 @@ pub mod assets;
 pub mod enrol;
 pub mod i18n;
 pub mod pages;
+pub mod programme;
 pub mod session;
 mod store;
 pub mod supervisor;
@@ -43,6 +44,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/cases/{reference}/transfer", web::post().to(supervisor::case_transfer))
             .route("/supervisor", web::get().to(supervisor::page))
             .route("/supervisor/reassign", web::post().to(supervisor::reassign))
-            .route("/supervisor/dead-letters/{id}/retry", web::post().to(supervisor::retry)),
+            .route("/supervisor/dead-letters/{id}/retry", web::post().to(supervisor::retry))
+            .configure(programme::configure),
     );
 }

@@ -38,6 +38,8 @@ pub struct Layout {
     pub current_language: &'static str,
     /// The header links to the supervisor's page.
     pub supervisor: bool,
+    /// The header links to the programme manager's pages (managers and admins).
+    pub programme: bool,
 }
 
 impl Layout {
@@ -49,12 +51,14 @@ impl Layout {
             languages: &LANGUAGES,
             current_language: tr.lang(),
             supervisor: false,
+            programme: false,
         }
     }
 
     /// The frame for a signed-in account of `role`.
     pub(super) fn for_role(mut self, role: Role) -> Self {
         self.supervisor = role == Role::HelplineSupervisor;
+        self.programme = matches!(role, Role::ProgrammeManager | Role::Admin);
         self
     }
 }
@@ -429,7 +433,8 @@ pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse 
             message(StatusCode::FORBIDDEN, Tr(s.language), Some(&s.csrf), "error.title", "error.forbidden")
         }
         Role::Admin | Role::ProgrammeManager => {
-            render(StatusCode::OK, &HomePage { l: Layout::new(Tr(s.language), "home.title", Some(&s.csrf)) })
+            let l = Layout::new(Tr(s.language), "home.title", Some(&s.csrf)).for_role(s.auth.role);
+            render(StatusCode::OK, &HomePage { l })
         }
     }
 }

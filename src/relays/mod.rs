@@ -11,6 +11,7 @@ pub mod service;
 pub mod staff;
 pub mod staff_routes;
 pub mod store;
+pub mod table;
 
 /// Registers the relay network's routes. The fixed paths under `/relay-points/`
 /// come before `/relay-points/{id}`, which would otherwise swallow them.

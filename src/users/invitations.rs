@@ -182,3 +182,19 @@ fn mark_accepted(conn: &mut AnyConnection, id: InvitationId, now: NaiveDateTime)
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The open (neither accepted nor revoked) invitation of each of `users` that has
+/// one, by its expiry: those accounts have not accepted yet.
+pub fn open_expiries(
+    conn: &mut AnyConnection,
+    users: &[UserId],
+) -> QueryResult<std::collections::HashMap<UserId, NaiveDateTime>> {
+    let ids: Vec<String> = users.iter().map(ToString::to_string).collect();
+    let rows: Vec<(String, NaiveDateTime)> = staff_invitations::table
+        .filter(staff_invitations::user_id.eq_any(ids))
+        .filter(staff_invitations::accepted_at.is_null())
+        .filter(staff_invitations::revoked_at.is_null())
+        .select((staff_invitations::user_id, staff_invitations::expires_at))
+        .load(conn)?;
+    rows.into_iter().map(|(u, at)| Ok((UserId::parse(&u).ok_or_else(|| corrupt("user_id"))?, at))).collect()
+}

@@ -20,6 +20,7 @@ mod cases;
 mod cli;
 mod console;
 mod console_enrol;
+mod console_programme;
 mod console_supervisor;
 mod docs;
 mod errors;
