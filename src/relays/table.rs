@@ -143,3 +143,18 @@ pub async fn export(state: &AppState, req: TableRequest) -> Result<String, AppEr
 pub async fn programme_of(state: &AppState, id: RelayPointId) -> Result<ProgrammeId, AppError> {
     state.db.run(move |c| store::relay_programme(c, id)?.ok_or(AppError::NotFound)).await
 }
+
+/// The names of a programme's relay points, by id (for lists that name them).
+pub async fn names(state: &AppState, programme: ProgrammeId) -> Result<HashMap<String, String>, AppError> {
+    state
+        .db
+        .run(move |c| {
+            Ok::<_, AppError>(
+                store::list_relays(c, programme, &store::RelayQuery::default())?
+                    .into_iter()
+                    .map(|r| (r.id.to_string(), r.fields.name.as_str().to_string()))
+                    .collect(),
+            )
+        })
+        .await
+}

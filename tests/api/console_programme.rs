@@ -385,3 +385,77 @@ async fn a_table_of_twenty_thousand_relay_points_stays_fast() {
         eprintln!("{path}: {took:?}");
     }
 }
+
+/// Staff invited in bulk from the console: a file with an error previewed, fixed
+/// and sent; the e-mails arrive at the real SMTP server; one person accepts
+/// (as the relay app does, with the code from the e-mail); the other's invitation
+/// is sent again, then revoked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_invites_staff_in_bulk() {
+    let smtp = crate::smtp::SmtpServer::start();
+    let url = smtp.url();
+    let app = crate::helpers::try_spawn_app_with(Backend::Sqlite, |s| s.smtp_url = Some(url)).await.unwrap();
+    let Some(mut b) = Browser::start("console-invitations").await else { return };
+    let admin = app.admin_token().await;
+    let (_, email, pw) = programme(&app, &admin, "be-invite").await;
+    let manager = app.login_ok(&email, &pw).await.access;
+    assert_eq!(app.post_csv("/api/v1/relay-points/import", &manager, relay_csv(3, &[])).await.status(), StatusCode::OK);
+
+    sign_in(&mut b, &app, &email, &pw).await;
+    b.navigate_by("header a[href='/console/invitations']").await;
+    assert!(b.text("#pending-h").await.contains("(0)"));
+    assert_accessible(&b, "invitations").await;
+    let bad = "email,relay_point_external_id,language\nana@example.be,EXT-00001,fr\nbert@example.be,EXT-00099,nl\n";
+    b.js(&format!("document.getElementById('csv').value = {}; return true;", json!(bad))).await;
+    b.navigate_by("#upload-form button[type=submit]").await;
+    let errors = b.text("#row-errors tbody").await;
+    assert!(errors.contains('3') && errors.contains("relay_point_external_id"), "{errors}");
+    assert!(!b.exists("#commit-form").await);
+    b.shot("invitations-preview-error").await;
+    assert_accessible(&b, "invitations preview with errors").await;
+    assert!(smtp.messages().is_empty(), "a preview sends nothing");
+
+    let good = "email,relay_point_external_id,language\nana@example.be,EXT-00001,fr\nbert@example.be,EXT-00002,nl\n";
+    b.js(&format!("document.getElementById('csv').value = {}; return true;", json!(good))).await;
+    b.navigate_by("#upload-form button[type=submit]").await;
+    assert_eq!(b.text("#to-invite").await, "2");
+    b.shot("invitations-preview").await;
+    b.navigate_by("#commit-form button[type=submit]").await;
+    assert_eq!(b.text("#invited").await, "2");
+    smtp.wait_for(2).await;
+    let pending = b.text("#pending tbody").await;
+    assert!(pending.contains("ana@example.be") && pending.contains("bert@example.be"), "{pending}");
+    b.shot("invitations-sent").await;
+    assert_accessible(&b, "invitations sent").await;
+
+    // The relay point's page says Ana has not accepted yet.
+    let relay = relay_id(&app, &manager, "EXT-00001").await;
+    b.goto(&app.url(&format!("/console/relay-points/{relay}"))).await;
+    assert!(b.text("#staff tbody").await.contains("Invited, not accepted yet"));
+    b.shot("relay-staff-invited").await;
+
+    // Ana accepts with the code from her e-mail.
+    let mail = smtp.to("ana@example.be").pop().unwrap();
+    let token = crate::smtp::token_in(&mail);
+    let resp = app
+        .post(&format!("/api/v1/invitations/{token}/accept"), None, &json!({"password": "a long chosen password"}))
+        .await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    b.goto(&app.url(&format!("/console/relay-points/{relay}"))).await;
+    assert!(b.text("#staff tbody").await.contains("Active"));
+    b.goto(&app.url("/console/invitations")).await;
+    let pending = b.text("#pending tbody").await;
+    assert!(!pending.contains("ana@example.be") && pending.contains("bert@example.be"), "{pending}");
+
+    // Bert's invitation: sent again, then revoked.
+    b.navigate_by("form[action$='/resend'] button").await;
+    assert!(b.text(".notice").await.contains("sent again"));
+    smtp.wait_for(3).await;
+    b.shot("invitation-resent").await;
+    b.navigate_by("form[action$='/revoke'] button").await;
+    assert!(b.text(".notice").await.contains("revoked"));
+    assert!(b.text("#pending-h").await.contains("(0)"));
+    b.shot("invitation-revoked").await;
+    assert_accessible(&b, "invitations after revoke").await;
+    b.close().await;
+}

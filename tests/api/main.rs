@@ -44,6 +44,7 @@ mod route_simulator;
 mod routing;
 mod security;
 mod signals;
+mod staff_invitations;
 mod stats;
 mod stats_seed;
 mod supervision;

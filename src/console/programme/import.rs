@@ -105,11 +105,11 @@ pub async fn import_form(req: HttpRequest, state: web::Data<AppState>) -> HttpRe
 
 /// The digest a commit must present: of the text with line ends as the browser
 /// sends a form's text (`\r\n`) made plain `\n`, so a file and its re-post agree.
-fn digest(text: &str) -> String {
+pub(super) fn digest(text: &str) -> String {
     hash_refresh_token(text)
 }
 
-fn normalise(text: &str) -> String {
+pub(super) fn normalise(text: &str) -> String {
     text.replace("\r\n", "\n")
 }
 

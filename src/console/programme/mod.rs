@@ -1,11 +1,13 @@
 //! The programme manager's pages: the relay-point table (filters, sorting,
 //! paging, counts per training status, CSV export of the view), a relay point's
 //! page (details to edit, its staff, its signals' counts suppressed below 5,
-//! deactivation), and CSV import with a preview. A manager sees their programme
+//! deactivation), CSV import with a preview, and staff invitations in bulk (with
+//! the list of those not accepted yet, to send again or revoke). A manager sees their programme
 //! only; an admin sees every programme. The pages call the relays, training,
 //! users and signals services, with the same rules as the API.
 
 mod import;
+mod invitations;
 pub mod multipart;
 mod relay;
 mod table;
@@ -23,6 +25,7 @@ use crate::relays::table as relay_table;
 use crate::state::AppState;
 
 pub use import::{import_form, import_post};
+pub use invitations::{invitation_action, invitations_import, invitations_page};
 pub use relay::{relay_page, relay_save, relay_set_active};
 pub use table::{export, table_page};
 
@@ -34,7 +37,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/relay-points/import", web::post().to(import_post))
         .route("/relay-points/{id}", web::get().to(relay_page))
         .route("/relay-points/{id}", web::post().to(relay_save))
-        .route("/relay-points/{id}/active", web::post().to(relay_set_active));
+        .route("/relay-points/{id}/active", web::post().to(relay_set_active))
+        .route("/invitations", web::get().to(invitations_page))
+        .route("/invitations/import", web::post().to(invitations_import))
+        .route("/invitations/{id}/{action}", web::post().to(invitation_action));
 }
 
 /// Who is acting, and where: a manager in their programme, an admin anywhere

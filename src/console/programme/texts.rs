@@ -406,4 +406,111 @@ pub const STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     ("imp.row_header", ["1 (header)", "1 (en-tête)", "1 (kopregel)", "1 (Kopfzeile)"]),
+    ("nav.invitations", ["Staff invitations", "Invitations du personnel", "Uitnodigingen", "Einladungen"]),
+    (
+        "home.invitations",
+        [
+            "invite staff in bulk from a CSV file, see who has not accepted yet.",
+            "inviter du personnel en nombre depuis un fichier CSV, voir qui n'a pas encore accepté.",
+            "medewerkers in bulk uitnodigen vanuit een CSV-bestand, zien wie nog niet aanvaard heeft.",
+            "Personal per CSV-Datei gesammelt einladen, sehen, wer noch nicht angenommen hat.",
+        ],
+    ),
+    (
+        "inv.title",
+        ["Staff invitations", "Invitations du personnel", "Uitnodigingen voor medewerkers", "Einladungen für Personal"],
+    ),
+    ("inv.pending", ["Not accepted yet", "Pas encore acceptées", "Nog niet aanvaard", "Noch nicht angenommen"]),
+    (
+        "inv.pending.none",
+        [
+            "Every invitation has been accepted.",
+            "Toutes les invitations ont été acceptées.",
+            "Alle uitnodigingen zijn aanvaard.",
+            "Alle Einladungen wurden angenommen.",
+        ],
+    ),
+    ("inv.col.relay", ["Relay point", "Point relais", "Meldpunt", "Anlaufstelle"]),
+    ("inv.col.invited", ["Invited", "Invité le", "Uitgenodigd op", "Eingeladen am"]),
+    ("inv.col.expires", ["Link valid until", "Lien valable jusqu'au", "Link geldig tot", "Link gültig bis"]),
+    ("inv.col.actions", ["Actions", "Actions", "Acties", "Aktionen"]),
+    ("inv.expired", ["expired", "expiré", "verlopen", "abgelaufen"]),
+    ("inv.resend", ["Send again", "Renvoyer", "Opnieuw versturen", "Erneut senden"]),
+    ("inv.revoke", ["Revoke", "Révoquer", "Intrekken", "Widerrufen"]),
+    (
+        "inv.resent",
+        [
+            "The invitation was sent again; the previous link no longer works.",
+            "L'invitation a été renvoyée ; le lien précédent ne fonctionne plus.",
+            "De uitnodiging is opnieuw verstuurd; de vorige link werkt niet meer.",
+            "Die Einladung wurde erneut gesendet; der vorherige Link funktioniert nicht mehr.",
+        ],
+    ),
+    (
+        "inv.revoked",
+        [
+            "The invitation is revoked: its link no longer works.",
+            "L'invitation est révoquée : son lien ne fonctionne plus.",
+            "De uitnodiging is ingetrokken: de link werkt niet meer.",
+            "Die Einladung ist widerrufen: Ihr Link funktioniert nicht mehr.",
+        ],
+    ),
+    (
+        "inv.upload",
+        [
+            "Invite staff from a CSV file",
+            "Inviter du personnel depuis un fichier CSV",
+            "Medewerkers uitnodigen vanuit een CSV-bestand",
+            "Personal aus einer CSV-Datei einladen",
+        ],
+    ),
+    (
+        "inv.intro",
+        [
+            "Columns: email, relay_point_external_id, language (en, fr, nl or de; optional). Each person receives an invitation e-mail to choose their password. You see what would happen before anyone is invited.",
+            "Colonnes : email, relay_point_external_id, language (en, fr, nl ou de ; facultative). Chaque personne reçoit un e-mail d'invitation pour choisir son mot de passe. Vous voyez ce qui se passerait avant toute invitation.",
+            "Kolommen: email, relay_point_external_id, language (en, fr, nl of de; optioneel). Iedereen krijgt een uitnodiging per e-mail om een wachtwoord te kiezen. U ziet wat er zou gebeuren voordat iemand wordt uitgenodigd.",
+            "Spalten: email, relay_point_external_id, language (en, fr, nl oder de; optional). Jede Person erhält eine Einladungs-E-Mail, um ihr Passwort zu wählen. Sie sehen, was geschehen würde, bevor jemand eingeladen wird.",
+        ],
+    ),
+    ("inv.to_invite", ["To invite", "À inviter", "Uit te nodigen", "Einzuladen"]),
+    ("inv.to_reinvite", ["To invite again", "À réinviter", "Opnieuw uit te nodigen", "Erneut einzuladen"]),
+    (
+        "inv.already",
+        [
+            "Already accepted, left alone",
+            "Déjà acceptées, inchangées",
+            "Al aanvaard, ongewijzigd",
+            "Bereits angenommen, unverändert",
+        ],
+    ),
+    (
+        "inv.commit",
+        [
+            "Send these invitations",
+            "Envoyer ces invitations",
+            "Deze uitnodigingen versturen",
+            "Diese Einladungen senden",
+        ],
+    ),
+    (
+        "inv.done",
+        [
+            "The invitations are sent.",
+            "Les invitations sont envoyées.",
+            "De uitnodigingen zijn verstuurd.",
+            "Die Einladungen wurden gesendet.",
+        ],
+    ),
+    ("inv.invited", ["Invited", "Invités", "Uitgenodigd", "Eingeladen"]),
+    ("inv.reinvited", ["Invited again", "Réinvités", "Opnieuw uitgenodigd", "Erneut eingeladen"]),
+    (
+        "inv.not_sent",
+        [
+            "E-mails the mail server refused (send them again below)",
+            "E-mails refusés par le serveur (renvoyez-les ci-dessous)",
+            "E-mails die de mailserver weigerde (verstuur ze hieronder opnieuw)",
+            "Vom Mailserver abgelehnte E-Mails (unten erneut senden)",
+        ],
+    ),
 ];
