@@ -205,9 +205,20 @@ pub async fn pending(state: &AppState, programme: ProgrammeId) -> Result<Vec<Pen
     state.db.run(move |c| Ok(invitations::pending_in_programme(c, programme)?)).await
 }
 
-/// The pending invitation of a staff member of `programme` (404 when none).
+/// The pending invitation of a staff member of `programme`: 404 for anyone else,
+/// 409 when they have none waiting (accepted, or revoked).
 async fn pending_of(state: &AppState, programme: ProgrammeId, user: UserId) -> Result<Pending, AppError> {
-    pending(state, programme).await?.into_iter().find(|p| p.user_id == user).ok_or(AppError::NotFound)
+    let (member, pending) = state
+        .db
+        .run(move |c| {
+            let member = users::staff_member(c, programme, user)?;
+            Ok::<_, AppError>((member, invitations::pending_in_programme(c, programme)?))
+        })
+        .await?;
+    member.ok_or(AppError::NotFound)?;
+    pending.into_iter().find(|p| p.user_id == user).ok_or_else(|| {
+        AppError::Conflict("This staff member has no invitation waiting: it was accepted or revoked.".into())
+    })
 }
 
 /// Sends a staff member's invitation again (a new token; the old one stops working).
@@ -230,7 +241,7 @@ pub async fn revoke(state: &AppState, programme: ProgrammeId, actor: UserId, use
         .db
         .write(move |c| {
             if invitations::revoke_open(c, user, db::now())? == 0 {
-                return Err(AppError::NotFound);
+                return Err(AppError::Conflict("The invitation was accepted or revoked meanwhile.".into()));
             }
             audit::record(c, Some(actor), Action::InvitationRevoked, None, Some(&user.to_string()))?;
             Ok(())

@@ -242,13 +242,13 @@ fn staff_id(raw: &str) -> Result<UserId, AppError> {
 }
 
 /// Send a staff member's invitation again (a new link; the previous one stops
-/// working). 404 when they have no invitation waiting.
+/// working). 409 when they have no invitation waiting (accepted or revoked).
 #[utoipa::path(
     tag = "relays",
     params(("id" = String, Path, description = "User id of the staff member")),
     responses(
         (status = 201, body = InvitationView),
-        AuthErrors, NotFound,
+        AuthErrors, NotFound, Conflict,
     ),
     security(("bearer" = []))
 )]
@@ -269,13 +269,13 @@ pub async fn resend_invitation(
 }
 
 /// Revoke a staff member's invitation not accepted yet: its link stops working.
-/// 404 when they have no invitation waiting.
+/// 409 when they have no invitation waiting (accepted or revoked).
 #[utoipa::path(
     tag = "relays",
     params(("id" = String, Path, description = "User id of the staff member")),
     responses(
         (status = 204, description = "Revoked"),
-        AuthErrors, NotFound,
+        AuthErrors, NotFound, Conflict,
     ),
     security(("bearer" = []))
 )]

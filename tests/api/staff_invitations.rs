@@ -118,7 +118,7 @@ async fn staff_are_invited_in_bulk_resent_and_revoked(app: TestApp, smtp: SmtpSe
         .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 
-    // Revoke: gone from the list, the link dead, the act audited; twice is 404.
+    // Revoke: gone from the list, the link dead, the act audited; twice is 409.
     let resp = app.post(&format!("/api/v1/staff/{bert}/invitation/revoke"), Some(&manager), &json!({})).await;
     assert_eq!(resp.status(), StatusCode::NO_CONTENT);
     assert!(pending(&app, &manager).await.is_empty());
@@ -127,8 +127,10 @@ async fn staff_are_invited_in_bulk_resent_and_revoked(app: TestApp, smtp: SmtpSe
         .await;
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.count(&format!("audit_log WHERE action = 'user.invitation_revoked' AND subject_id = '{bert}'")), 1);
-    let resp = app.post(&format!("/api/v1/staff/{bert}/invitation/revoke"), Some(&manager), &json!({})).await;
-    problem(resp, StatusCode::NOT_FOUND).await;
+    for action in ["revoke", "resend"] {
+        let resp = app.post(&format!("/api/v1/staff/{bert}/invitation/{action}"), Some(&manager), &json!({})).await;
+        problem(resp, StatusCode::CONFLICT).await;
+    }
 }
 
 async fn bulk_invitations_keep_to_roles_and_scope(app: TestApp, smtp: SmtpServer) {

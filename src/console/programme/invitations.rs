@@ -140,6 +140,7 @@ pub async fn invitations_page(
     let notice = match q.done.as_deref() {
         Some("resent") => Some("inv.resent"),
         Some("revoked") => Some("inv.revoked"),
+        Some("gone") => Some("inv.gone"),
         _ => None,
     };
     show(&state, &a, programme, View::list(notice)).await
@@ -206,6 +207,7 @@ pub async fn invitation_action(
     };
     match done {
         Ok(done) => see_other(&format!("/console/invitations?done={done}")),
+        Err(AppError::Conflict(_)) => see_other("/console/invitations?done=gone"),
         Err(e) => error_page(a.tr(), Some(&a.s.csrf), e),
     }
 }

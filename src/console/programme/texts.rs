@@ -456,6 +456,15 @@ pub const STRINGS: &[(&str, [&str; 4])] = &[
         ],
     ),
     (
+        "inv.gone",
+        [
+            "That invitation was accepted or revoked meanwhile.",
+            "Cette invitation a été acceptée ou révoquée entre-temps.",
+            "Die uitnodiging is intussen aanvaard of ingetrokken.",
+            "Diese Einladung wurde inzwischen angenommen oder widerrufen.",
+        ],
+    ),
+    (
         "inv.upload",
         [
             "Invite staff from a CSV file",
