@@ -357,7 +357,33 @@ async fn scope_and_refusals(app: TestApp) {
     assert_eq!(app.count("relay_points"), before);
 }
 
-crate::on_both_backends!(scope_and_refusals);
+crate::on_both_backends!(scope_and_refusals, signal_counts_below_five_are_suppressed);
+
+/// A relay point's signal counts on its page: two signals show as `<5`, in the
+/// total and in their state, as the statistics show them; never the number.
+async fn signal_counts_below_five_are_suppressed(app: TestApp) {
+    let (relay_token, scopes) = crate::signals::relay_staff(&app, "p@example.be").await;
+    let admin = app.admin_token().await;
+    let (_, pw) = app
+        .create_user(
+            &admin,
+            json!({"email": "m@example.be", "role": "programme_manager", "programme_id": scopes.programme, "language": "en"}),
+        )
+        .await;
+    for (i, phone) in ["0470 12 34 56", "0470 65 43 21"].into_iter().enumerate() {
+        let resp =
+            crate::signals::submit(&app, &relay_token, &format!("k-{i}"), &crate::signals::body(phone, "Léa")).await;
+        assert_eq!(resp.status(), StatusCode::CREATED);
+    }
+    let cookie = console_cookie(&app, "m@example.be", &pw).await;
+    let (status, html) = page(&app, &cookie, &format!("/console/relay-points/{}", scopes.relay_point)).await;
+    assert_eq!(status, StatusCode::OK);
+    let table = html.split("id=\"signal-counts\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(table.contains("<th scope=\"row\">Open</th><td>&#60;5</td>"), "{table}");
+    assert!(table.contains("<th scope=\"row\">All signals</th><td>&#60;5</td>"), "{table}");
+    assert!(!table.contains("<td>2</td>"), "the count itself is never shown: {table}");
+    assert!(!html.contains("0470") && !html.contains("Léa"), "no contact on the page");
+}
 
 /// 20,000 relay points: a page deep into a status-filtered, status-sorted view
 /// and the counts answer quickly (one id query, the statuses, one page of rows).
