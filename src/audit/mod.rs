@@ -33,6 +33,8 @@ pub enum Action {
     AccountReactivated,
     /// An invitee chose their password.
     InvitationAccepted,
+    /// A manager revoked an invitation not accepted yet.
+    InvitationRevoked,
     PasswordReset,
     PasswordChanged,
     /// Relay staff withdrew their relay point's signal before a helpline took it.
@@ -72,6 +74,7 @@ impl Action {
             Action::AccountDeactivated => "user.deactivated",
             Action::AccountReactivated => "user.reactivated",
             Action::InvitationAccepted => "user.invitation_accepted",
+            Action::InvitationRevoked => "user.invitation_revoked",
             Action::PasswordReset => "user.password_reset",
             Action::PasswordChanged => "user.password_changed",
             Action::SignalExpired => "signal.expired",
@@ -88,7 +91,7 @@ impl Action {
         }
     }
 
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ContactRevealed,
         Action::SignalClaimed,
         Action::SignalReleased,
@@ -102,6 +105,7 @@ impl Action {
         Action::AccountDeactivated,
         Action::AccountReactivated,
         Action::InvitationAccepted,
+        Action::InvitationRevoked,
         Action::PasswordReset,
         Action::PasswordChanged,
         Action::SignalExpired,

@@ -2089,6 +2089,11 @@ const STRINGS: &[(&str, [&str; 4])] = &[
     // --- end of the impact figures ---
 ];
 
+/// Every text: the console's own and each page group's.
+fn all() -> impl Iterator<Item = &'static (&'static str, [&'static str; 4])> {
+    STRINGS.iter().chain(super::programme::texts::STRINGS)
+}
+
 /// Translations for one language.
 #[derive(Clone, Copy)]
 pub struct Tr(pub StaffLanguage);
@@ -2105,7 +2110,7 @@ impl Tr {
 
     /// The text of `key`; the key itself when it is missing (a test forbids that).
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
-        STRINGS.iter().find(|(k, _)| *k == key).map_or(key, |(_, texts)| texts[self.index()])
+        all().find(|(k, _)| *k == key).map_or(key, |(_, texts)| texts[self.index()])
     }
 
     /// The `lang` attribute of the page.
@@ -2130,17 +2135,17 @@ mod tests {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
             for part in text.split("t(\"").skip(1) {
                 let key = &part[..part.find('"').unwrap()];
-                let found = STRINGS.iter().find(|(k, _)| *k == key);
+                let found = all().find(|(k, _)| *k == key);
                 assert!(found.is_some(), "{key} is used by a template but has no translations");
                 used += 1;
             }
         }
         assert!(used > 20, "the templates use translated texts");
-        for (key, texts) in STRINGS {
+        for (key, texts) in all() {
             assert!(texts.iter().all(|t| !t.trim().is_empty()), "{key} has an empty translation");
         }
-        let keys: std::collections::HashSet<_> = STRINGS.iter().map(|(k, _)| k).collect();
-        assert_eq!(keys.len(), STRINGS.len(), "keys are unique");
+        let keys: std::collections::HashSet<_> = all().map(|(k, _)| k).collect();
+        assert_eq!(keys.len(), all().count(), "keys are unique");
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod enrol;
 pub mod i18n;
 pub mod impact;
 pub mod pages;
+pub mod programme;
 pub mod session;
 mod store;
 pub mod supervisor;
@@ -49,7 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/impact", web::get().to(impact::page))
             .route("/impact/report", web::get().to(impact::report))
             .route("/impact/{file}", web::get().to(impact::csv))
-            .configure(admin_routes),
+            .configure(admin_routes)
+            .configure(programme::configure),
     );
 }
 

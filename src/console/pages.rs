@@ -42,6 +42,8 @@ pub struct Layout {
     pub impact: bool,
     /// The header links to the admin pages.
     pub admin: bool,
+    /// The header links to the programme manager's pages (managers and admins).
+    pub programme: bool,
 }
 
 impl Layout {
@@ -55,6 +57,7 @@ impl Layout {
             supervisor: false,
             impact: false,
             admin: false,
+            programme: false,
         }
     }
 
@@ -63,6 +66,7 @@ impl Layout {
         self.supervisor = role == Role::HelplineSupervisor;
         self.impact = matches!(role, Role::Admin | Role::ProgrammeManager);
         self.admin = role == Role::Admin;
+        self.programme = matches!(role, Role::ProgrammeManager | Role::Admin);
         self
     }
 }

@@ -10,6 +10,7 @@ use super::csv_format::{self, EXPORT_HEADER, EXPORT_ONLY, OPTIONAL, REQUIRED};
 use super::model::{RelayPoint, RelayPointFields};
 use super::store::{self, RelayQuery};
 use crate::db::{self, AnyConnection, Db};
+use crate::domain::TrainingStatus;
 use crate::http::csv_import::{Header, ImportReport, RowError, rows_invalid};
 use crate::http::error::{AppError, FieldError};
 use crate::state::AppState;
@@ -143,6 +144,11 @@ pub async fn export_relays(
             Ok::<_, AppError>(relays.into_iter().map(|r| (statuses.of(r.id), r)).collect::<Vec<_>>())
         })
         .await?;
+    relays_csv(rows)
+}
+
+/// Relay points with their training status as CSV, in the export format.
+pub fn relays_csv(rows: Vec<(TrainingStatus, RelayPoint)>) -> Result<String, AppError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| AppError::internal(format!("writing CSV: {e}"));
     w.write_record(EXPORT_HEADER).map_err(csv_err)?;

@@ -9,8 +9,10 @@ pub mod programme_routes;
 pub mod routes;
 pub mod service;
 pub mod staff;
+pub mod staff_import;
 pub mod staff_routes;
 pub mod store;
+pub mod table;
 
 /// Registers the relay network's routes. The fixed paths under `/relay-points/`
 /// come before `/relay-points/{id}`, which would otherwise swallow them.
@@ -24,8 +26,12 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(routes::list_relay_points)
         .service(routes::get_relay_point)
         .service(routes::update_relay_point)
+        .service(staff_routes::import_invitations)
+        .service(staff_routes::list_pending_invitations)
         .service(staff_routes::invite_staff)
         .service(staff_routes::accept_invitation)
         .service(staff_routes::list_staff)
-        .service(staff_routes::deactivate_staff);
+        .service(staff_routes::deactivate_staff)
+        .service(staff_routes::resend_invitation)
+        .service(staff_routes::revoke_invitation);
 }

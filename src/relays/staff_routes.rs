@@ -2,16 +2,20 @@
 //! unauthenticated: the token is the credential), listing and deactivation.
 
 use super::staff::{self, InviteStaff};
+use super::staff_import::{self, StaffImportReport};
 use crate::auth::password_policy::ChosenPassword;
 use crate::auth::routes::client_address;
 use crate::domain::{Email, RelayPointId, StaffLanguage, UserId};
+use crate::http::csv::CsvBody;
 use crate::http::error::AppError;
 use crate::http::json::StrictJson;
 use crate::http::pagination::Page;
+use crate::http::query::ImportQuery;
 use crate::http::responses::{AuthErrors, BadQuery, BodyErrors, Conflict, NotFound, TooManyRequests, Unprocessable};
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, managed_programme};
 use crate::users::invitations;
+use crate::users::invitations::Pending;
 use crate::users::model::UserView;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -158,4 +162,130 @@ pub async fn deactivate_staff(
     let programme = managed_programme(&auth)?;
     let id = UserId::parse(&id).ok_or(AppError::NotFound)?;
     Ok(web::Json(staff::deactivate(&state, programme, auth.id, id).await?.into()))
+}
+
+/// Invite staff in bulk from CSV into the manager's programme. Header:
+/// `email,relay_point_external_id,language` (`language` optional: en, fr, nl, de;
+/// default en). With `dry_run=true`, nothing is written and no e-mail sent: the
+/// report says who would be invited, re-invited or left alone, and every error.
+#[utoipa::path(
+    tag = "relays",
+    params(ImportQuery),
+    request_body(content = String, content_type = "text/csv"),
+    responses(
+        (status = 200, body = StaffImportReport, description = "Invited, or (dry run) what would be done and every row error"),
+        BodyErrors, AuthErrors,
+        (status = 422, body = crate::http::error::Problem, content_type = "application/problem+json", description = "Rows with errors (`rows[N].column`); nobody invited"),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/invitations/import")]
+pub async fn import_invitations(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    query: web::Query<ImportQuery>,
+    body: CsvBody,
+) -> Result<web::Json<StaffImportReport>, AppError> {
+    let programme = managed_programme(&auth)?;
+    let dry_run = query.dry_run.unwrap_or(false);
+    Ok(web::Json(staff_import::import(&state, programme, auth.id, body.into_inner()?, dry_run).await?))
+}
+
+/// An invitation of a staff member not accepted yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingInvitationView {
+    pub user_id: UserId,
+    pub email: String,
+    pub relay_point_id: Option<RelayPointId>,
+    pub language: StaffLanguage,
+    pub invited_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// The link has expired: re-send the invitation.
+    pub expired: bool,
+}
+
+impl From<Pending> for PendingInvitationView {
+    fn from(p: Pending) -> Self {
+        Self {
+            user_id: p.user_id,
+            email: p.email.as_str().to_string(),
+            relay_point_id: p.relay_point_id,
+            language: p.language,
+            invited_at: p.created_at.and_utc(),
+            expires_at: p.expires_at.and_utc(),
+            expired: p.expires_at <= crate::db::now(),
+        }
+    }
+}
+
+/// The staff of the manager's programme who have not accepted their invitation
+/// yet, oldest invitation first.
+#[utoipa::path(
+    tag = "relays",
+    responses(
+        (status = 200, body = Vec<PendingInvitationView>),
+        AuthErrors,
+    ),
+    security(("bearer" = []))
+)]
+#[get("/invitations")]
+pub async fn list_pending_invitations(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+) -> Result<web::Json<Vec<PendingInvitationView>>, AppError> {
+    let programme = managed_programme(&auth)?;
+    Ok(web::Json(staff_import::pending(&state, programme).await?.into_iter().map(Into::into).collect()))
+}
+
+fn staff_id(raw: &str) -> Result<UserId, AppError> {
+    UserId::parse(raw).ok_or(AppError::NotFound)
+}
+
+/// Send a staff member's invitation again (a new link; the previous one stops
+/// working). 409 when they have no invitation waiting (accepted or revoked).
+#[utoipa::path(
+    tag = "relays",
+    params(("id" = String, Path, description = "User id of the staff member")),
+    responses(
+        (status = 201, body = InvitationView),
+        AuthErrors, NotFound, Conflict,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/staff/{id}/invitation/resend")]
+pub async fn resend_invitation(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let programme = managed_programme(&auth)?;
+    let invited = staff_import::resend(&state, programme, auth.id, staff_id(&id)?).await?;
+    Ok(HttpResponse::Created().json(InvitationView {
+        user_id: invited.user_id,
+        relay_point_id: invited.relay_point_id,
+        expires_at: invited.expires_at.and_utc(),
+        email_sent: invited.email_sent,
+    }))
+}
+
+/// Revoke a staff member's invitation not accepted yet: its link stops working.
+/// 409 when they have no invitation waiting (accepted or revoked).
+#[utoipa::path(
+    tag = "relays",
+    params(("id" = String, Path, description = "User id of the staff member")),
+    responses(
+        (status = 204, description = "Revoked"),
+        AuthErrors, NotFound, Conflict,
+    ),
+    security(("bearer" = []))
+)]
+#[post("/staff/{id}/invitation/revoke")]
+pub async fn revoke_invitation(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let programme = managed_programme(&auth)?;
+    staff_import::revoke(&state, programme, auth.id, staff_id(&id)?).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -278,3 +278,123 @@ pub fn list_relays(conn: &mut AnyConnection, programme: ProgrammeId, q: &RelayQu
     }
     query.load(conn)?.into_iter().map(RelayPoint::try_from).collect()
 }
+
+/// The backend of every query here.
+type Backend = <AnyConnection as diesel::Connection>::Backend;
+
+/// What a relay-point table of the console may be sorted by in SQL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortColumn {
+    #[default]
+    Name,
+    Municipality,
+    Postcode,
+    Region,
+    Kind,
+    Updated,
+}
+
+/// SQL-side filters of the console's relay-point table: `programme` `None` is
+/// every programme (admins).
+#[derive(Debug, Default, Clone)]
+pub struct TableQuery {
+    pub programme: Option<ProgrammeId>,
+    pub region: Option<Region>,
+    pub kind: Option<RelayKind>,
+    /// The municipality, case-insensitive.
+    pub municipality: Option<String>,
+    /// Case-insensitive substring of name, municipality, postcode, address or external id.
+    pub text: Option<String>,
+    pub sort: SortColumn,
+    pub descending: bool,
+}
+
+fn like_pattern(text: &str) -> String {
+    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The ids and programmes of the relay points matching `q`, in its order (then by
+/// id): one query, two short columns per row, whatever the programme's size.
+pub fn table_ids(conn: &mut AnyConnection, q: &TableQuery) -> QueryResult<Vec<(RelayPointId, ProgrammeId)>> {
+    use relay_points::dsl as r;
+    let mut query: relay_points::BoxedQuery<'_, Backend> = r::relay_points.into_boxed();
+    if let Some(programme) = q.programme {
+        query = query.filter(r::programme_id.eq(programme.to_string()));
+    }
+    if let Some(region) = q.region {
+        query = query.filter(r::region.eq(region.as_str()));
+    }
+    if let Some(kind) = q.kind {
+        query = query.filter(r::kind.eq(kind.as_str()));
+    }
+    if let Some(m) = &q.municipality {
+        query = query.filter(lower(r::municipality).eq(m.to_lowercase()));
+    }
+    if let Some(text) = &q.text {
+        let pattern = like_pattern(text);
+        query = query.filter(
+            lower(r::name)
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(r::municipality).like(pattern.clone()).escape('\\'))
+                .or(r::postcode.like(pattern.clone()).escape('\\'))
+                .or(lower(r::address).like(pattern.clone()).escape('\\'))
+                .or(lower(r::external_id.assume_not_null()).like(pattern).escape('\\')),
+        );
+    }
+    query = match (q.sort, q.descending) {
+        (SortColumn::Name, false) => query.order(r::name.asc()),
+        (SortColumn::Name, true) => query.order(r::name.desc()),
+        (SortColumn::Municipality, false) => query.order((r::municipality.asc(), r::name.asc())),
+        (SortColumn::Municipality, true) => query.order((r::municipality.desc(), r::name.asc())),
+        (SortColumn::Postcode, false) => query.order((r::postcode.asc(), r::name.asc())),
+        (SortColumn::Postcode, true) => query.order((r::postcode.desc(), r::name.asc())),
+        (SortColumn::Region, false) => query.order((r::region.asc(), r::name.asc())),
+        (SortColumn::Region, true) => query.order((r::region.desc(), r::name.asc())),
+        (SortColumn::Kind, false) => query.order((r::kind.asc(), r::name.asc())),
+        (SortColumn::Kind, true) => query.order((r::kind.desc(), r::name.asc())),
+        (SortColumn::Updated, false) => query.order((r::updated_at.asc(), r::name.asc())),
+        (SortColumn::Updated, true) => query.order((r::updated_at.desc(), r::name.asc())),
+    };
+    let rows: Vec<(String, String)> = query.then_order_by(r::id.asc()).select((r::id, r::programme_id)).load(conn)?;
+    rows.into_iter()
+        .map(|(id, p)| {
+            Ok((
+                RelayPointId::parse(&id).ok_or_else(|| corrupt("relay_points", "id"))?,
+                ProgrammeId::parse(&p).ok_or_else(|| corrupt("relay_points", "programme_id"))?,
+            ))
+        })
+        .collect()
+}
+
+/// The relay points with these ids (any programme: the caller chose the ids from
+/// a scoped query), in no particular order.
+pub fn relays_by_ids(conn: &mut AnyConnection, ids: &[RelayPointId]) -> QueryResult<Vec<RelayPoint>> {
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    relay_points::table
+        .filter(relay_points::id.eq_any(ids))
+        .select(RelayPointRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(RelayPoint::try_from)
+        .collect()
+}
+
+/// The programme a relay point lies in (any programme: for admins).
+pub fn relay_programme(conn: &mut AnyConnection, id: RelayPointId) -> QueryResult<Option<ProgrammeId>> {
+    let p: Option<String> =
+        relay_points::table.find(id.to_string()).select(relay_points::programme_id).first(conn).optional()?;
+    p.map(|p| ProgrammeId::parse(&p).ok_or_else(|| corrupt("relay_points", "programme_id"))).transpose()
+}
+
+/// Every programme, by code (admins' views; programmes are few).
+pub fn all_programmes(conn: &mut AnyConnection) -> QueryResult<Vec<Programme>> {
+    programmes::table
+        .select(ProgrammeRow::as_select())
+        .order(programmes::code.asc())
+        .load(conn)?
+        .into_iter()
+        .map(Programme::try_from)
+        .collect()
+}

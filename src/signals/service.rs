@@ -539,3 +539,9 @@ pub fn rewrap_fingerprint_key(c: &mut AnyConnection, old: &WrappedKey, new: &Wra
 pub fn fingerprint_context() -> &'static [u8] {
     FINGERPRINT_CONTEXT
 }
+
+/// How many stored signals a relay point has, by status (raw counts: the caller
+/// shows them suppressed).
+pub async fn counts_for_relay(state: &AppState, relay: RelayPointId) -> Result<Vec<(SignalStatus, i64)>, AppError> {
+    state.db.run(move |c| Ok(store::count_by_status_for_relay(c, relay)?)).await
+}

@@ -428,3 +428,16 @@ pub fn call_windows_of(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<
         .select((signal_contacts::signal_id, signal_contacts::call_windows))
         .load(conn)
 }
+
+/// How many stored signals a relay point has, by status.
+pub fn count_by_status_for_relay(
+    conn: &mut AnyConnection,
+    relay_point: RelayPointId,
+) -> QueryResult<Vec<(SignalStatus, i64)>> {
+    let rows: Vec<(String, i64)> = signals::table
+        .filter(signals::relay_point_id.eq(relay_point.to_string()))
+        .group_by(signals::status)
+        .select((signals::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    rows.into_iter().map(|(s, n)| Ok((s.parse().map_err(|_| crate::db::corrupt("signals", "status"))?, n))).collect()
+}

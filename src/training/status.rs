@@ -60,3 +60,23 @@ pub fn relay_point_status(
         .collect();
     Ok(relay_status(&inputs.required, &staff, as_of))
 }
+
+/// Each active staff member of one relay point: the first day their completions
+/// no longer cover every required module, or `None` when they do not cover them
+/// on `as_of` (see [`super::model::qualified_until`]). Three queries.
+pub fn staff_qualified_until(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    relay: RelayPointId,
+    as_of: NaiveDate,
+) -> diesel::QueryResult<HashMap<crate::domain::UserId, Option<NaiveDate>>> {
+    let inputs = store::status_inputs(conn, programme, Some(relay), as_of)?;
+    Ok(inputs
+        .staff
+        .iter()
+        .map(|(_, user)| {
+            let completions: Vec<_> = inputs.completions.iter().filter(|(u, _)| u == user).map(|(_, c)| *c).collect();
+            (*user, super::model::qualified_until(&inputs.required, &completions, as_of))
+        })
+        .collect())
+}

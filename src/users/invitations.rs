@@ -182,3 +182,70 @@ fn mark_accepted(conn: &mut AnyConnection, id: InvitationId, now: NaiveDateTime)
     .execute(conn)?;
     Ok(n == 1)
 }
+
+/// The open (neither accepted nor revoked) invitation of each of `users` that has
+/// one, by its expiry: those accounts have not accepted yet.
+pub fn open_expiries(
+    conn: &mut AnyConnection,
+    users: &[UserId],
+) -> QueryResult<std::collections::HashMap<UserId, NaiveDateTime>> {
+    let ids: Vec<String> = users.iter().map(ToString::to_string).collect();
+    let rows: Vec<(String, NaiveDateTime)> = staff_invitations::table
+        .filter(staff_invitations::user_id.eq_any(ids))
+        .filter(staff_invitations::accepted_at.is_null())
+        .filter(staff_invitations::revoked_at.is_null())
+        .select((staff_invitations::user_id, staff_invitations::expires_at))
+        .load(conn)?;
+    rows.into_iter().map(|(u, at)| Ok((UserId::parse(&u).ok_or_else(|| corrupt("user_id"))?, at))).collect()
+}
+
+/// An invitation of a programme's relay staff not accepted yet (open, or
+/// expired without being accepted), with the account's e-mail.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub user_id: UserId,
+    pub email: crate::domain::Email,
+    pub language: crate::domain::StaffLanguage,
+    pub relay_point_id: Option<RelayPointId>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+/// The relay-staff invitations of `programme` not accepted (nor revoked) yet,
+/// oldest first. An account has at most one: a new one revokes the previous.
+pub fn pending_in_programme(
+    conn: &mut AnyConnection,
+    programme: crate::domain::ProgrammeId,
+) -> QueryResult<Vec<Pending>> {
+    use crate::db::schema::users;
+    let rows: Vec<(String, String, String, Option<String>, NaiveDateTime, NaiveDateTime)> = staff_invitations::table
+        .inner_join(users::table.on(users::id.eq(staff_invitations::user_id)))
+        .filter(users::programme_id.eq(programme.to_string()))
+        .filter(users::role.eq(crate::domain::Role::RelayStaff.as_str()))
+        .filter(staff_invitations::accepted_at.is_null())
+        .filter(staff_invitations::revoked_at.is_null())
+        .select((
+            users::id,
+            users::email,
+            users::language,
+            staff_invitations::relay_point_id,
+            staff_invitations::created_at,
+            staff_invitations::expires_at,
+        ))
+        .order((staff_invitations::created_at.asc(), users::email.asc()))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(id, email, language, relay, created_at, expires_at)| {
+            Ok(Pending {
+                user_id: UserId::parse(&id).ok_or_else(|| crate::db::corrupt("users", "id"))?,
+                email: crate::domain::Email::parse(&email).map_err(|_| crate::db::corrupt("users", "email"))?,
+                language: language.parse().map_err(|_| crate::db::corrupt("users", "language"))?,
+                relay_point_id: relay
+                    .map(|r| RelayPointId::parse(&r).ok_or_else(|| corrupt("relay_point_id")))
+                    .transpose()?,
+                created_at,
+                expires_at,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,160 @@
+//! The programme manager's table of relay points: filters, sorting, counts per
+//! training status and one page, whatever the network's size. The training status
+//! is derived from dated completions (not stored), so it cannot be filtered or
+//! sorted in SQL: the matching ids come from one query (two short columns per
+//! row, in the order asked), the statuses from three queries per programme, and
+//! only the page's rows are read in full — never a query per row.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::import::relays_csv;
+use super::model::{Programme, RelayPoint};
+use super::store::{self, TableQuery};
+use crate::db::AnyConnection;
+use crate::domain::{ProgrammeId, RelayPointId, TrainingStatus};
+use crate::http::error::AppError;
+use crate::state::AppState;
+use crate::training::status::{Statuses, programme_statuses};
+
+/// Rows per page of the table.
+pub const PAGE_SIZE: usize = 50;
+
+/// Ids read per query when whole rows are needed (under every backend's bind limit).
+const CHUNK: usize = 500;
+
+/// What the table shows: filters and order in SQL, then training status.
+#[derive(Debug, Default, Clone)]
+pub struct TableRequest {
+    pub query: TableQuery,
+    pub status: Option<TrainingStatus>,
+    /// Sort by training status (then by the SQL order) instead of a column.
+    pub by_status: bool,
+    /// 1-based.
+    pub page: usize,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// One page of the table.
+pub struct RelayTable {
+    pub rows: Vec<(RelayPoint, TrainingStatus)>,
+    /// Relay points matching the filters other than the training status, by status.
+    pub counts: Vec<(TrainingStatus, usize)>,
+    /// Relay points matching every filter.
+    pub matching: usize,
+    pub page: usize,
+    pub pages: usize,
+    /// Codes of the programmes shown (admins see several).
+    pub programmes: HashMap<ProgrammeId, String>,
+}
+
+/// The statuses of every programme in scope, by programme.
+fn statuses(
+    c: &mut AnyConnection,
+    scope: Option<ProgrammeId>,
+    as_of: NaiveDate,
+) -> Result<(HashMap<ProgrammeId, Statuses>, Vec<Programme>), AppError> {
+    let programmes = match scope {
+        Some(p) => store::find_programme(c, p)?.into_iter().collect(),
+        None => store::all_programmes(c)?,
+    };
+    let mut by_programme = HashMap::new();
+    for p in &programmes {
+        by_programme.insert(p.id, programme_statuses(c, p.id, as_of)?);
+    }
+    Ok((by_programme, programmes))
+}
+
+/// The ids matching every filter, in order, with their status; and the counts.
+#[allow(clippy::type_complexity)]
+fn matching(
+    c: &mut AnyConnection,
+    req: &TableRequest,
+) -> Result<(Vec<(RelayPointId, TrainingStatus)>, Vec<(TrainingStatus, usize)>, Vec<Programme>), AppError> {
+    let as_of = req.as_of.unwrap_or_else(crate::domain::today);
+    let (statuses, programmes) = statuses(c, req.query.programme, as_of)?;
+    let status_of = |id: RelayPointId, p: ProgrammeId| statuses.get(&p).map_or(TrainingStatus::Untrained, |s| s.of(id));
+    let all: Vec<(RelayPointId, TrainingStatus)> =
+        store::table_ids(c, &req.query)?.into_iter().map(|(id, p)| (id, status_of(id, p))).collect();
+    let counts = TrainingStatus::ALL.iter().map(|s| (*s, all.iter().filter(|(_, x)| x == s).count())).collect();
+    let mut kept: Vec<_> = all.into_iter().filter(|(_, s)| req.status.is_none_or(|w| w == *s)).collect();
+    if req.by_status {
+        let rank = |s: TrainingStatus| TrainingStatus::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        // Stable: within a status, the SQL order stays.
+        kept.sort_by_key(|(_, s)| rank(*s));
+        if req.query.descending {
+            kept.reverse();
+        }
+    }
+    Ok((kept, counts, programmes))
+}
+
+/// Reads whole rows for `ids`, in their order.
+fn rows_in_order(
+    c: &mut AnyConnection,
+    ids: &[(RelayPointId, TrainingStatus)],
+) -> Result<Vec<(RelayPoint, TrainingStatus)>, AppError> {
+    let mut by_id: HashMap<RelayPointId, RelayPoint> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK) {
+        let chunk: Vec<RelayPointId> = chunk.iter().map(|(id, _)| *id).collect();
+        by_id.extend(store::relays_by_ids(c, &chunk)?.into_iter().map(|r| (r.id, r)));
+    }
+    Ok(ids.iter().filter_map(|(id, s)| by_id.remove(id).map(|r| (r, *s))).collect())
+}
+
+/// One page of the table (`req.query.programme`: `None` is every programme, for admins).
+pub async fn page(state: &AppState, req: TableRequest) -> Result<RelayTable, AppError> {
+    state
+        .db
+        .run(move |c| {
+            let (kept, counts, programmes) = matching(c, &req)?;
+            let pages = kept.len().div_ceil(PAGE_SIZE).max(1);
+            let page = req.page.clamp(1, pages);
+            let start = (page - 1) * PAGE_SIZE;
+            let slice = &kept[start.min(kept.len())..(start + PAGE_SIZE).min(kept.len())];
+            let rows = rows_in_order(c, slice)?;
+            Ok(RelayTable {
+                rows,
+                counts,
+                matching: kept.len(),
+                page,
+                pages,
+                programmes: programmes.into_iter().map(|p| (p.id, p.code)).collect(),
+            })
+        })
+        .await
+}
+
+/// Every relay point the filters keep, in the table's order, as the export CSV.
+pub async fn export(state: &AppState, req: TableRequest) -> Result<String, AppError> {
+    let rows = state
+        .db
+        .run(move |c| {
+            let (kept, _, _) = matching(c, &req)?;
+            rows_in_order(c, &kept)
+        })
+        .await?;
+    relays_csv(rows.into_iter().map(|(r, s)| (s, r)).collect())
+}
+
+/// The programme a relay point lies in (404 when there is none): what an admin,
+/// who sees every programme, acts in.
+pub async fn programme_of(state: &AppState, id: RelayPointId) -> Result<ProgrammeId, AppError> {
+    state.db.run(move |c| store::relay_programme(c, id)?.ok_or(AppError::NotFound)).await
+}
+
+/// The names of a programme's relay points, by id (for lists that name them).
+pub async fn names(state: &AppState, programme: ProgrammeId) -> Result<HashMap<String, String>, AppError> {
+    state
+        .db
+        .run(move |c| {
+            Ok::<_, AppError>(
+                store::list_relays(c, programme, &store::RelayQuery::default())?
+                    .into_iter()
+                    .map(|r| (r.id.to_string(), r.fields.name.as_str().to_string()))
+                    .collect(),
+            )
+        })
+        .await
+}
