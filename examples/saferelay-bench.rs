@@ -527,7 +527,7 @@ fn impact_seed(db: &str, relays: i64, n: i64) {
     let signal_sql = format!(
         "{}INSERT INTO signals (id, reference, relay_point_id, submitted_by, helpline_id, urgency, priority, language, \
          status, region, relay_kind, relay_training_status, expected_callback_at, created_at, updated_at, first_attempt_at, closed_at, outcome) \
-         SELECT {signal_id}, 'I' || {reference}, {hex}, {user}, CASE WHEN x % 2 = 0 THEN '{EVC}' ELSE '{H1712}' END, \
+         SELECT {signal_id}, 'T' || {reference}, {hex}, {user}, CASE WHEN x % 2 = 0 THEN '{EVC}' ELSE '{H1712}' END, \
            CASE WHEN x % 50 = 0 THEN 'immediate_danger' ELSE 'standard' END, CASE WHEN x % 50 = 0 THEN 0 ELSE 10 END, 'fr', \
            CASE WHEN x % 20 = 0 THEN 'expired' ELSE 'completed' END, \
            CASE (x % {k} + 1) % 3 WHEN 0 THEN 'wallonia' WHEN 1 THEN 'flanders' ELSE 'brussels' END, \

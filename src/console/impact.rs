@@ -105,6 +105,8 @@ pub struct Svg {
     pub bars: Vec<Rect>,
     pub series: Vec<Series>,
     pub axis_label: String,
+    /// Some count is hidden (the legend then explains the dashed outline).
+    pub hidden_any: bool,
 }
 
 pub struct TableRow {
@@ -194,6 +196,7 @@ fn svg(id: &str, title: String, desc: String, axis_label: String, max: f64, labe
         bars: Vec::new(),
         series: Vec::new(),
         axis_label,
+        hidden_any: false,
     };
     (svg, frame)
 }
@@ -213,6 +216,7 @@ fn grouped_bars(svg: &mut Svg, frame: &Frame, values: &[Vec<Option<i64>>], names
             };
             let y = frame.y(value);
             let shown = v.map_or_else(|| "<5".to_string(), |v| v.to_string());
+            svg.hidden_any |= hidden;
             svg.bars.push(Rect {
                 x: f1(x + 0.5),
                 y: f1(y),
@@ -324,7 +328,8 @@ fn times_figure(tr: Tr, code: &str, stats: &SignalStats) -> Figure {
     let desc = tr.t("impact.desc.times").to_string();
     let (mut s, frame) =
         svg("chart-first_attempt", title.clone(), desc, tr.t("impact.axis.minutes").into(), max, &labels);
-    for (k, pick) in [(0, (|t: Times| t.median) as fn(Times) -> i32), (1, |t: Times| t.p90)] {
+    // The p90 first: where both coincide, the median's circle is drawn over its square.
+    for (k, pick) in [(1, (|t: Times| t.p90) as fn(Times) -> i32), (0, |t: Times| t.median)] {
         let mut series = Series { points: Vec::new(), segments: Vec::new(), dashed: k == 1, square: k == 1 };
         let mut current: Vec<String> = Vec::new();
         for (i, m) in months.iter().enumerate() {
