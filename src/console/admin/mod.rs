@@ -718,6 +718,18 @@ async fn apply(
     }
 }
 
+/// An admin's form posted about one helpline: the session, the form and the helpline.
+async fn helpline_action(
+    req: &HttpRequest,
+    state: &AppState,
+    id: &str,
+    body: &[u8],
+) -> Result<(ConsoleSession, Form, Helpline), Stop> {
+    let (s, form) = admin_action(req, state, body).await?;
+    let h = load(state, &s, id).await?;
+    Ok((s, form, h))
+}
+
 async fn load(state: &AppState, s: &ConsoleSession, raw: &str) -> Result<Helpline, Stop> {
     let tr = Tr(s.language);
     let id = HelplineId::parse(raw).ok_or_else(|| Box::new(error_page(tr, Some(&s.csrf), AppError::NotFound)))?;
@@ -731,12 +743,8 @@ pub async fn languages(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (s, form) = match admin_action(&req, &state, &body).await {
+    let (s, form, h) = match helpline_action(&req, &state, &id, &body).await {
         Ok(v) => v,
-        Err(res) => return *res,
-    };
-    let h = match load(&state, &s, &id).await {
-        Ok(h) => h,
         Err(res) => return *res,
     };
     let chosen: Vec<Language> =
@@ -866,12 +874,8 @@ pub async fn slot_add(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (s, form) = match admin_action(&req, &state, &body).await {
+    let (s, form, h) = match helpline_action(&req, &state, &id, &body).await {
         Ok(v) => v,
-        Err(res) => return *res,
-    };
-    let h = match load(&state, &s, &id).await {
-        Ok(h) => h,
         Err(res) => return *res,
     };
     let tr = Tr(s.language);
@@ -909,12 +913,8 @@ pub async fn slot_remove(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (s, form) = match admin_action(&req, &state, &body).await {
+    let (s, form, h) = match helpline_action(&req, &state, &id, &body).await {
         Ok(v) => v,
-        Err(res) => return *res,
-    };
-    let h = match load(&state, &s, &id).await {
-        Ok(h) => h,
         Err(res) => return *res,
     };
     let mut weekly = h.destination.hours.weekly.clone();
@@ -933,12 +933,8 @@ pub async fn holidays(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (s, form) = match admin_action(&req, &state, &body).await {
+    let (s, form, h) = match helpline_action(&req, &state, &id, &body).await {
         Ok(v) => v,
-        Err(res) => return *res,
-    };
-    let h = match load(&state, &s, &id).await {
-        Ok(h) => h,
         Err(res) => return *res,
     };
     let open = form.get("open_on_public_holidays") == "on";
@@ -958,12 +954,8 @@ pub async fn exception_add(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (s, form) = match admin_action(&req, &state, &body).await {
+    let (s, form, h) = match helpline_action(&req, &state, &id, &body).await {
         Ok(v) => v,
-        Err(res) => return *res,
-    };
-    let h = match load(&state, &s, &id).await {
-        Ok(h) => h,
         Err(res) => return *res,
     };
     let tr = Tr(s.language);
@@ -1014,12 +1006,8 @@ pub async fn exception_remove(
     id: web::Path<String>,
     body: web::Bytes,
 ) -> HttpResponse {
-    let (s, form) = match admin_action(&req, &state, &body).await {
+    let (s, form, h) = match helpline_action(&req, &state, &id, &body).await {
         Ok(v) => v,
-        Err(res) => return *res,
-    };
-    let h = match load(&state, &s, &id).await {
-        Ok(h) => h,
         Err(res) => return *res,
     };
     let date = NaiveDate::parse_from_str(form.get("date"), "%Y-%m-%d").ok();
