@@ -19,6 +19,8 @@ pub struct Invitation<'a> {
     /// The one-time token; it is only ever in this e-mail, the database keeps its hash.
     pub token: &'a str,
     pub expires_at: DateTime<Utc>,
+    /// Where the relay app is (`<public URL>/relay/`).
+    pub app_url: &'a str,
 }
 
 pub fn invitation(lang: Lang, m: &Invitation<'_>) -> Rendered {
@@ -62,10 +64,24 @@ pub fn invitation(lang: Lang, m: &Invitation<'_>) -> Rendered {
             "If you did not expect this invitation, ignore this message.",
         ),
     };
+    let app = match lang {
+        Lang::Fr => {
+            "L'application SafeRelay s'ouvre dans le navigateur de votre téléphone ou de la tablette du comptoir, à cette adresse (installez-la depuis le menu du navigateur) :"
+        }
+        Lang::Nl => {
+            "De SafeRelay-app opent in de browser van uw telefoon of de toonbanktablet, op dit adres (installeer ze via het browsermenu):"
+        }
+        Lang::De => {
+            "Die SafeRelay-App öffnet sich im Browser Ihres Telefons oder des Tablets an der Theke, unter dieser Adresse (installieren Sie sie über das Browsermenü):"
+        }
+        Lang::En => {
+            "The SafeRelay app opens in the browser of your phone or of the counter tablet, at this address (install it from the browser's menu):"
+        }
+    };
     Rendered {
         kind: "staff_invitation",
         subject: subject.into(),
-        body: format!("{intro}\n\n{code}\n\n    {}\n\n{valid}\n{ignore}\n", m.token),
+        body: format!("{intro}\n\n{app}\n\n    {}\n\n{code}\n\n    {}\n\n{valid}\n{ignore}\n", m.app_url, m.token),
     }
 }
 
@@ -149,11 +165,18 @@ mod tests {
 
     #[test]
     fn every_language_has_its_own_text_and_carries_the_token() {
-        let m = Invitation { relay_name: "Pharmacie", programme_name: "P", token: "TOKEN123", expires_at: Utc::now() };
+        let m = Invitation {
+            relay_name: "Pharmacie",
+            programme_name: "P",
+            token: "TOKEN123",
+            expires_at: Utc::now(),
+            app_url: "https://saferelay.example/relay/",
+        };
         let mut subjects = Vec::new();
         for lang in [Lang::Fr, Lang::Nl, Lang::De, Lang::En] {
             let r = invitation(lang, &m);
             assert!(r.body.contains("    TOKEN123\n"));
+            assert!(r.body.contains("    https://saferelay.example/relay/\n"), "where the app is");
             subjects.push(r.subject);
             let d = manager_digest(
                 lang,

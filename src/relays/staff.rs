@@ -76,6 +76,7 @@ pub async fn invite(
     let expires_at = issued.expires_at;
     // Sent after the commit: a mail for an invitation that was rolled back would
     // carry a dead token. A failed send is reported, and a re-invite fixes it.
+    let app_url = format!("{}/relay/", state.settings.public_url.trim_end_matches('/'));
     let message = templates::invitation(
         req.language,
         &templates::Invitation {
@@ -83,6 +84,7 @@ pub async fn invite(
             programme_name: &programme_name,
             token: &issued.token,
             expires_at: expires_at.and_utc(),
+            app_url: &app_url,
         },
     );
     let email_sent = state.mailer.send(&email, message).await.is_ok();

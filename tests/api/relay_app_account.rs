@@ -58,6 +58,8 @@ async fn invited_accepts_in_french_and_the_app_locks_when_idle(backend: Backend)
     assert_eq!(invited.status(), StatusCode::CREATED);
     let mail = smtp.wait_for(1).await.remove(0);
     assert!(mail.body().contains("J'ai une invitation"), "{}", mail.body());
+    // The e-mail says where the app is.
+    assert!(mail.body().contains("/relay/\n"), "{}", mail.body());
     let code = token_in(&mail);
 
     // The shell carries the configured lock delay.
