@@ -1801,9 +1801,6 @@ const STRINGS: &[(&str, [&str; 4])] = &[
     ("impact.filter.to", ["To (month)", "À (mois)", "Tot (maand)", "Bis (Monat)"]),
     ("impact.filter.region", ["Region", "Région", "Gewest", "Region"]),
     ("impact.all_regions", ["All regions", "Toutes les régions", "Alle gewesten", "Alle Regionen"]),
-    ("region.flanders", ["Flanders", "Flandre", "Vlaanderen", "Flandern"]),
-    ("region.wallonia", ["Wallonia", "Wallonie", "Wallonië", "Wallonien"]),
-    ("region.brussels", ["Brussels", "Bruxelles", "Brussel", "Brüssel"]),
     ("cover.trained", ["Trained", "Formé", "Opgeleid", "Geschult"]),
     (
         "cover.expiring",

@@ -38,9 +38,6 @@ pub const STRINGS: &[(&str, [&str; 4])] = &[
     ("rp.status.expiring", ["Expiring", "Expire bientôt", "Verloopt binnenkort", "Läuft bald ab"]),
     ("rp.status.lapsed", ["Lapsed", "Expiré", "Verlopen", "Abgelaufen"]),
     ("rp.status.untrained", ["Not trained", "Non formé", "Niet opgeleid", "Nicht geschult"]),
-    ("region.flanders", ["Flanders", "Flandre", "Vlaanderen", "Flandern"]),
-    ("region.wallonia", ["Wallonia", "Wallonie", "Wallonië", "Wallonien"]),
-    ("region.brussels", ["Brussels", "Bruxelles", "Brussel", "Brüssel"]),
     (
         "rp.counts",
         [
