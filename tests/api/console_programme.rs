@@ -3,9 +3,7 @@
 //! completion recorded through the API, editing, deactivation, another
 //! programme's relay point not found, axe-core on every page), and over plain
 //! HTTP (scope and role rules, refused forms writing nothing, the export of a
-//! filtered view, a table of 20,000 relay points answering fast).
-
-use std::time::{Duration, Instant};
+//! filtered view, a table of 20,000 relay points paged, filtered and counted).
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -385,10 +383,12 @@ async fn signal_counts_below_five_are_suppressed(app: TestApp) {
     assert!(!html.contains("0470") && !html.contains("Léa"), "no contact on the page");
 }
 
-/// 20,000 relay points: a page deep into a status-filtered, status-sorted view
-/// and the counts answer quickly (one id query, the statuses, one page of rows).
+/// 20,000 relay points: a page deep into a status-filtered, status-sorted view,
+/// a free-text search and the counts all answer from the server-side paging (one
+/// id query, the statuses, one page of rows). How long they take is for the
+/// benchmark, not for a test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_table_of_twenty_thousand_relay_points_stays_fast() {
+async fn a_table_of_twenty_thousand_relay_points_pages_filters_and_counts() {
     let app = try_spawn_app(Backend::Sqlite).await.unwrap();
     let admin = app.admin_token().await;
     let (_, email, pw) = programme(&app, &admin, "big").await;
@@ -396,19 +396,14 @@ async fn a_table_of_twenty_thousand_relay_points_stays_fast() {
     let resp = app.post_csv("/api/v1/relay-points/import", &token, relay_csv(20_000, &[])).await;
     assert_eq!(resp.status(), StatusCode::OK);
     let cookie = console_cookie(&app, &email, &pw).await;
-    let _ = page(&app, &cookie, "/console/relay-points").await; // warm the caches
     for path in [
         "/console/relay-points?page=200",
         "/console/relay-points?status=untrained&sort=status&dir=desc&page=300",
         "/console/relay-points?q=relais%2019&sort=municipality",
     ] {
-        let started = Instant::now();
         let (status, html) = page(&app, &cookie, path).await;
-        let took = started.elapsed();
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("relay points match") && html.contains("status-untrained"), "{path}");
-        assert!(took < Duration::from_secs(3), "{path} took {took:?}");
-        eprintln!("{path}: {took:?}");
     }
 }
 
