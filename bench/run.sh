@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# SafeRelay benchmark (issue 8): one command, both backends, loopback only, bounded.
+# SafeRelay benchmark: one command, both backends, loopback only, bounded.
 #
-#   bench/run.sh                 # about 8 minutes; prints the figures and rewrites the
-#                                # figures block of docs/BENCHMARKS.md
+#   bench/run.sh                 # about 20 minutes after the build; prints the figures
+#                                # and rewrites the figures block of docs/BENCHMARKS.md
 #   BENCH_REPEATS=5 BENCH_SECS=15 bench/run.sh    # more repeats / longer runs
 #   BENCH_BACKENDS=sqlite bench/run.sh            # one backend only
+#   BENCH_PROFILE=release bench/run.sh            # the newcomer's build instead of `dist`
 #
 # Per backend: a fresh database with the demo network and 500 cloned relay points
-# (one signed-in staff member each), a release server with production durability;
-# then the raw ceiling (bare diesel, the intake transaction), intake at saturation
-# (wrk), latency at half that rate (paced client), the same with a login flood,
-# resident memory, and the queue listing over 1,000,000 stored signals.
-# Every figure is the median of BENCH_REPEATS runs. Not part of `cargo test` or CI.
+# (one signed-in staff member each), a server built with the `dist` profile and
+# production durability; then the raw ceiling (bare diesel, the intake
+# transaction), intake at saturation (wrk), latency at half that rate (paced
+# client), the same with a login flood, resident memory, the cost curve (intake and
+# queue listing at 10k, 100k and 1M stored signals, then with 5,000 and 20,000 relay
+# points), the queue listing over 1,000,000 stored signals, and the programme
+# console (relay-point list, a relay point's page, the dashboard) over 20,000 relay
+# points, 60,000 staff and 1,000,000 more signals.
+# Figures are medians of BENCH_REPEATS runs (one run per cost-curve point).
+# Not part of `cargo test` or CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -26,7 +32,7 @@ IMPACT_SIGNALS=${BENCH_IMPACT_SIGNALS:-1000000}
 BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
 PG_CLIENTS=${BENCH_PG_CLIENTS:-8}
 PGBIN=${SAFERELAY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
-LIMIT_SECS=${BENCH_TIME_LIMIT:-900}
+LIMIT_SECS=${BENCH_TIME_LIMIT:-1800}
 
 log() { printf '\n== %s\n' "$*" >&2; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print "nan"; else if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
@@ -36,10 +42,11 @@ rss_kb() { awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status"; }
 command -v wrk >/dev/null || { log "installing wrk"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
 
-log "building release binaries"
-CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --release --quiet --bin saferelay --example saferelay-bench
-BIN=$ROOT/target/release/saferelay
-BENCH=$ROOT/target/release/examples/saferelay-bench
+PROFILE=${BENCH_PROFILE:-dist}
+log "building the $PROFILE binaries"
+CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2} cargo build --profile "$PROFILE" --quiet --bin saferelay --example saferelay-bench
+BIN=$ROOT/target/$PROFILE/saferelay
+BENCH=$ROOT/target/$PROFILE/examples/saferelay-bench
 
 WORK=$(mktemp -d /tmp/saferelay-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -87,6 +94,18 @@ server_env() {
 }
 
 declare -A R   # R[backend.figure] = median
+CURVE_SIGNALS=${BENCH_CURVE_SIGNALS:-"10000 100000 1000000"}
+CURVE_RELAYS=${BENCH_CURVE_RELAYS:-"5000 20000"}
+
+# One point of the cost curve: intake at saturation (one wrk run) and the queue
+# listing's p99 (300 sequential requests).
+curve_point() {
+  local be=$1 key=$2 base=$3 token=$4
+  BENCH_TOKENS=$WORK/tokens BENCH_RUN="curve-$key-$RANDOM" wrk -t2 -c32 -d"${SECS}s" --timeout 10s \
+    -s bench/intake.lua "$base" >"$WORK/wrk-curve" 2>&1
+  R[$be.curve_${key}_intake]=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$WORK/wrk-curve")
+  R[$be.curve_${key}_queue]=$("$BENCH" queue --base "$base" --token "$token" --n 300 | result queue_p99_ms)
+}
 
 bench_backend() {
   local be=$1 url
@@ -182,8 +201,24 @@ bench_backend() {
   R[$be.flood_factor]=$(awk -v a="${R[$be.flood_p99]}" -v b="${R[$be.p99]}" 'BEGIN {printf "%.2f", a/b}')
   R[$be.rss_hwm]=$(( $(rss_kb $SERVER_PID VmHWM) / 1024 ))
 
-  log "$be: storing $SEED signals through SQL"
-  "$BENCH" seed --db "$url" --n "$SEED"
+  # Cost curve: one saturation run and a queue run at each stored volume, then with
+  # more relay points in the network (the 500 that file, plus the rest through SQL).
+  local stored=0 size
+  for size in $CURVE_SIGNALS; do
+    log "$be: cost curve at $size stored signals"
+    "$BENCH" seed --db "$url" --n $((size - stored)) --from $((stored + 1))
+    stored=$size
+    curve_point "$be" "s$size" "$base" "$op_token"
+  done
+  for size in $CURVE_RELAYS; do
+    log "$be: cost curve at $size relay points ($stored stored signals)"
+    "$BENCH" impact-seed --db "$url" --relays "$size" --n 0
+    curve_point "$be" "r$size" "$base" "$op_token"
+  done
+  if [ "$stored" -lt "$SEED" ]; then
+    log "$be: storing $((SEED - stored)) more signals through SQL ($SEED in all)"
+    "$BENCH" seed --db "$url" --n $((SEED - stored)) --from $((stored + 1))
+  fi
   "$BENCH" explain --db "$url" | sed 's/^PLAN //' | tee "$WORK/plan-$be" >&2
   log "$be: queue listing, 1000 sequential requests x $REPEATS"
   R[$be.queue_p50]=$(for _ in $(seq "$REPEATS"); do
@@ -192,12 +227,28 @@ bench_backend() {
     "$BENCH" queue --base "$base" --token "$op_token" --n 1000 | result queue_p99_ms; done | median)
   R[$be.closed_p99]=$(for _ in $(seq "$REPEATS"); do
     "$BENCH" queue --base "$base" --token "$op_token" --n 300 --query '?state=closed' | result queue_p99_ms; done | median)
-  log "$be: impact figures over $IMPACT_RELAYS more relay points and $IMPACT_SIGNALS closed signals in 12 months"
+  log "$be: console over $IMPACT_RELAYS more relay points, $((IMPACT_RELAYS * 3)) staff and $IMPACT_SIGNALS closed signals in 12 months"
   "$BENCH" impact-seed --db "$url" --relays "$IMPACT_RELAYS" --n "$IMPACT_SIGNALS"
-  local impact_out; impact_out=$("$BENCH" impact --base "$base" --email manager.wal@demo.saferelay.local \
-    --password "$manager_pw" --n $((REPEATS * 5)))
-  R[$be.impact_p50]=$(result impact_p50_ms <<<"$impact_out")
-  R[$be.impact_p99]=$(result impact_p99_ms <<<"$impact_out")
+  # Relay point 1 of the seeded ones (deterministic ids).
+  local rp=00000001-0000-4000-9000-000000000001
+  local console_out; console_out=$("$BENCH" console --base "$base" --email manager.wal@demo.saferelay.local \
+    --password "$manager_pw" --n 200 \
+    --page "list=/console/relay-points" \
+    --page "list_filtered=/console/relay-points?region=wallonia&kind=pharmacy&status=trained&sort=municipality&page=40" \
+    --page "list_search=/console/relay-points?q=Bench+relay+1234" \
+    --page "list_by_status=/console/relay-points?sort=status&page=100" \
+    --page "relay_page=/console/relay-points/$rp")
+  local dash_out; dash_out=$("$BENCH" console --base "$base" --email manager.wal@demo.saferelay.local \
+    --password "$manager_pw" --n $((REPEATS * 10)) --page "impact=/console/impact")
+  local f
+  for f in list list_filtered list_search list_by_status relay_page; do
+    R[$be.${f}_p50]=$(result "${f}_p50_ms" <<<"$console_out")
+    R[$be.${f}_p99]=$(result "${f}_p99_ms" <<<"$console_out")
+  done
+  R[$be.list_worst_p99]=$(for f in list list_filtered list_search list_by_status; do echo "${R[$be.${f}_p99]}"; done | sort -g | tail -1)
+  R[$be.impact_first]=$(result impact_first_ms <<<"$dash_out")
+  R[$be.impact_p50]=$(result impact_p50_ms <<<"$dash_out")
+  R[$be.impact_p99]=$(result impact_p99_ms <<<"$dash_out")
   R[$be.rss_end]=$(( $(rss_kb $SERVER_PID VmRSS) / 1024 ))
 
   kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true; SERVER_PID=""
@@ -235,10 +286,20 @@ $(row "intake p99 with a login flood, ms" flood_p99 "")
 $(row "login flood: guesses verified (401), per s" flood_rate "")
 $(row "login flood: guesses turned away (503, hashing queue full), per s" flood_503 "")
 $(row "p99 with flood ÷ p99 without" flood_factor "≤ 2" le 2)
+$(for k in $CURVE_SIGNALS; do row "cost curve: intake req/s with $k signals stored, 500 relay points" "curve_s${k}_intake" ""; row "… queue listing p99, ms" "curve_s${k}_queue" ""; done)
+$(for k in $CURVE_RELAYS; do row "cost curve: intake req/s with $k relay points in the network (${CURVE_SIGNALS##* } signals stored)" "curve_r${k}_intake" ""; row "… queue listing p99, ms" "curve_r${k}_queue" ""; done)
 $(row "queue listing p50 with $SEED signals stored, ms" queue_p50 "")
 $(row "queue listing p99 with $SEED signals stored, ms" queue_p99 "≤ 10" le 10)
-$(row "impact figures page \`GET /console/impact\` p50, ms ($IMPACT_RELAYS relay points, $IMPACT_SIGNALS signals in 12 months)" impact_p50 "")
-$(row "impact figures page p99, ms" impact_p99 "")
+$(row "relay-point list \`/console/relay-points\`, first page, p50, ms ($IMPACT_RELAYS relay points, $((IMPACT_RELAYS * 3)) staff, $IMPACT_SIGNALS more signals)" list_p50 "")
+$(row "… p99, ms: first page" list_p99 "")
+$(row "… p99, ms: region + kind + status filter, sorted by municipality, page 40" list_filtered_p99 "")
+$(row "… p99, ms: free-text search" list_search_p99 "")
+$(row "… p99, ms: sorted by training status, page 100" list_by_status_p99 "")
+$(row "relay-point list p99, worst of the four views, ms" list_worst_p99 "< 50" le 50)
+$(row "a relay point's page p99, ms" relay_page_p99 "")
+$(row "dashboard (impact figures) \`GET /console/impact\`: first request, ms (builds and keeps 12 months)" impact_first "")
+$(row "dashboard p50, ms" impact_p50 "")
+$(row "dashboard p99, ms" impact_p99 "< 200" le 200)
 $(row "closed-cases listing (\`?state=closed\`) p99, ms" closed_p99 "")
 $(row "relay app first load, all files gzip, KB (repeat visits: none, see relay_app tests)" relay_first_load "≤ 100" le 100)
 $(row "VmRSS idle (just started), MB" rss_idle "≤ 30" le 30)

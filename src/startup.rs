@@ -172,6 +172,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         push_key: std::sync::Arc::new(push_key),
         metrics,
         mailer,
+        network: std::sync::Arc::default(),
     }))
 }
 

@@ -26,4 +26,7 @@ pub struct AppState {
     pub push_key: Arc<crate::push::service::PushKey>,
     pub metrics: Metrics,
     pub mailer: Mailer,
+    /// The routing network and referral directory intake routes by, reloaded when
+    /// their stamp in the database moves.
+    pub network: Arc<crate::routing::cache::NetworkCache>,
 }

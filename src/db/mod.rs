@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::prelude::*;
+use diesel::r2d2;
 
 /// One connection type for both backends; stores take `&mut AnyConnection`.
 #[derive(diesel::MultiConnection)]
@@ -94,22 +95,62 @@ impl Db {
     /// reads, then (through the [`Writer`]) its write transaction. For hot paths
     /// where each extra trip — a thread hand-off and back — would cost more than
     /// the queries.
+    ///
+    /// Pooled connections are not pinged when handed out (a round trip per
+    /// request). A connection that died meanwhile (a database restart) shows up as
+    /// an error: it is then closed, and `f` — which must be safe to run again,
+    /// as intake is through its idempotency record — runs once more on a fresh one.
     pub async fn session<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut AnyConnection, &Writer) -> Result<T, E> + Send + 'static,
+        F: Fn(&mut AnyConnection, &Writer) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
         let writer = Writer::new(self.sqlite_group.clone());
-        self.on_connection(None, move |conn| f(conn, &writer)).await
+        self.with_slot(None, move |pool| {
+            let mut conn = checkout::<E>(pool)?;
+            let first = f(&mut conn, &writer);
+            if first.is_ok() || pool::alive(&mut conn) {
+                return first;
+            }
+            pool::close_when_returned();
+            drop(conn);
+            let mut fresh = checkout::<E>(pool)?;
+            let second = f(&mut fresh, &writer);
+            if second.is_err() && !pool::alive(&mut fresh) {
+                pool::close_when_returned();
+            }
+            second
+        })
+        .await
+    }
+
+    /// Runs `f` on a pooled connection. A connection found dead after an error
+    /// is closed rather than handed out again (see [`Db::session`]); the request
+    /// that met it fails with that error.
+    async fn on_connection<T, E, F>(&self, lock: Option<Arc<tokio::sync::Mutex<()>>>, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        self.with_slot(lock, move |pool| {
+            let mut conn = checkout::<E>(pool)?;
+            let result = f(&mut conn);
+            if result.is_err() && !pool::alive(&mut conn) {
+                pool::close_when_returned();
+            }
+            result
+        })
+        .await
     }
 
     /// Takes a connection slot, then (for a write on SQLite) the writer lock — in that
     /// order, as `Writer::transaction` does, so a lock holder always has its slot —
-    /// and runs `f` on the blocking pool.
-    async fn on_connection<T, E, F>(&self, lock: Option<Arc<tokio::sync::Mutex<()>>>, f: F) -> Result<T, E>
+    /// and runs `job` on the blocking pool.
+    async fn with_slot<T, E, J>(&self, lock: Option<Arc<tokio::sync::Mutex<()>>>, job: J) -> Result<T, E>
     where
-        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        J: FnOnce(&Pool) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
@@ -131,8 +172,7 @@ impl Db {
         tokio::task::spawn_blocking(move || {
             let (_permit, _guard) = (permit, guard);
             let _entered = span.enter();
-            let mut conn = pool.get().map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
-            f(&mut conn)
+            job(&pool)
         })
         .await
         .map_err(|e| E::from(DbError::Unavailable(format!("blocking task failed: {e}"))))?
@@ -143,6 +183,11 @@ impl Db {
         let check = self.run(|conn| diesel::sql_query("SELECT 1").execute(conn).map_err(DbError::from));
         matches!(tokio::time::timeout(timeout, check).await, Ok(Ok(_)))
     }
+}
+
+/// A pooled connection, or `Unavailable`.
+fn checkout<E: From<DbError>>(pool: &Pool) -> Result<r2d2::PooledConnection<pool::Manager>, E> {
+    pool.get().map_err(|e| E::from(DbError::Unavailable(e.to_string())))
 }
 
 /// One write transaction: `BEGIN IMMEDIATE` on SQLite, a plain one on PostgreSQL.

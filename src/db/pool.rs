@@ -90,22 +90,41 @@ impl ManageConnection for Manager {
 
     /// A connection given back by a panicking thread, or whose transaction state
     /// diesel reports as broken (a failed rollback), is closed rather than reused:
-    /// the next request would otherwise run inside a half-finished transaction.
+    /// the next request would otherwise run inside a half-finished transaction. So
+    /// is one its user found dead ([`close_when_returned`]).
     fn has_broken(&self, conn: &mut AnyConnection) -> bool {
-        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
+        DEAD.with(|d| d.replace(false)) || std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
 pub type Pool = r2d2::Pool<Manager>;
 
+thread_local! {
+    /// Set by the thread holding a connection it found dead; read (and cleared)
+    /// by `has_broken` when that same thread hands the connection back.
+    static DEAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The connection this thread holds is dead: close it when it is handed back.
+pub(super) fn close_when_returned() {
+    DEAD.with(|d| d.set(true));
+}
+
+/// Whether a connection still answers (asked only after an error).
+pub(super) fn alive(conn: &mut AnyConnection) -> bool {
+    conn.batch_execute("SELECT 1").is_ok()
+}
+
 /// Builds the pool. It does not fail when the database is down: requests then get
-/// 503 and `/readyz` says not ready, while the process keeps trying.
+/// 503 and `/readyz` says not ready, while the process keeps trying. Connections
+/// are not pinged on checkout (a round trip per request on PostgreSQL): a dead one
+/// is noticed by the error it gives, then closed (see `Db::session`).
 pub fn build_pool(url: &DatabaseUrl, max_size: u32, timeout: Duration) -> Pool {
     r2d2::Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(timeout)
-        .test_on_check_out(url.backend() == Backend::Postgres)
+        .test_on_check_out(false)
         .build_unchecked(Manager(url.clone()))
 }
 

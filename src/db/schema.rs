@@ -340,6 +340,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    network_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    signal_month_facts (programme_id, month) {
+        programme_id -> Text,
+        month -> Text,
+        facts -> Text,
+        computed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     manager_digests (programme_id, iso_week) {
         programme_id -> Text,
         iso_week -> Text,
@@ -398,6 +414,7 @@ diesel::table! {
 
 diesel::joinable!(relay_points -> programmes (programme_id));
 diesel::joinable!(coverage_snapshots -> programmes (programme_id));
+diesel::joinable!(signal_month_facts -> programmes (programme_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(signals -> helplines (helpline_id));
 diesel::joinable!(signals -> relay_points (relay_point_id));
@@ -514,5 +531,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     relay_status_snapshots,
     coverage_snapshots,
     manager_digests,
+    signal_month_facts,
+    network_version,
     signal_rollups,
 );

@@ -16,10 +16,19 @@ pub fn referrals(
     language: Option<Language>,
 ) -> Result<Vec<Resource>, AppError> {
     let all: Vec<Resource> = store::all_active(conn)?.into_iter().map(Resource::from).collect();
-    let in_region: Vec<Resource> = all.into_iter().filter(|r| region.is_none_or(|g| r.regions.contains(&g))).collect();
-    let Some(lang) = language else { return Ok(in_region) };
-    let spoken: Vec<Resource> = in_region.iter().filter(|r| r.languages.contains(&lang)).cloned().collect();
-    Ok(if spoken.is_empty() { in_region } else { spoken })
+    Ok(pick(&all, region, language))
+}
+
+/// Of the active directory `all`, the entries of `region`, and of them those
+/// speaking `language` (all of the region's when none does).
+pub fn pick(all: &[Resource], region: Option<Region>, language: Option<Language>) -> Vec<Resource> {
+    let in_region: Vec<&Resource> = all.iter().filter(|r| region.is_none_or(|g| r.regions.contains(&g))).collect();
+    let spoken: Vec<&Resource> = match language {
+        Some(lang) => in_region.iter().copied().filter(|r| r.languages.contains(&lang)).collect(),
+        None => Vec::new(),
+    };
+    let chosen = if spoken.is_empty() { in_region } else { spoken };
+    chosen.into_iter().cloned().collect()
 }
 
 /// Adds a resource.

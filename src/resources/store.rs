@@ -44,12 +44,13 @@ pub fn find(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ResourceRo
 }
 
 pub fn insert(conn: &mut AnyConnection, row: &ResourceRow) -> QueryResult<()> {
-    diesel::insert_into(resources::table).values(row).execute(conn).map(|_| ())
+    diesel::insert_into(resources::table).values(row).execute(conn)?;
+    crate::routing::cache::bump(conn)
 }
 
 /// Replaces every field but the id and creation time.
 pub fn replace(conn: &mut AnyConnection, row: &ResourceRow) -> QueryResult<usize> {
-    diesel::update(resources::table.find(&row.id))
+    let n = diesel::update(resources::table.find(&row.id))
         .set((
             resources::kind.eq(&row.kind),
             resources::name.eq(&row.name),
@@ -61,7 +62,9 @@ pub fn replace(conn: &mut AnyConnection, row: &ResourceRow) -> QueryResult<usize
             resources::active.eq(row.active),
             resources::updated_at.eq(row.updated_at),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    crate::routing::cache::bump(conn)?;
+    Ok(n)
 }
 
 fn codes<T: FromStr>(text: &str) -> Vec<T> {

@@ -1,6 +1,7 @@
 //! Helplines, their opening hours, and the admin-managed rules that route each
 //! signal to the destination that calls back.
 
+pub mod cache;
 pub mod holidays;
 pub mod hours;
 pub mod model;

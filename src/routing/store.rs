@@ -234,25 +234,32 @@ pub fn find_helpline(conn: &mut AnyConnection, id: HelplineId) -> QueryResult<Op
 }
 
 pub fn insert_helpline(conn: &mut AnyConnection, h: &Helpline) -> QueryResult<()> {
-    diesel::insert_into(helplines::table).values(HelplineRow::try_from(h)?).execute(conn).map(|_| ())
+    diesel::insert_into(helplines::table).values(HelplineRow::try_from(h)?).execute(conn)?;
+    super::cache::bump(conn)
 }
 
 pub fn update_helpline(conn: &mut AnyConnection, id: HelplineId, changes: &HelplineChanges) -> QueryResult<usize> {
-    diesel::update(helplines::table.find(id.to_string())).set(changes).execute(conn)
+    let n = diesel::update(helplines::table.find(id.to_string())).set(changes).execute(conn)?;
+    super::cache::bump(conn)?;
+    Ok(n)
 }
 
 /// Records that the helpline's delivery channels changed at `now`.
 pub fn mark_channels_changed(conn: &mut AnyConnection, id: HelplineId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(helplines::table.find(id.to_string()))
+    let n = diesel::update(helplines::table.find(id.to_string()))
         .set(helplines::channels_changed_at.eq(Some(now)))
-        .execute(conn)
+        .execute(conn)?;
+    super::cache::bump(conn)?;
+    Ok(n)
 }
 
 /// Records that a supervisor confirmed the helpline's channels at `now`.
 pub fn mark_channels_confirmed(conn: &mut AnyConnection, id: HelplineId, now: NaiveDateTime) -> QueryResult<usize> {
-    diesel::update(helplines::table.find(id.to_string()))
+    let n = diesel::update(helplines::table.find(id.to_string()))
         .set(helplines::channels_confirmed_at.eq(Some(now)))
-        .execute(conn)
+        .execute(conn)?;
+    super::cache::bump(conn)?;
+    Ok(n)
 }
 
 /// A `helpline_notices` row.
@@ -362,11 +369,14 @@ pub fn all_rules(conn: &mut AnyConnection) -> QueryResult<Vec<StoredRule>> {
 }
 
 pub fn insert_rule(conn: &mut AnyConnection, rule: &StoredRule) -> QueryResult<()> {
-    diesel::insert_into(routing_rules::table).values(RoutingRuleRow::from(rule)).execute(conn).map(|_| ())
+    diesel::insert_into(routing_rules::table).values(RoutingRuleRow::from(rule)).execute(conn)?;
+    super::cache::bump(conn)
 }
 
 pub fn delete_rule(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
-    diesel::delete(routing_rules::table.find(id)).execute(conn)
+    let n = diesel::delete(routing_rules::table.find(id)).execute(conn)?;
+    super::cache::bump(conn)?;
+    Ok(n)
 }
 
 /// Helplines whose webhook secret is still stored in plaintext.
@@ -391,6 +401,7 @@ pub fn seal_plaintext_webhook_secret(
         diesel::update(helplines::table.filter(helplines::id.eq(id)).filter(helplines::webhook_secret.eq(plaintext)))
             .set(&changes)
             .execute(conn)?;
+    super::cache::bump(conn)?;
     Ok(n == 1)
 }
 
@@ -427,6 +438,7 @@ pub fn rewrap_webhook_secret(
     )
     .set((helplines::webhook_secret_key_id.eq(&new.key_id), helplines::webhook_secret_wrapped_key.eq(&new.wrapped_key)))
     .execute(conn)?;
+    super::cache::bump(conn)?;
     Ok(n == 1)
 }
 

@@ -18,9 +18,8 @@ use crate::crypto::{KeyUsage, MasterKeyRing, Purpose, WrappedKey};
 use crate::db::{self, AnyConnection, Writer};
 use crate::http::error::{AppError, FieldError};
 use crate::resources::model::Resource;
-use crate::resources::service::referrals;
+use crate::routing::cache::NetworkCache;
 use crate::routing::model::{Helpline, Origin, Route, route};
-use crate::routing::service::load_network;
 use crate::state::AppState;
 use crate::users::caller::{AuthUser, Claims};
 use zeroize::Zeroizing;
@@ -107,7 +106,7 @@ pub struct Told {
 
 /// The receipt's fields for a signal routed to `helpline` by `chosen`.
 pub fn told(
-    c: &mut AnyConnection,
+    directory: &[crate::resources::model::Resource],
     helpline: &Helpline,
     chosen: &Route,
     urgency: Urgency,
@@ -119,7 +118,7 @@ pub fn told(
         helpline_open_now: chosen.open_now,
         expected_callback_from: chosen.callback_from.map(|t| db::truncate_micros(t.naive_utc()).and_utc()),
         guidance: guidance(urgency, language),
-        referrals: referrals(c, Some(region), Some(language))?,
+        referrals: crate::resources::service::pick(directory, Some(region), Some(language)),
     })
 }
 
@@ -216,12 +215,6 @@ pub async fn load_fingerprint_key(db: &db::Db, keys: &Arc<MasterKeyRing>) -> Res
 
 const FINGERPRINT_CONTEXT: &[u8] = b"fingerprint/idempotency";
 
-enum Written {
-    Created(String),
-    /// Another request with the same key committed first.
-    Raced,
-}
-
 /// One outbox row per delivery channel of the destination, due now.
 pub fn enqueue_deliveries(
     c: &mut AnyConnection,
@@ -271,12 +264,13 @@ pub async fn submit(
     let limits = Limits {
         keys: state.master_keys.clone(),
         per_hour: i64::from(state.settings.signal_rate_limit_per_hour.max(1)),
+        network: state.network.clone(),
     };
     let (status, body, alerts) = state
         .db
         .session(move |c, writer| {
             let auth = claims.confirm_with(c, totp_required)?;
-            file(c, writer, &limits, &auth, &key, &mac, sub)
+            file(c, writer, &limits, &auth, &key, &mac, &sub)
         })
         .await?;
     for alert in &alerts {
@@ -290,6 +284,7 @@ pub async fn submit(
 struct Limits {
     keys: Arc<MasterKeyRing>,
     per_hour: i64,
+    network: Arc<NetworkCache>,
 }
 
 fn file(
@@ -299,7 +294,7 @@ fn file(
     auth: &AuthUser,
     key: &str,
     mac: &Fingerprint,
-    sub: Submission,
+    sub: &Submission,
 ) -> Result<(u16, String, Vec<Alert>), AppError> {
     auth.require(&[Role::RelayStaff])?;
     let relay = auth.scope.relay_point_id.ok_or(AppError::Forbidden)?;
@@ -307,10 +302,16 @@ fn file(
     let now = db::now();
     let limit = limits.per_hour;
 
-    if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
-        return replay(rec, mac).map(|(status, body)| (status, body, Vec::new()));
-    }
+    // One read for the key: a live record is answered with a replay, an expired one
+    // is removed in the write below (so the key can be used again).
+    let expired = match store::find_idempotency_any(c, &user, key)? {
+        Some(rec) if rec.expires_at > now => {
+            return replay(rec, mac).map(|(status, body)| (status, body, Vec::new()));
+        }
+        found => found.is_some(),
+    };
     let Submission { contact, language, urgency } = sub;
+    let (language, urgency) = (*language, *urgency);
     let since = now - Duration::hours(1);
     let recent = store::count_recent_from_relay(c, relay, since)?;
     // Immediate danger is never turned away: it is counted, and the programme's
@@ -318,7 +319,8 @@ fn file(
     if recent >= limit && urgency == Urgency::Standard {
         return Err(AppError::TooManyRequests { retry_after_secs: retry_after(c, relay, now)? });
     }
-    let (receipt, signal, channels, origin, rule_matched) = prepare(c, relay, auth.id, language, urgency)?;
+    let (receipt, signal, channels, origin, rule_matched) =
+        prepare(c, &limits.network, relay, auth.id, language, urgency)?;
     let mut alerts = Vec::new();
     if recent == limit && urgency == Urgency::ImmediateDanger {
         alerts.push(Alert::DangerOverLimit { programme: origin.programme_id, relay_name: origin.name.clone(), limit });
@@ -371,12 +373,16 @@ fn file(
             call_windows: call_windows.clone(),
         };
         let (channels, alert_mail) = (channels.clone(), alert_mail.clone());
-        match writer.transaction(c, move |c| write_signal(c, &signal, &channels, &contact_row, &record, &alert_mail)) {
-            Ok(Written::Created(response)) => {
+        match writer
+            .transaction(c, move |c| write_signal(c, &signal, &channels, &contact_row, &record, &alert_mail, expired))
+        {
+            Ok(response) => {
                 tracing::info!(urgency = urgency.as_str(), "signal received");
                 return Ok((201, response, alerts));
             }
-            Ok(Written::Raced) | Err(AppError::Conflict(_)) => {
+            // The key's record exists (another request with the same key committed
+            // first) or the reference is taken: the write rolled back.
+            Err(AppError::Conflict(_)) => {
                 if let Some(rec) = store::find_idempotency(c, &user, key, now)? {
                     return replay(rec, mac).map(|(status, body)| (status, body, Vec::new()));
                 }
@@ -389,7 +395,9 @@ fn file(
 }
 
 /// The signal, its contact, its outbox row, its staff alerts and the idempotency
-/// record: all or nothing.
+/// record: all or nothing. The record goes first: when another request with the
+/// same key committed meanwhile, its primary key refuses ours (`Conflict`) and the
+/// transaction rolls back before anything else is written.
 fn write_signal(
     c: &mut AnyConnection,
     signal: &Signal,
@@ -397,17 +405,17 @@ fn write_signal(
     contact: &SignalContact,
     record: &IdempotencyRecord,
     alerts: &[(crate::domain::Email, crate::domain::StaffLanguage, crate::mail::Rendered)],
-) -> Result<Written, AppError> {
-    store::delete_expired_idempotency(c, &record.user_id, &record.idem_key, record.created_at)?;
-    if store::find_idempotency(c, &record.user_id, &record.idem_key, record.created_at)?.is_some() {
-        return Ok(Written::Raced);
+    expired: bool,
+) -> Result<String, AppError> {
+    if expired {
+        store::delete_expired_idempotency(c, &record.user_id, &record.idem_key, record.created_at)?;
     }
+    store::insert_idempotency(c, record)?;
     store::insert_signal(c, signal)?;
     store::insert_contact(c, contact)?;
     enqueue_deliveries(c, signal, channels, signal.created_at)?;
     crate::outbox::staff_alerts::queue_rendered(c, alerts, signal.created_at)?;
-    store::insert_idempotency(c, record)?;
-    Ok(Written::Created(record.response_body.clone()))
+    Ok(record.response_body.clone())
 }
 
 /// Seconds until the relay's oldest signal of the last hour leaves the window.
@@ -423,6 +431,7 @@ type Prepared = (Receipt, Signal, Vec<&'static str>, RelayOrigin, bool);
 
 fn prepare(
     c: &mut AnyConnection,
+    network: &NetworkCache,
     relay: RelayPointId,
     submitted_by: UserId,
     language: Language,
@@ -437,12 +446,13 @@ fn prepare(
         });
     }
     let (region, postcode) = (origin.region, origin.postcode);
-    let (rules, helplines) = load_network(c)?;
+    let network = network.current(c)?;
+    let (rules, helplines) = (&network.rules, &network.helplines);
     let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
     let now_utc = Utc::now();
     // A signal without a matching rule still goes to a helpline (`chosen.rule_matched`
     // is false); only a network without any active helpline refuses it.
-    let chosen = route(&rules, &destinations, &Origin { region, postcode, language }, now_utc).ok_or_else(|| {
+    let chosen = route(rules, &destinations, &Origin { region, postcode, language }, now_utc).ok_or_else(|| {
         AppError::Validation(vec![FieldError::new(
             "language",
             "no helpline is taking signals: call 1712 (Dutch) or 0800 30 030 (French) directly with the person",
@@ -453,7 +463,7 @@ fn prepare(
     let today = crate::domain::today();
     let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?;
     let now = db::now();
-    let told = told(c, helpline, &chosen, urgency, language, region)?;
+    let told = told(&network.referrals, helpline, &chosen, urgency, language, region)?;
     let receipt = Receipt {
         reference: String::new(),
         status: SignalStatus::Received,

@@ -177,12 +177,15 @@ pub async fn run(
 ) -> Result<SimulationView, AppError> {
     let region = region.unwrap_or_else(|| postcode.region());
     let origin = Origin { region, postcode: postcode.value(), language };
+    let network = state.network.clone();
     state
         .db
         .run(move |c| {
             let sim = routing::simulate(c, &origin, at)?;
             let relay_would_be_told = match (&sim.helpline, &sim.route) {
-                (Some(h), Some(chosen)) => Some(told(c, h, chosen, urgency, language, region)?),
+                (Some(h), Some(chosen)) => {
+                    Some(told(&network.current(c)?.referrals, h, chosen, urgency, language, region)?)
+                }
                 _ => None,
             };
             Ok::<_, AppError>(SimulationView {

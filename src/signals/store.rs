@@ -210,6 +210,12 @@ pub fn find_idempotency(
         .optional()
 }
 
+/// The record of this key, expired or not (one read: intake answers a live one
+/// with a replay, and removes an expired one in its write).
+pub fn find_idempotency_any(conn: &mut AnyConnection, user: &str, key: &str) -> QueryResult<Option<IdempotencyRecord>> {
+    idempotency_keys::table.find((user, key)).select(IdempotencyRecord::as_select()).first(conn).optional()
+}
+
 /// Removes an expired record for this key so the key can be used again.
 pub fn delete_expired_idempotency(
     conn: &mut AnyConnection,

@@ -97,69 +97,17 @@ pub async fn signals_by(
     let dims = dims.to_vec();
     state
         .db
-        .run(move |c| {
+        .session(move |c, writer| {
             let programmes = store::programmes(c, programme.as_deref())?;
             if programme.is_some() && programmes.is_empty() {
                 return Err(AppError::NotFound);
             }
             let codes = store::helpline_codes(c)?;
-            let live = store::live_signals(c, programme.as_deref(), from.start_utc(), shown_to.next().start_utc())?;
-            let rolled = store::rollups(c, programme.as_deref(), &from.to_string(), &shown_to.to_string())?;
-            let mut facts: HashMap<String, Vec<Fact>> = HashMap::new();
-            let mut held_back: BTreeSet<(String, Month)> = BTreeSet::new();
-            for s in live {
-                let month = Month::of(s.created_at);
-                if s.closed_at.is_none() {
-                    // Still open: its month is not final yet.
-                    held_back.insert((s.programme_id.clone(), month));
-                    continue;
-                }
-                let (first, close) = durations(
-                    s.created_at,
-                    s.first_attempt_at,
-                    s.closed_at,
-                    (s.minutes_to_first_attempt, s.minutes_to_close),
-                );
-                let fact = Fact {
-                    month,
-                    helpline: codes.get(&s.helpline_id).cloned().unwrap_or_default(),
-                    outcome: reported_outcome(&s.status, s.outcome.as_deref()),
-                    training: training_group(&s.relay_training_status).to_string(),
-                    region: s.region,
-                    relay_kind: s.relay_kind,
-                    urgency: s.urgency,
-                    language: s.language,
-                    count: 1,
-                    first_attempt: histogram(first),
-                    close: histogram(close),
-                };
-                facts.entry(s.programme_id).or_default().push(fact);
-            }
-            for r in rolled {
-                let month = r.month.parse().map_err(|_| AppError::internal("corrupt rollup month"))?;
-                let corrupt = || AppError::internal("corrupt rollup histogram");
-                let fact = Fact {
-                    month,
-                    helpline: codes.get(&r.helpline_id).cloned().unwrap_or_default(),
-                    training: training_group(&r.relay_training_status).to_string(),
-                    region: r.region,
-                    relay_kind: r.relay_kind,
-                    urgency: r.urgency,
-                    outcome: r.outcome,
-                    language: r.language,
-                    count: i64::from(r.signals),
-                    first_attempt: Histogram::from_json(&r.first_attempt_minutes).ok_or_else(corrupt)?,
-                    close: Histogram::from_json(&r.close_minutes).ok_or_else(corrupt)?,
-                };
-                facts.entry(r.programme_id).or_default().push(fact);
-            }
-            let mut by_month: HashMap<(String, Month), Vec<&Fact>> = HashMap::new();
-            for (id, mine) in &facts {
-                for f in mine {
-                    by_month.entry((id.clone(), f.month)).or_default().push(f);
-                }
-            }
-            let none: Vec<&Fact> = Vec::new();
+            let months = month_facts(c, writer, programme.as_deref(), &programmes, from, shown_to)?;
+            let figures: HashMap<(String, Month), Vec<Fact>> = months
+                .iter()
+                .map(|((id, m), kept)| ((id.clone(), *m), kept.iter().map(|k| k.fact(*m, &codes)).collect()))
+                .collect();
             let answers = dims
                 .iter()
                 .map(|&by| {
@@ -169,9 +117,10 @@ pub async fn signals_by(
                             let mut months = Vec::new();
                             let mut m = from;
                             while m <= shown_to {
-                                if !held_back.contains(&(id.clone(), m)) {
-                                    let of_month = by_month.get(&(id.clone(), m)).unwrap_or(&none);
-                                    months.push(month_figures(m, of_month, by));
+                                // A month absent here still has an open signal: not final yet.
+                                if let Some(of_month) = figures.get(&(id.clone(), m)) {
+                                    let refs: Vec<&Fact> = of_month.iter().collect();
+                                    months.push(month_figures(m, &refs, by));
                                 }
                                 m = m.next();
                             }
@@ -190,6 +139,171 @@ pub async fn signals_by(
             Ok(answers)
         })
         .await
+}
+
+/// The dimensions a month's facts are aggregated by, and the aggregate: what
+/// `signal_month_facts` keeps (helplines by id, training status as recorded).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+struct KeptFact {
+    helpline_id: String,
+    region: String,
+    relay_kind: String,
+    urgency: String,
+    outcome: String,
+    language: String,
+    relay_training_status: String,
+    count: i64,
+    first_attempt: Histogram,
+    close: Histogram,
+}
+
+impl KeptFact {
+    fn fact(&self, month: Month, codes: &HashMap<String, String>) -> Fact {
+        Fact {
+            month,
+            helpline: codes.get(&self.helpline_id).cloned().unwrap_or_default(),
+            training: training_group(&self.relay_training_status).to_string(),
+            region: self.region.clone(),
+            relay_kind: self.relay_kind.clone(),
+            urgency: self.urgency.clone(),
+            outcome: self.outcome.clone(),
+            language: self.language.clone(),
+            count: self.count,
+            first_attempt: self.first_attempt.clone(),
+            close: self.close.clone(),
+        }
+    }
+}
+
+type FactKey = (String, String, String, String, String, String, String);
+type MonthAggregates = HashMap<(String, Month), BTreeMap<FactKey, KeptFact>>;
+
+/// Adds one signal (or one rollup row) to its month's aggregates.
+fn aggregate(into: &mut MonthAggregates, programme: String, month: Month, f: KeptFact) {
+    let key = (
+        f.helpline_id.clone(),
+        f.region.clone(),
+        f.relay_kind.clone(),
+        f.urgency.clone(),
+        f.outcome.clone(),
+        f.language.clone(),
+        f.relay_training_status.clone(),
+    );
+    match into.entry((programme, month)).or_default().entry(key) {
+        std::collections::btree_map::Entry::Occupied(mut e) => {
+            let a = e.get_mut();
+            a.count += f.count;
+            a.first_attempt.merge(&f.first_attempt);
+            a.close.merge(&f.close);
+        }
+        std::collections::btree_map::Entry::Vacant(e) => {
+            e.insert(f);
+        }
+    }
+}
+
+/// The aggregated facts of every month `from..=to` of each programme that is
+/// final, by (programme, month); a month with a signal still open is absent.
+/// Months kept in `signal_month_facts` are read from there (one row each); the
+/// others are built from the live signals and rollups, then kept — a final month
+/// whose signals are all closed never changes. So a year of figures costs twelve
+/// rows to read, however many signals it held, once each month has been built.
+fn month_facts(
+    c: &mut AnyConnection,
+    writer: &db::Writer,
+    programme: Option<&str>,
+    programmes: &[(String, String)],
+    from: Month,
+    to: Month,
+) -> Result<HashMap<(String, Month), Vec<KeptFact>>, AppError> {
+    let mut out: HashMap<(String, Month), Vec<KeptFact>> = HashMap::new();
+    for row in store::month_facts(c, programme, &from.to_string(), &to.to_string())? {
+        let month: Month = row.month.parse().map_err(|_| AppError::internal("corrupt kept month"))?;
+        let facts: Vec<KeptFact> =
+            serde_json::from_str(&row.facts).map_err(|_| AppError::internal("corrupt kept month facts"))?;
+        out.insert((row.programme_id, month), facts);
+    }
+    let mut missing: Vec<(String, Month)> = Vec::new();
+    for (id, _) in programmes {
+        let mut m = from;
+        while m <= to {
+            if !out.contains_key(&(id.clone(), m)) {
+                missing.push((id.clone(), m));
+            }
+            m = m.next();
+        }
+    }
+    let (Some(lo), Some(hi)) = (missing.iter().map(|(_, m)| *m).min(), missing.iter().map(|(_, m)| *m).max()) else {
+        return Ok(out);
+    };
+    let (live, rolled) = store::on_one_snapshot(c, |c| {
+        let live = store::live_signals(c, programme, lo.start_utc(), hi.next().start_utc())?;
+        let rolled = store::rollups(c, programme, &lo.to_string(), &hi.to_string())?;
+        Ok::<_, AppError>((live, rolled))
+    })?;
+    let mut built = MonthAggregates::new();
+    let mut held_back: BTreeSet<(String, Month)> = BTreeSet::new();
+    for s in live {
+        let month = Month::of(s.created_at);
+        if s.closed_at.is_none() {
+            // Still open: its month is not final yet.
+            held_back.insert((s.programme_id.clone(), month));
+            continue;
+        }
+        let (first, close) =
+            durations(s.created_at, s.first_attempt_at, s.closed_at, (s.minutes_to_first_attempt, s.minutes_to_close));
+        let fact = KeptFact {
+            helpline_id: s.helpline_id,
+            outcome: reported_outcome(&s.status, s.outcome.as_deref()),
+            relay_training_status: s.relay_training_status,
+            region: s.region,
+            relay_kind: s.relay_kind,
+            urgency: s.urgency,
+            language: s.language,
+            count: 1,
+            first_attempt: histogram(first),
+            close: histogram(close),
+        };
+        aggregate(&mut built, s.programme_id, month, fact);
+    }
+    for r in rolled {
+        let month = r.month.parse().map_err(|_| AppError::internal("corrupt rollup month"))?;
+        let corrupt = || AppError::internal("corrupt rollup histogram");
+        let fact = KeptFact {
+            helpline_id: r.helpline_id,
+            relay_training_status: r.relay_training_status,
+            region: r.region,
+            relay_kind: r.relay_kind,
+            urgency: r.urgency,
+            outcome: r.outcome,
+            language: r.language,
+            count: i64::from(r.signals),
+            first_attempt: Histogram::from_json(&r.first_attempt_minutes).ok_or_else(corrupt)?,
+            close: Histogram::from_json(&r.close_minutes).ok_or_else(corrupt)?,
+        };
+        aggregate(&mut built, r.programme_id, month, fact);
+    }
+    let now = db::now();
+    let mut keep = Vec::new();
+    for key in missing {
+        if held_back.contains(&key) {
+            continue;
+        }
+        let facts: Vec<KeptFact> = built.remove(&key).map(|m| m.into_values().collect()).unwrap_or_default();
+        keep.push(store::MonthFactsRow {
+            programme_id: key.0.clone(),
+            month: key.1.to_string(),
+            facts: serde_json::to_string(&facts).map_err(|_| AppError::internal("month facts not serialisable"))?,
+            computed_at: now,
+        });
+        out.insert(key, facts);
+    }
+    if !keep.is_empty() {
+        writer.transaction(c, move |c| {
+            keep.iter().try_for_each(|row| store::keep_month_facts(c, row)).map_err(AppError::from)
+        })?;
+    }
+    Ok(out)
 }
 
 fn histogram(minutes: Option<i32>) -> Histogram {

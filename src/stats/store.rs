@@ -7,7 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
-use crate::db::schema::{coverage_snapshots, helplines, programmes, relay_points, signal_rollups, signals};
+use crate::db::schema::{
+    coverage_snapshots, helplines, programmes, relay_points, signal_month_facts, signal_rollups, signals,
+};
 
 /// A signal as statistics see it (live, or about to be rolled up): its
 /// dimensions and durations, nothing that could identify anyone.
@@ -49,6 +51,25 @@ pub fn live_signals(
         q = q.filter(relay_points::programme_id.eq(p.to_string()));
     }
     q.load(conn)
+}
+
+/// Runs `f`'s reads on one snapshot of the database, so that a signal the
+/// retention job rolls up meanwhile is counted once: either still live or already
+/// in its rollup, never both or neither. (SQLite: a read transaction in WAL mode;
+/// PostgreSQL: `REPEATABLE READ`, since its default takes a snapshot per statement.)
+pub fn on_one_snapshot<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|c| {
+        if let AnyConnection::Postgresql(pg) = c {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(pg)?;
+        }
+        f(c)
+    })
 }
 
 /// Rollups of months `from..=to` (`YYYY-MM` sorts as text), of one programme or all.
@@ -217,4 +238,45 @@ pub fn coverage_snapshots(
         q = q.filter(coverage_snapshots::region.eq(r.to_string()));
     }
     q.load(conn)
+}
+
+/// A `signal_month_facts` row: the kept figures of one programme's final month.
+#[derive(Queryable, Selectable, Insertable, Debug, Clone, PartialEq, Eq)]
+#[diesel(table_name = signal_month_facts)]
+pub struct MonthFactsRow {
+    pub programme_id: String,
+    pub month: String,
+    pub facts: String,
+    pub computed_at: NaiveDateTime,
+}
+
+/// Kept months `from..=to` (`YYYY-MM`), of one programme or all.
+pub fn month_facts(
+    conn: &mut AnyConnection,
+    programme: Option<&str>,
+    from: &str,
+    to: &str,
+) -> QueryResult<Vec<MonthFactsRow>> {
+    let mut q = signal_month_facts::table
+        .filter(signal_month_facts::month.ge(from.to_string()))
+        .filter(signal_month_facts::month.le(to.to_string()))
+        .select(MonthFactsRow::as_select())
+        .into_boxed();
+    if let Some(p) = programme {
+        q = q.filter(signal_month_facts::programme_id.eq(p.to_string()));
+    }
+    q.load(conn)
+}
+
+/// Keeps a final month's figures. Two requests may compute the same month at
+/// once: the second finds the row there and leaves it (the figures are equal).
+pub fn keep_month_facts(conn: &mut AnyConnection, row: &MonthFactsRow) -> QueryResult<()> {
+    let exists = signal_month_facts::table.find((&row.programme_id, &row.month)).count().get_result::<i64>(conn)? > 0;
+    if exists {
+        return Ok(());
+    }
+    match diesel::insert_into(signal_month_facts::table).values(row).execute(conn) {
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(()),
+        other => other.map(|_| ()),
+    }
 }

@@ -222,7 +222,8 @@ impl TestApp {
              INSERT INTO relay_points (id, programme_id, kind, name, address, postcode, municipality, region, languages, active, created_at, updated_at)
                VALUES ('{r}', '{p}', 'pharmacy', 'Pharmacie du Pont', 'Rue du Pont 1', '4000', 'Liège', 'wallonia', 'fr', TRUE, '{now}', '{now}');
              INSERT INTO helplines (id, code, name, public_phone, languages, time_zone, active, created_at)
-               VALUES ('{h}', 'evc-{h}', 'Écoute Violences Conjugales', '0800 30 030', 'fr', 'Europe/Brussels', TRUE, '{now}');",
+               VALUES ('{h}', 'evc-{h}', 'Écoute Violences Conjugales', '0800 30 030', 'fr', 'Europe/Brussels', TRUE, '{now}');
+             UPDATE network_version SET version = version + 1;",
             p = s.programme,
             r = s.relay_point,
             h = s.helpline,

@@ -9,7 +9,8 @@ use crate::on_both_backends;
 on_both_backends!(
     admins_manage_helplines_and_rules_and_others_only_read,
     helplines_say_whether_they_open_on_public_holidays,
-    the_referral_directory_is_queried_by_region_and_language
+    the_referral_directory_is_queried_by_region_and_language,
+    a_change_on_one_instance_routes_the_next_signal_on_another
 );
 
 async fn admins_manage_helplines_and_rules_and_others_only_read(app: TestApp) {
@@ -243,4 +244,58 @@ async fn the_referral_directory_is_queried_by_region_and_language(app: TestApp) 
         StatusCode::NOT_FOUND,
     )
     .await;
+}
+
+/// Intake keeps the network in memory behind the `network_version` stamp: a rule,
+/// a helpline or a directory entry changed through one instance routes the very
+/// next signal filed through another instance (same database) by the change.
+async fn a_change_on_one_instance_routes_the_next_signal_on_another(app: TestApp) {
+    use crate::signals::{body, relay_staff, submit};
+    let other = crate::helpers::spawn_second_instance(&app, |_| {}).await;
+    let admin = app.admin_token().await;
+    let (relay, _) = relay_staff(&app, "p@example.be").await;
+    let file = |key: &'static str| {
+        let (other, relay) = (&other, relay.clone());
+        async move {
+            let resp = submit(other, &relay, key, &body("0470 12 34 56", "Rosa")).await;
+            assert_eq!(resp.status(), StatusCode::CREATED);
+            resp.json::<Value>().await.unwrap()
+        }
+    };
+    let first = file("k1").await;
+    assert_eq!(first["helpline"]["public_phone"], "0800 30 030", "{first}");
+
+    let every_day: Vec<Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|d| json!({"day": d, "start": "00:00", "end": "24:00"}))
+        .collect();
+    let local = json!({
+        "code": "liege-local",
+        "name": "Service local Liège",
+        "public_phone": "04 222 22 22",
+        "languages": ["fr"],
+        "kind": "local_service",
+        "weekly_hours": every_day,
+        "intake_email": "intake@liege.example.be"
+    });
+    let resp = app.post("/api/v1/helplines", Some(&admin), &local).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let local_id = resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let rule = json!({"priority": 1, "region": "wallonia", "helpline_id": local_id});
+    let resp = app.post("/api/v1/routing-rules", Some(&admin), &rule).await;
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let rule_id = resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let routed = file("k2").await;
+    assert_eq!(routed["helpline"]["public_phone"], "04 222 22 22", "the new rule, at once: {routed}");
+
+    let shelter = json!({"kind": "shelter", "name": "Refuge Meuse", "regions": ["wallonia"], "languages": ["fr"], "phone": "04 333 33 33", "opening_hours": "24/7"});
+    assert_eq!(app.post("/api/v1/resources", Some(&admin), &shelter).await.status(), StatusCode::CREATED);
+    let told = file("k3").await;
+    let names: Vec<&str> = told["referrals"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
+    assert!(names.contains(&"Refuge Meuse"), "the new directory entry: {names:?}");
+
+    let path = format!("/api/v1/routing-rules/{rule_id}");
+    assert_eq!(app.request(Method::DELETE, &path, Some(&admin), None).await.status(), StatusCode::NO_CONTENT);
+    let back = file("k4").await;
+    assert_eq!(back["helpline"]["public_phone"], "0800 30 030", "the rule removed, at once: {back}");
 }

@@ -20,6 +20,7 @@ on_both_backends!(
     figures_come_as_csv_too,
     coverage_counts_relay_points_by_region_kind_and_training_status,
     figures_are_the_same_before_and_after_rollup,
+    a_final_month_is_kept_once_its_signals_are_closed,
 );
 
 /// Every published partition: when its total is shown, never exactly one hidden cell.
@@ -101,11 +102,14 @@ async fn small_cells_are_hidden_and_no_query_or_total_gives_them_away(app: TestA
         s["programmes"][0]["months"].as_array().unwrap().iter().map(|x| x["month"].as_str().unwrap()).collect();
     assert_eq!(shown.last().copied(), Some(s["last_final_month"].as_str().unwrap()));
     assert!(!shown.contains(&now.as_str()));
-    let open = seed(&app, 1, &base);
+    // (A month not asked for yet: once shown, a final month is kept as it is —
+    // `a_final_month_is_kept_once_its_signals_are_closed`.)
+    let older = month.minus(2);
+    let open = seed(&app, 1, &Seed { created: older.start_utc() + Duration::days(3), ..base });
     app.db()
         .batch_execute(&format!("UPDATE signals SET closed_at = NULL, status = 'received' WHERE id = '{}'", open[0]))
         .unwrap();
-    let s = stats(&app, &n.manager, &format!("from={m}&to={m}")).await;
+    let s = stats(&app, &n.manager, &format!("from={older}&to={older}")).await;
     assert_eq!(s["programmes"][0]["months"], json!([]), "a month with an open signal is held back");
 }
 
@@ -272,12 +276,70 @@ async fn figures_are_the_same_before_and_after_rollup(app: TestApp) {
     for table in ["call_attempts", "outbox", "delivery_attempts", "audit_log"] {
         assert_eq!(app.count(&format!("{table} WHERE id IN ('{d}', '{o}')")), 0, "{table}");
     }
+    // The kept months first, then the same months built again from the rollups.
     let mut after = Vec::new();
     for by in ["region", "outcome", "training", "helpline", "relay_kind", "urgency", "language"] {
         after.push(stats(&app, &admin, &format!("{range}&by={by}")).await);
     }
     assert_eq!(before, after);
+    assert!(app.count("signal_month_facts") > 0);
+    app.execute("DELETE FROM signal_month_facts");
+    let mut rebuilt = Vec::new();
+    for by in ["region", "outcome", "training", "helpline", "relay_kind", "urgency", "language"] {
+        rebuilt.push(stats(&app, &admin, &format!("{range}&by={by}")).await);
+    }
+    assert_eq!(before, rebuilt);
     // A second run changes nothing.
     purge(&app, None).await;
     assert_eq!(stats(&app, &admin, &format!("{range}&by=region")).await, before[0]);
+}
+
+/// A final month whose signals are all closed is built once and kept in
+/// `signal_month_facts` (later requests read that row, not the signals); a month
+/// with a signal still open is neither shown nor kept until it closes.
+async fn a_final_month_is_kept_once_its_signals_are_closed(app: TestApp) {
+    let admin = app.admin_token().await;
+    let n = network(&app, &admin, "kept").await;
+    let (closed_month, closed_at) = month_ago(3);
+    let (open_month, open_at) = month_ago(4);
+    let closed = seed(&app, 6, &Seed { relay: &n.wallonia, created: closed_at, ..Seed::default() });
+    let open = seed(&app, 5, &Seed { relay: &n.brussels, region: "brussels", created: open_at, ..Seed::default() });
+    app.execute(&format!(
+        "UPDATE signals SET closed_at = NULL, outcome = NULL, status = 'received' WHERE id = '{}'",
+        open[0]
+    ));
+    let range = format!("from={open_month}&to={closed_month}&by=region");
+    let months = |v: &Value| -> Vec<(String, Value)> {
+        v["programmes"][0]["months"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| (m["month"].as_str().unwrap().to_string(), m["signals"].clone()))
+            .collect()
+    };
+    let first = stats(&app, &n.manager, &range).await;
+    assert_eq!(months(&first), vec![(closed_month.to_string(), json!(6))], "the open month is held back");
+    let kept = |m: Month| app.count(&format!("signal_month_facts WHERE month = '{m}'"));
+    assert_eq!(kept(closed_month), 1);
+    assert_eq!(kept(open_month), 0);
+    for id in closed.iter().chain(&open) {
+        assert_eq!(
+            app.count(&format!("signal_month_facts WHERE facts LIKE '%{id}%'")),
+            0,
+            "a kept month holds no signal id"
+        );
+    }
+
+    // The kept row answers from now on: the month's figures no longer read its signals.
+    app.execute(&format!("DELETE FROM signals WHERE id IN ('{}')", closed.join("', '")));
+    assert_eq!(stats(&app, &n.manager, &range).await, first);
+
+    // Once the last open signal is closed, its month is shown and kept.
+    app.execute(&format!(
+        "UPDATE signals SET closed_at = created_at, outcome = 'declined', status = 'completed' WHERE id = '{}'",
+        open[0]
+    ));
+    let after = stats(&app, &n.manager, &range).await;
+    assert_eq!(months(&after), vec![(open_month.to_string(), json!(5)), (closed_month.to_string(), json!(6))]);
+    assert_eq!(kept(open_month), 1);
 }
