@@ -219,6 +219,37 @@ pub fn module_standing(completions: &[Completion], module: TrainingModuleId, as_
     }
 }
 
+/// What a list of a programme's completions is narrowed to (each filter optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CompletionFilter {
+    /// A relay point: its id, or text found in its name or external id.
+    pub relay: Option<String>,
+    /// Text found in the staff member's e-mail address.
+    pub staff: Option<String>,
+    pub module: Option<TrainingModuleId>,
+}
+
+/// A completion with what a manager reads beside it: the person, their relay
+/// point and the module's title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletionLine {
+    pub completion: RecordedCompletion,
+    pub email: String,
+    pub relay: Option<(RelayPointId, String)>,
+    pub module_title: String,
+}
+
+/// A reminder the job sent: when, to whom (and their relay point), about which
+/// module's completion expiring on which day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentReminder {
+    pub sent_at: NaiveDateTime,
+    pub email: String,
+    pub relay: Option<(RelayPointId, String)>,
+    pub module_title: String,
+    pub expires_on: NaiveDate,
+}
+
 #[cfg(test)]
 #[path = "model_tests.rs"]
 mod tests;

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::model::{ExpiringTraining, RelaySnapshot};
+use super::model::{ExpiringTraining, RelaySnapshot, SentReminder};
 use crate::db::schema::{
     manager_digests, programmes, relay_points, relay_status_snapshots, training_completions, training_modules,
     training_reminders, users,
@@ -260,4 +260,52 @@ pub fn record_digest(
 ) -> QueryResult<()> {
     let row = NewDigest { programme_id: programme.to_string(), iso_week: week, sent_at: now };
     diesel::insert_into(manager_digests::table).values(row).execute(conn).map(|_| ())
+}
+
+/// How many reminders were sent about the programme's modules.
+pub fn count_sent(conn: &mut AnyConnection, programme: ProgrammeId) -> QueryResult<i64> {
+    training_reminders::table
+        .inner_join(training_modules::table.on(training_modules::id.eq(training_reminders::module_id)))
+        .filter(training_modules::programme_id.eq(programme.to_string()))
+        .select(diesel::dsl::count_star())
+        .first(conn)
+}
+
+/// One page of the reminders sent about the programme's modules, newest first,
+/// with the person, their relay point and the module's title.
+pub fn sent(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<SentReminder>> {
+    type Row = (NaiveDateTime, String, Option<String>, Option<String>, String, NaiveDate);
+    let rows: Vec<Row> = training_reminders::table
+        .inner_join(training_modules::table.on(training_modules::id.eq(training_reminders::module_id)))
+        .inner_join(users::table.on(users::id.eq(training_reminders::user_id)))
+        .left_join(relay_points::table.on(relay_points::id.nullable().eq(users::relay_point_id)))
+        .filter(training_modules::programme_id.eq(programme.to_string()))
+        .select((
+            training_reminders::sent_at,
+            users::email,
+            relay_points::id.nullable(),
+            relay_points::name.nullable(),
+            training_modules::title,
+            training_reminders::expires_on,
+        ))
+        .order((training_reminders::sent_at.desc(), users::email.asc(), training_modules::title.asc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(sent_at, email, relay_id, relay_name, module_title, expires_on)| {
+            let relay = match (relay_id, relay_name) {
+                (Some(id), Some(name)) => {
+                    Some((RelayPointId::parse(&id).ok_or_else(|| corrupt("relay_points", "id"))?, name))
+                }
+                _ => None,
+            };
+            Ok(SentReminder { sent_at, email, relay, module_title, expires_on })
+        })
+        .collect()
 }

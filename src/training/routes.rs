@@ -402,11 +402,6 @@ pub async fn delete_completion(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// A cell as a spreadsheet will not run it as a formula.
-fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
-}
-
 /// Export every completion of the manager's programme as CSV:
 /// `email,relay_external_id,relay_name,module,completed_on,expires_on,certificate_ref`.
 #[utoipa::path(tag = "training",
@@ -418,32 +413,7 @@ fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
 #[get("/completions/export")]
 pub async fn export_completions(state: web::Data<AppState>, auth: AuthUser) -> Result<HttpResponse, AppError> {
     let programme = managed_programme(&auth)?;
-    let rows = service::export_completions(&state, programme).await?;
-    let csv_err = |e: csv::Error| AppError::internal(format!("writing CSV: {e}"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "email",
-        "relay_external_id",
-        "relay_name",
-        "module",
-        "completed_on",
-        "expires_on",
-        "certificate_ref",
-    ])
-    .map_err(csv_err)?;
-    for r in rows {
-        w.write_record([
-            inert(&r.email).as_ref(),
-            inert(r.relay_external_id.as_deref().unwrap_or("")).as_ref(),
-            inert(r.relay_name.as_deref().unwrap_or("")).as_ref(),
-            inert(&r.module).as_ref(),
-            &r.completed_on.to_string(),
-            &r.expires_on.to_string(),
-            inert(r.certificate_ref.as_deref().unwrap_or("")).as_ref(),
-        ])
-        .map_err(csv_err)?;
-    }
-    let bytes = w.into_inner().map_err(|e| AppError::internal(format!("writing CSV: {e}")))?;
+    let bytes = service::export_completions_csv(&state, programme).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("content-disposition", "attachment; filename=\"completions.csv\""))

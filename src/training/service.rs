@@ -1,13 +1,15 @@
 //! Use cases of training: modules of a programme, completions recorded by managers
 //! (one by one here, in bulk in `import.rs`), and a staff member's own standing.
 
-use crate::domain::TrainingStatus;
 use crate::domain::{CompletionId, ProgrammeId, RelayPointId, Text, TrainingModuleId, UserId};
+use crate::domain::{Email, TrainingStatus};
 use chrono::NaiveDate;
 
 use super::model::{
-    Completion, ModuleKind, ModuleStanding, RecordedCompletion, TrainingModule, ValidityMonths, module_standing,
+    Completion, CompletionFilter, CompletionLine, ModuleKind, ModuleStanding, RecordedCompletion, SentReminder,
+    TrainingModule, ValidityMonths, module_standing,
 };
+use super::reminder_store;
 use super::status::programme_statuses;
 use super::store;
 use crate::audit::{self, Action};
@@ -302,4 +304,166 @@ pub async fn export_completions(
     programme: ProgrammeId,
 ) -> Result<Vec<store::ExportedCompletion>, AppError> {
     state.db.run(move |c| Ok(store::export_completions(c, programme)?)).await
+}
+
+// ---------------------------------------------------------------------------
+// What the console's training pages read: pages of lines, counted.
+
+/// One page of a longer list, with where it stands.
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    /// Rows matching, on every page.
+    pub total: usize,
+    /// This page (from 1, within `1..=pages`).
+    pub page: usize,
+    pub pages: usize,
+}
+
+/// The page asked for, moved into the pages there are, and its offset.
+fn paged(total: i64, page: usize, per_page: i64) -> (usize, usize, i64) {
+    let total = usize::try_from(total).unwrap_or(0);
+    let per = usize::try_from(per_page.max(1)).unwrap_or(1);
+    let pages = total.div_ceil(per).max(1);
+    let page = page.clamp(1, pages);
+    (total, pages, i64::try_from((page - 1) * per).unwrap_or(0))
+}
+
+/// A module of the programme; 404 for any other.
+pub async fn find_module(
+    state: &AppState,
+    programme: ProgrammeId,
+    id: TrainingModuleId,
+) -> Result<TrainingModule, AppError> {
+    state.db.run(move |c| store::find_module(c, programme, id)?.ok_or(AppError::NotFound)).await
+}
+
+/// Every module of the programme, by title.
+pub async fn all_modules(state: &AppState, programme: ProgrammeId) -> Result<Vec<TrainingModule>, AppError> {
+    state.db.run(move |c| Ok(store::list_modules(c, programme, None, None)?)).await
+}
+
+/// One page of the programme's completions matching `filter`, most recent first.
+pub async fn completion_lines(
+    state: &AppState,
+    programme: ProgrammeId,
+    filter: CompletionFilter,
+    page: usize,
+    per_page: i64,
+) -> Result<Listed<CompletionLine>, AppError> {
+    state
+        .db
+        .run(move |c| {
+            let (total, pages, offset) = paged(store::count_completions(c, programme, &filter)?, page, per_page);
+            let items = store::completion_lines(c, programme, &filter, offset, per_page)?;
+            let page = usize::try_from(offset / per_page.max(1)).unwrap_or(0) + 1;
+            Ok(Listed { items, total, page, pages })
+        })
+        .await
+}
+
+/// One completion of the programme with its person and module; 404 for any other.
+pub async fn completion_line(
+    state: &AppState,
+    programme: ProgrammeId,
+    id: CompletionId,
+) -> Result<CompletionLine, AppError> {
+    state.db.run(move |c| store::completion_line(c, programme, id)?.ok_or(AppError::NotFound)).await
+}
+
+/// Records one completion for the staff member with this e-mail address (as the
+/// console's form names people): 422 on `email` when no staff member of the
+/// programme has it, then as [`record_one`].
+pub async fn record_by_email(
+    state: &AppState,
+    programme: ProgrammeId,
+    actor: UserId,
+    email: Email,
+    module: TrainingModuleId,
+    completed_on: NaiveDate,
+    certificate_ref: Option<Text>,
+) -> Result<RecordedCompletion, AppError> {
+    state
+        .db
+        .write(move |conn| {
+            let no_one = || AppError::invalid("email", "no staff member of this programme has this e-mail");
+            let account = users::account_by_email(conn, &email)?.ok_or_else(no_one)?;
+            users::staff_member(conn, programme, account.id)?.ok_or_else(no_one)?;
+            let c = NewCompletion { user: account.id, module, completed_on, certificate_ref };
+            record(conn, programme, actor, &c, "")?
+                .ok_or_else(|| AppError::Conflict("This completion is already recorded.".into()))
+        })
+        .await
+}
+
+/// One page of the reminders the job sent about the programme's modules, newest first.
+pub async fn reminders_sent(
+    state: &AppState,
+    programme: ProgrammeId,
+    page: usize,
+    per_page: i64,
+) -> Result<Listed<SentReminder>, AppError> {
+    state
+        .db
+        .run(move |c| {
+            let (total, pages, offset) = paged(reminder_store::count_sent(c, programme)?, page, per_page);
+            let items = reminder_store::sent(c, programme, offset, per_page)?;
+            let page = usize::try_from(offset / per_page.max(1)).unwrap_or(0) + 1;
+            Ok(Listed { items, total, page, pages })
+        })
+        .await
+}
+
+/// A cell as a spreadsheet will not run it as a formula.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// Every completion of the programme as the export CSV:
+/// `email,relay_external_id,relay_name,module,completed_on,expires_on,certificate_ref`.
+pub async fn export_completions_csv(state: &AppState, programme: ProgrammeId) -> Result<Vec<u8>, AppError> {
+    let rows = export_completions(state, programme).await?;
+    let csv_err = |e: csv::Error| AppError::internal(format!("writing CSV: {e}"));
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "email",
+        "relay_external_id",
+        "relay_name",
+        "module",
+        "completed_on",
+        "expires_on",
+        "certificate_ref",
+    ])
+    .map_err(csv_err)?;
+    for r in rows {
+        w.write_record([
+            inert(&r.email).as_ref(),
+            inert(r.relay_external_id.as_deref().unwrap_or("")).as_ref(),
+            inert(r.relay_name.as_deref().unwrap_or("")).as_ref(),
+            inert(&r.module).as_ref(),
+            &r.completed_on.to_string(),
+            &r.expires_on.to_string(),
+            inert(r.certificate_ref.as_deref().unwrap_or("")).as_ref(),
+        ])
+        .map_err(csv_err)?;
+    }
+    w.into_inner().map_err(|e| AppError::internal(format!("writing CSV: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_is_moved_into_the_pages_there_are() {
+        assert_eq!(paged(0, 1, 50), (0, 1, 0));
+        assert_eq!(paged(120, 3, 50), (120, 3, 100));
+        assert_eq!(paged(120, 9, 50), (120, 3, 100));
+        assert_eq!(paged(100, 0, 50), (100, 2, 0));
+    }
+
+    #[test]
+    fn a_cell_that_a_spreadsheet_would_run_is_quoted() {
+        assert_eq!(inert("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(inert("Mask-19"), "Mask-19");
+    }
 }

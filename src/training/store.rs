@@ -5,7 +5,9 @@ use crate::domain::{CompletionId, ProgrammeId, RelayPointId, Text, TrainingModul
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::model::{Completion, ModuleKind, RecordedCompletion, TrainingModule, ValidityMonths};
+use super::model::{
+    Completion, CompletionFilter, CompletionLine, ModuleKind, RecordedCompletion, TrainingModule, ValidityMonths,
+};
 use crate::db::schema::{relay_points, training_completions, training_modules, users};
 use crate::db::{AnyConnection, corrupt};
 
@@ -383,6 +385,112 @@ pub fn export_completions(conn: &mut AnyConnection, programme: ProgrammeId) -> Q
             }
         })
         .collect())
+}
+
+// The console's list of completions: filtered, counted, one page at a time.
+
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+
+/// `%text%` for `LIKE`, lower-cased, its wildcards escaped with `\`.
+fn like_pattern(text: &str) -> String {
+    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// The completions of a programme's modules with their person, relay point and
+/// module, narrowed by `$filter` (boxed, so the page and the count share it).
+macro_rules! filtered_completions {
+    ($programme:expr, $filter:expr) => {{
+        let f: &CompletionFilter = $filter;
+        let mut q = training_completions::table
+            .inner_join(training_modules::table)
+            .inner_join(users::table.on(users::id.eq(training_completions::user_id)))
+            .left_join(relay_points::table.on(relay_points::id.nullable().eq(users::relay_point_id)))
+            .filter(training_modules::programme_id.eq($programme.to_string()))
+            .into_boxed();
+        if let Some(m) = f.module {
+            q = q.filter(training_completions::module_id.eq(m.to_string()));
+        }
+        if let Some(staff) = &f.staff {
+            q = q.filter(lower(users::email).like(like_pattern(staff)).escape('\\'));
+        }
+        if let Some(relay) = &f.relay {
+            if let Some(id) = RelayPointId::parse(relay) {
+                q = q.filter(users::relay_point_id.eq(id.to_string()));
+            } else {
+                let pattern = like_pattern(relay);
+                // Left joined: a person at no relay point matches no relay point.
+                let name = lower(relay_points::name.nullable().assume_not_null());
+                let external = lower(relay_points::external_id.nullable().assume_not_null());
+                q = q.filter(name.like(pattern.clone()).escape('\\').or(external.like(pattern).escape('\\')));
+            }
+        }
+        q
+    }};
+}
+
+type LineRow = (CompletionRow, String, Option<String>, Option<String>, String);
+
+fn line(r: LineRow) -> QueryResult<CompletionLine> {
+    let (row, email, relay_id, relay_name, module_title) = r;
+    let relay = match (relay_id, relay_name) {
+        (Some(id), Some(name)) => Some((RelayPointId::parse(&id).ok_or_else(|| corrupt("relay_points", "id"))?, name)),
+        _ => None,
+    };
+    Ok(CompletionLine { completion: RecordedCompletion::try_from(row)?, email, relay, module_title })
+}
+
+/// How many completions of the programme match `filter`.
+pub fn count_completions(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    filter: &CompletionFilter,
+) -> QueryResult<i64> {
+    filtered_completions!(programme, filter).select(diesel::dsl::count_star()).first(conn)
+}
+
+/// One page of the completions of the programme matching `filter`, the most
+/// recent day first.
+pub fn completion_lines(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    filter: &CompletionFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<CompletionLine>> {
+    let rows: Vec<LineRow> = filtered_completions!(programme, filter)
+        .select((
+            CompletionRow::as_select(),
+            users::email,
+            relay_points::id.nullable(),
+            relay_points::name.nullable(),
+            training_modules::title,
+        ))
+        .order((training_completions::completed_on.desc(), users::email.asc(), training_completions::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .load(conn)?;
+    rows.into_iter().map(line).collect()
+}
+
+/// One completion of the programme with its person, relay point and module.
+pub fn completion_line(
+    conn: &mut AnyConnection,
+    programme: ProgrammeId,
+    id: CompletionId,
+) -> QueryResult<Option<CompletionLine>> {
+    let row: Option<LineRow> = filtered_completions!(programme, &CompletionFilter::default())
+        .filter(training_completions::id.eq(id.to_string()))
+        .select((
+            CompletionRow::as_select(),
+            users::email,
+            relay_points::id.nullable(),
+            relay_points::name.nullable(),
+            training_modules::title,
+        ))
+        .first(conn)
+        .optional()?;
+    row.map(line).transpose()
 }
 
 #[cfg(test)]

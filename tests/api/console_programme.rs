@@ -13,7 +13,7 @@ use crate::helpers::{Backend, TestApp, try_spawn_app};
 
 /// A relay-point CSV of `n` rows; `bad` rows get a postcode that is not one.
 /// Rows cycle through Brussels (1000), Wallonia (4000, Liège) and Flanders (9000, Gent).
-fn relay_csv(n: usize, bad: &[usize]) -> String {
+pub(crate) fn relay_csv(n: usize, bad: &[usize]) -> String {
     let mut out = String::from("external_id,kind,name,address,postcode,municipality,languages\n");
     for i in 1..=n {
         let (postcode, municipality) = match i % 3 {
@@ -29,7 +29,7 @@ fn relay_csv(n: usize, bad: &[usize]) -> String {
 }
 
 /// A programme and its manager's e-mail and password.
-async fn programme(app: &TestApp, admin: &str, code: &str) -> (String, String, String) {
+pub(crate) async fn programme(app: &TestApp, admin: &str, code: &str) -> (String, String, String) {
     let resp =
         app.post("/api/v1/programmes", Some(admin), &json!({"code": code, "name": format!("Programme {code}")})).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
@@ -41,20 +41,20 @@ async fn programme(app: &TestApp, admin: &str, code: &str) -> (String, String, S
     (id, email, pw)
 }
 
-async fn sign_in(b: &mut Browser, app: &TestApp, email: &str, password: &str) {
+pub(crate) async fn sign_in(b: &mut Browser, app: &TestApp, email: &str, password: &str) {
     b.goto(&app.url("/console/sign-in")).await;
     b.fill("#email", email).await;
     b.fill("#password", password).await;
     b.navigate_by("form.stack button[type=submit]").await;
 }
 
-async fn assert_accessible(b: &Browser, page: &str) {
+pub(crate) async fn assert_accessible(b: &Browser, page: &str) {
     let violations = b.axe_violations().await;
     assert!(violations.is_empty(), "axe-core on {page}: {violations:#?}");
 }
 
 /// The id of the relay point with this external id (through the API).
-async fn relay_id(app: &TestApp, token: &str, external: &str) -> String {
+pub(crate) async fn relay_id(app: &TestApp, token: &str, external: &str) -> String {
     let page: Value = app.get(&format!("/api/v1/relay-points?q={external}"), token).await.json().await.unwrap();
     page["items"][0]["id"].as_str().unwrap().to_string()
 }
@@ -207,7 +207,7 @@ async fn a_manager_imports_and_follows_relay_points_on_postgres() {
 // Over plain HTTP
 
 /// A console session cookie for this account.
-async fn console_cookie(app: &TestApp, email: &str, pw: &str) -> String {
+pub(crate) async fn console_cookie(app: &TestApp, email: &str, pw: &str) -> String {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let resp =
         client.post(app.url("/console/sign-in")).form(&[("email", email), ("password", pw)]).send().await.unwrap();
@@ -215,16 +215,16 @@ async fn console_cookie(app: &TestApp, email: &str, pw: &str) -> String {
     resp.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_string()
 }
 
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
 }
 
-async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
+pub(crate) async fn page(app: &TestApp, cookie: &str, path: &str) -> (StatusCode, String) {
     let r = client().get(app.url(path)).header("cookie", cookie).send().await.unwrap();
     (r.status(), r.text().await.unwrap())
 }
 
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
 }
 

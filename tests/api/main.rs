@@ -25,6 +25,7 @@ mod console_enrol;
 mod console_impact;
 mod console_programme;
 mod console_supervisor;
+mod console_training;
 mod coverage_history;
 mod docs;
 mod errors;

@@ -12,6 +12,7 @@ pub mod multipart;
 mod relay;
 mod table;
 pub mod texts;
+pub mod training;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, web};
@@ -40,7 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/relay-points/{id}/active", web::post().to(relay_set_active))
         .route("/invitations", web::get().to(invitations_page))
         .route("/invitations/import", web::post().to(invitations_import))
-        .route("/invitations/{id}/{action}", web::post().to(invitation_action));
+        .route("/invitations/{id}/{action}", web::post().to(invitation_action))
+        .configure(training::configure);
 }
 
 /// Who is acting, and where: a manager in their programme, an admin anywhere

@@ -175,7 +175,7 @@ fn options<T: Copy>(tr: Tr, prefix: &str, all: &[T], key: fn(T) -> &'static str)
 }
 
 /// The page numbers to link: the first, the last, and two around the current one.
-fn page_numbers(page: usize, pages: usize) -> Vec<usize> {
+pub(super) fn page_numbers(page: usize, pages: usize) -> Vec<usize> {
     (1..=pages).filter(|n| *n == 1 || *n == pages || n.abs_diff(page) <= 2).collect()
 }
 
