@@ -289,7 +289,8 @@ pub async fn get_helpline(
     Ok(web::Json(HelplineView::for_role(state.db.run(move |c| service::get_helpline(c, id)).await?, auth.role)))
 }
 
-/// Create a helpline or local service (admin).
+/// Create a helpline or local service (admin). A code already used is a conflict;
+/// a name another helpline has (ignoring case) is refused on `name`. Audited.
 #[utoipa::path(tag = "routing", request_body = CreateHelplineRequest, responses(
     (status = 201, body = HelplineView),
     BodyErrors, AuthErrors, Conflict,
@@ -314,7 +315,8 @@ pub async fn create_helpline(
 /// Change a helpline's details, languages or opening hours (admin). A change of the
 /// webhook URL or secret, the intake e-mail or the languages is audited and e-mailed
 /// to the helpline's supervisors at once; a change of a delivery channel holds the
-/// deliveries of signals filed before it until a supervisor confirms it.
+/// deliveries of signals filed before it until a supervisor confirms it. A new name
+/// another helpline has (ignoring case) is refused on `name`; a rename is audited.
 #[utoipa::path(tag = "routing", params(("id" = String, Path)), request_body = UpdateHelplineRequest, responses(
     (status = 200, body = HelplineView),
     BodyErrors, AuthErrors, NotFound,

@@ -80,6 +80,10 @@ pub fn create_helpline(
     actor: UserId,
     mut helpline: Helpline,
 ) -> Result<Helpline, AppError> {
+    let code = helpline.destination.code.as_str();
+    if store::all_helplines(conn)?.iter().any(|h| h.destination.code == code) {
+        return Err(AppError::Conflict("Another helpline already has this code.".into()));
+    }
     check_name_free(conn, &helpline.name, None)?;
     if let Some(WebhookSecret::Given(secret)) = &helpline.webhook_secret {
         helpline.webhook_secret = Some(WebhookSecret::Sealed(seal_secret(keys, helpline.id(), secret)?));

@@ -53,7 +53,7 @@ async fn an_admin_routes_liege_to_a_new_helpline(backend: Backend) {
     b.navigate_by("header nav a[href='/console/admin/helplines']").await;
     let helplines = app.count("helplines");
     b.fill("#name", "Écoute Violences Conjugales").await;
-    b.fill("#code", "evc").await;
+    b.fill("#code", "liege").await;
     b.fill("#public_phone", "04 222 22 22").await;
     b.js("document.getElementById('lang_fr').checked = true; return true;").await;
     b.navigate_by("#create-form button[type=submit]").await;
@@ -63,6 +63,7 @@ async fn an_admin_routes_liege_to_a_new_helpline(backend: Backend) {
     b.shot("helpline-create-refused").await;
     assert_accessible(&b, "helplines with an error").await;
     b.fill("#name", "Ligne Liège").await;
+    b.fill("#code", "evc").await;
     b.navigate_by("#create-form button[type=submit]").await;
     assert!(b.text("#code-error").await.contains("already has this code"));
     assert_eq!(app.count("helplines"), helplines);

@@ -173,6 +173,7 @@ async fn helplines_say_whether_they_open_on_public_holidays(app: TestApp) {
     let created: Value = app.post("/api/v1/helplines", Some(&admin), &line).await.json().await.unwrap();
     assert_eq!(created["open_on_public_holidays"], false, "closed on public holidays unless said");
     line["code"] = json!("holiday-line");
+    line["name"] = json!("Holiday line");
     line["open_on_public_holidays"] = json!(true);
     let resp = app.post("/api/v1/helplines", Some(&admin), &line).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
