@@ -679,7 +679,7 @@ fn impact_seed(db: &str, relays: i64, n: i64) {
                 let count = relays / share * part / 10;
                 diesel::sql_query(format!(
                     "INSERT INTO coverage_snapshots (day, programme_id, region, training_status, relay_points) \
-                     VALUES ('{day}', '{programme}', '{region}', '{status}', {count})"
+                     VALUES ('{day}', '{programme}', '{region}', '{status}', {count}) ON CONFLICT DO NOTHING"
                 ))
                 .execute(&mut c)
                 .expect("seeding coverage");

@@ -56,6 +56,16 @@ pub enum Action {
     CompletionDeleted,
     /// An admin sent a test delivery to a helpline's webhook (subject: the helpline).
     HelplineTestDelivery,
+    /// An admin created a helpline or local service (subject: the helpline).
+    HelplineCreated,
+    /// An admin renamed a helpline (subject: the helpline).
+    HelplineRenamed,
+    /// An admin added a routing rule (subject: the rule).
+    RoutingRuleAdded,
+    /// An admin changed a routing rule's priority (subject: the rule).
+    RoutingRulePriorityChanged,
+    /// An admin removed a routing rule (subject: the rule).
+    RoutingRuleRemoved,
 }
 
 impl Action {
@@ -88,10 +98,15 @@ impl Action {
             Action::CompletionCorrected => "training.completion_corrected",
             Action::CompletionDeleted => "training.completion_deleted",
             Action::HelplineTestDelivery => "helpline.test_delivery",
+            Action::HelplineCreated => "helpline.created",
+            Action::HelplineRenamed => "helpline.renamed",
+            Action::RoutingRuleAdded => "routing.rule_added",
+            Action::RoutingRulePriorityChanged => "routing.rule_priority_changed",
+            Action::RoutingRuleRemoved => "routing.rule_removed",
         }
     }
 
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 32] = [
         Action::ContactRevealed,
         Action::SignalClaimed,
         Action::SignalReleased,
@@ -119,6 +134,11 @@ impl Action {
         Action::CompletionCorrected,
         Action::CompletionDeleted,
         Action::HelplineTestDelivery,
+        Action::HelplineCreated,
+        Action::HelplineRenamed,
+        Action::RoutingRuleAdded,
+        Action::RoutingRulePriorityChanged,
+        Action::RoutingRuleRemoved,
     ];
 
     /// The action named `text`, if it is one.

@@ -2088,7 +2088,11 @@ const STRINGS: &[(&str, [&str; 4])] = &[
 
 /// Every text: the console's own and each page group's.
 fn all() -> impl Iterator<Item = &'static (&'static str, [&'static str; 4])> {
-    STRINGS.iter().chain(super::programme::texts::STRINGS).chain(super::programme::training::texts::STRINGS)
+    STRINGS
+        .iter()
+        .chain(super::programme::texts::STRINGS)
+        .chain(super::programme::training::texts::STRINGS)
+        .chain(super::admin::texts::STRINGS)
 }
 
 /// Translations for one language.

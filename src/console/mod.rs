@@ -51,8 +51,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/impact/report", web::get().to(impact::report))
             .route("/impact/{file}", web::get().to(impact::csv))
             .configure(admin_routes)
+            .configure(admin::rules::configure)
+            .configure(helpline_admin_routes)
             .configure(programme::configure),
     );
+}
+
+/// Creating and renaming helplines, under `/console/admin/helplines`.
+fn helpline_admin_routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/helplines", web::post().to(admin::create_helpline))
+        .route("/admin/helplines/{id}/name", web::post().to(admin::rename));
 }
 
 /// The admin pages, under `/console/admin/`.

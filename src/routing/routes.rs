@@ -289,7 +289,8 @@ pub async fn get_helpline(
     Ok(web::Json(HelplineView::for_role(state.db.run(move |c| service::get_helpline(c, id)).await?, auth.role)))
 }
 
-/// Create a helpline or local service (admin).
+/// Create a helpline or local service (admin). A code already used is a conflict;
+/// a name another helpline has (ignoring case) is refused on `name`. Audited.
 #[utoipa::path(tag = "routing", request_body = CreateHelplineRequest, responses(
     (status = 201, body = HelplineView),
     BodyErrors, AuthErrors, Conflict,
@@ -306,14 +307,16 @@ pub async fn create_helpline(
         service::check_webhook_destination(url, state.settings.webhook_policy()).await?;
     }
     let keys = state.master_keys.clone();
-    let created = state.db.write(move |c| service::create_helpline(c, &keys, helpline)).await?;
+    let actor = auth.id;
+    let created = state.db.write(move |c| service::create_helpline(c, &keys, actor, helpline)).await?;
     Ok(HttpResponse::Created().json(HelplineView::for_role(created, Role::Admin)))
 }
 
 /// Change a helpline's details, languages or opening hours (admin). A change of the
 /// webhook URL or secret, the intake e-mail or the languages is audited and e-mailed
 /// to the helpline's supervisors at once; a change of a delivery channel holds the
-/// deliveries of signals filed before it until a supervisor confirms it.
+/// deliveries of signals filed before it until a supervisor confirms it. A new name
+/// another helpline has (ignoring case) is refused on `name`; a rename is audited.
 #[utoipa::path(tag = "routing", params(("id" = String, Path)), request_body = UpdateHelplineRequest, responses(
     (status = 200, body = HelplineView),
     BodyErrors, AuthErrors, NotFound,
@@ -430,7 +433,8 @@ pub async fn create_routing_rule(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let rule = RoutingRule::try_from(body.into_inner()?)?;
-    let created = state.db.write(move |c| service::create_rule(c, rule)).await?;
+    let actor = auth.id;
+    let created = state.db.write(move |c| service::create_rule(c, actor, rule)).await?;
     Ok(HttpResponse::Created().json(RoutingRuleView::from(created)))
 }
 
@@ -447,10 +451,39 @@ pub async fn delete_routing_rule(
 ) -> Result<HttpResponse, AppError> {
     auth.require(&[Role::Admin])?;
     let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?.to_string();
-    if !state.db.write(move |c| service::delete_rule(c, &id)).await? {
+    let actor = auth.id;
+    if !state.db.write(move |c| service::delete_rule(c, actor, &id)).await? {
         return Err(AppError::NotFound);
     }
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Body of `PATCH /api/v1/routing-rules/{id}`.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRuleRequest {
+    /// When the rule is tried: lower runs first.
+    pub priority: i32,
+}
+
+/// Change when a routing rule is tried (admin); audited.
+#[utoipa::path(tag = "routing", params(("id" = String, Path)), request_body = UpdateRuleRequest, responses(
+    (status = 200, body = RoutingRuleView),
+    BodyErrors, AuthErrors, NotFound,
+), security(("bearer" = [])))]
+#[patch("/routing-rules/{id}")]
+pub async fn update_routing_rule(
+    state: web::Data<AppState>,
+    auth: AuthUser,
+    id: web::Path<String>,
+    body: StrictJson<UpdateRuleRequest>,
+) -> Result<web::Json<RoutingRuleView>, AppError> {
+    auth.require(&[Role::Admin])?;
+    let id = uuid::Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?.to_string();
+    let priority = body.into_inner()?.priority;
+    let actor = auth.id;
+    let rule = state.db.write(move |c| service::set_rule_priority(c, actor, &id, priority)).await?;
+    Ok(web::Json(RoutingRuleView::from(rule)))
 }
 
 pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -460,5 +493,6 @@ pub fn configure(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(update_helpline)
         .service(list_routing_rules)
         .service(create_routing_rule)
+        .service(update_routing_rule)
         .service(delete_routing_rule);
 }

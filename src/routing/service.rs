@@ -60,15 +60,36 @@ pub fn validate_hours(weekly: &[WeeklySlot], exceptions: &[DateException]) -> Ve
     errors
 }
 
+/// Refuses a name another helpline already has (ignoring case): admins, staff and
+/// the route simulator tell helplines apart by name.
+fn check_name_free(conn: &mut AnyConnection, name: &str, except: Option<HelplineId>) -> Result<(), AppError> {
+    let wanted = name.trim().to_lowercase();
+    let taken =
+        store::all_helplines(conn)?.iter().any(|h| Some(h.id()) != except && h.name.trim().to_lowercase() == wanted);
+    if taken {
+        return Err(AppError::invalid("name", "another helpline already has this name"));
+    }
+    Ok(())
+}
+
+/// Creates a helpline or local service (audited). A code already used is a
+/// conflict; a name already used is refused on the `name` field.
 pub fn create_helpline(
     conn: &mut AnyConnection,
     keys: &MasterKeyRing,
+    actor: UserId,
     mut helpline: Helpline,
 ) -> Result<Helpline, AppError> {
+    let code = helpline.destination.code.as_str();
+    if store::all_helplines(conn)?.iter().any(|h| h.destination.code == code) {
+        return Err(AppError::Conflict("Another helpline already has this code.".into()));
+    }
+    check_name_free(conn, &helpline.name, None)?;
     if let Some(WebhookSecret::Given(secret)) = &helpline.webhook_secret {
         helpline.webhook_secret = Some(WebhookSecret::Sealed(seal_secret(keys, helpline.id(), secret)?));
     }
     store::insert_helpline(conn, &helpline)?;
+    audit::record(conn, Some(actor), Action::HelplineCreated, None, Some(&helpline.id().to_string()))?;
     Ok(helpline)
 }
 
@@ -85,6 +106,10 @@ pub fn update_helpline(
     mut changes: HelplineChanges,
 ) -> Result<Helpline, AppError> {
     let before = get_helpline(conn, id)?;
+    let renamed = changes.name.as_ref().is_some_and(|n| *n != before.name);
+    if renamed && let Some(name) = &changes.name {
+        check_name_free(conn, name, Some(id))?;
+    }
     let secret_given = changes.webhook_secret.is_some();
     if let Some(WebhookSecret::Given(secret)) = &changes.webhook_secret {
         let sealed = seal_secret(keys, id, secret)?;
@@ -92,6 +117,9 @@ pub fn update_helpline(
     }
     if store::update_helpline(conn, id, &changes)? == 0 {
         return Err(AppError::NotFound);
+    }
+    if renamed {
+        audit::record(conn, Some(actor), Action::HelplineRenamed, None, Some(&id.to_string()))?;
     }
     let after = get_helpline(conn, id)?;
     let changed = watched_changes(&before, &after, secret_given);
@@ -228,12 +256,14 @@ pub async fn check_webhook_destination(raw: &str, policy: WebhookPolicy) -> Resu
     Ok(url)
 }
 
-pub fn create_rule(conn: &mut AnyConnection, rule: RoutingRule) -> Result<StoredRule, AppError> {
+/// Adds a routing rule (audited); its helpline must exist.
+pub fn create_rule(conn: &mut AnyConnection, actor: UserId, rule: RoutingRule) -> Result<StoredRule, AppError> {
     if store::find_helpline(conn, rule.helpline)?.is_none() {
         return Err(AppError::invalid("helpline_id", "no such helpline"));
     }
     let stored = StoredRule { id: uuid::Uuid::new_v4().to_string(), rule, created_at: db::now() };
     store::insert_rule(conn, &stored)?;
+    audit::record(conn, Some(actor), Action::RoutingRuleAdded, None, Some(&stored.id))?;
     Ok(stored)
 }
 
@@ -242,9 +272,36 @@ pub fn all_rules(conn: &mut AnyConnection) -> Result<Vec<StoredRule>, AppError> 
     Ok(store::all_rules(conn)?)
 }
 
-/// Removes a rule; false when there was none with this id.
-pub fn delete_rule(conn: &mut AnyConnection, id: &str) -> Result<bool, AppError> {
-    Ok(store::delete_rule(conn, id)? > 0)
+/// A rule by id, or `None`.
+pub fn find_rule(conn: &mut AnyConnection, id: &str) -> Result<Option<StoredRule>, AppError> {
+    Ok(store::find_rule(conn, id)?)
+}
+
+/// Removes a rule (audited); false when there was none with this id.
+pub fn delete_rule(conn: &mut AnyConnection, actor: UserId, id: &str) -> Result<bool, AppError> {
+    if store::delete_rule(conn, id)? == 0 {
+        return Ok(false);
+    }
+    audit::record(conn, Some(actor), Action::RoutingRuleRemoved, None, Some(id))?;
+    Ok(true)
+}
+
+/// Changes when a rule is tried (lower runs first), audited when it changes;
+/// `NotFound` when there is no rule with this id.
+pub fn set_rule_priority(
+    conn: &mut AnyConnection,
+    actor: UserId,
+    id: &str,
+    priority: i32,
+) -> Result<StoredRule, AppError> {
+    let mut rule = store::find_rule(conn, id)?.ok_or(AppError::NotFound)?;
+    if rule.rule.priority == priority {
+        return Ok(rule);
+    }
+    store::set_rule_priority(conn, id, priority)?;
+    audit::record(conn, Some(actor), Action::RoutingRulePriorityChanged, None, Some(id))?;
+    rule.rule.priority = priority;
+    Ok(rule)
 }
 
 /// A destination `route` would try, as the route simulator shows it.

@@ -379,6 +379,18 @@ pub fn delete_rule(conn: &mut AnyConnection, id: &str) -> QueryResult<usize> {
     Ok(n)
 }
 
+pub fn find_rule(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<StoredRule>> {
+    let row: Option<RoutingRuleRow> =
+        routing_rules::table.find(id).select(RoutingRuleRow::as_select()).first(conn).optional()?;
+    row.map(StoredRule::try_from).transpose()
+}
+
+pub fn set_rule_priority(conn: &mut AnyConnection, id: &str, priority: i32) -> QueryResult<usize> {
+    let n = diesel::update(routing_rules::table.find(id)).set(routing_rules::priority.eq(priority)).execute(conn)?;
+    super::cache::bump(conn)?;
+    Ok(n)
+}
+
 /// Helplines whose webhook secret is still stored in plaintext.
 pub fn plaintext_webhook_secrets(conn: &mut AnyConnection) -> QueryResult<Vec<(String, String)>> {
     let rows: Vec<(String, Option<String>)> = helplines::table

@@ -80,6 +80,7 @@ pub(crate) const TABLE: &[(&str, &str, Who, Param, &str)] = &[
     ("POST", "/api/v1/helplines/{id}/test-delivery", Who::Only(ADMIN), Param::Helpline, ""),
     ("GET", "/api/v1/routing-rules", Who::Only(ADMIN), Param::None, ""),
     ("POST", "/api/v1/routing-rules", Who::Only(ADMIN), Param::None, ""),
+    ("PATCH", "/api/v1/routing-rules/{id}", Who::Only(ADMIN), Param::Rule, ""),
     ("DELETE", "/api/v1/routing-rules/{id}", Who::Only(ADMIN), Param::Rule, ""),
     ("POST", "/api/v1/routing/simulate", Who::Only(ADMIN), Param::None, ""),
     ("POST", "/api/v1/resources", Who::Only(ADMIN), Param::None, ""),

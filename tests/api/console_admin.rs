@@ -17,14 +17,14 @@ use crate::smtp::SmtpServer;
 
 const SECRET: &str = "a-webhook-secret-of-at-least-32-characters";
 
-async fn sign_in(b: &mut Browser, app: &TestApp, email: &str, password: &str) {
+pub(crate) async fn sign_in(b: &mut Browser, app: &TestApp, email: &str, password: &str) {
     b.goto(&app.url("/console/sign-in")).await;
     b.fill("#email", email).await;
     b.fill("#password", password).await;
     b.navigate_by("form.stack button[type=submit]").await;
 }
 
-async fn assert_accessible(b: &Browser, page: &str) {
+pub(crate) async fn assert_accessible(b: &Browser, page: &str) {
     let violations = b.axe_violations().await;
     assert!(violations.is_empty(), "axe-core on {page}: {violations:#?}");
 }
@@ -55,7 +55,7 @@ async fn mails_to(smtp: &SmtpServer, address: &str, n: usize) -> usize {
 }
 
 /// Sets a form field by script (date and time inputs take keys by locale).
-async fn set_value(b: &Browser, id: &str, value: &str) {
+pub(crate) async fn set_value(b: &Browser, id: &str, value: &str) {
     b.js(&format!("document.getElementById('{id}').value = '{value}'; return true;")).await;
 }
 
@@ -262,7 +262,8 @@ async fn an_admin_manages_accounts(backend: Backend) {
     // The role change ended the sessions: the operator signs in again.
     assert_eq!(queue(op_cookie).await.status(), StatusCode::SEE_OTHER);
     let op_cookie = console_cookie(&app, "op@example.be", &op_pw).await;
-    let op_token2 = app.login_ok("op@example.be", &op_pw).await.access;
+    let op_tokens2 = app.login_ok("op@example.be", &op_pw).await;
+    let op_token2 = op_tokens2.access.clone();
     assert_eq!(queue(op_cookie.clone()).await.status(), StatusCode::OK);
     assert_eq!(app.get("/api/v1/me", &op_token).await.status(), StatusCode::UNAUTHORIZED);
 
@@ -276,6 +277,9 @@ async fn an_admin_manages_accounts(backend: Backend) {
     assert_eq!(resp.status(), StatusCode::SEE_OTHER);
     assert!(resp.headers()["location"].to_str().unwrap().starts_with("/console/sign-in"));
     assert_eq!(app.get("/api/v1/me", &op_token2).await.status(), StatusCode::UNAUTHORIZED);
+    // Its API refresh token no longer gets new tokens either.
+    let refreshed = app.post("/api/v1/auth/refresh", None, &json!({"refresh_token": op_tokens2.refresh})).await;
+    problem(refreshed, StatusCode::UNAUTHORIZED).await;
     assert_eq!(app.login("op@example.be", &op_pw).await.status(), StatusCode::UNAUTHORIZED);
     b.goto(&app.url("/console/admin/accounts?state=deactivated")).await;
     assert!(b.text("#accounts").await.contains("op@example.be"));
@@ -526,7 +530,7 @@ async fn a_test_delivery_is_for_admins_and_a_helpline_with_a_webhook(app: TestAp
 }
 
 /// A console session's cookie for `email`, signed in over plain HTTP.
-async fn console_cookie(app: &TestApp, email: &str, password: &str) -> String {
+pub(crate) async fn console_cookie(app: &TestApp, email: &str, password: &str) -> String {
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let resp = client
         .post(app.url("/console/sign-in"))

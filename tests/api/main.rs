@@ -24,6 +24,7 @@ mod console_admin;
 mod console_enrol;
 mod console_impact;
 mod console_programme;
+mod console_routing;
 mod console_supervisor;
 mod console_training;
 mod coverage_history;

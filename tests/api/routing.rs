@@ -174,6 +174,7 @@ async fn helplines_say_whether_they_open_on_public_holidays(app: TestApp) {
     let created: Value = app.post("/api/v1/helplines", Some(&admin), &line).await.json().await.unwrap();
     assert_eq!(created["open_on_public_holidays"], false, "closed on public holidays unless said");
     line["code"] = json!("holiday-line");
+    line["name"] = json!("Holiday line");
     line["open_on_public_holidays"] = json!(true);
     let resp = app.post("/api/v1/helplines", Some(&admin), &line).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
@@ -281,10 +282,16 @@ async fn a_change_on_one_instance_routes_the_next_signal_on_another(app: TestApp
     let resp = app.post("/api/v1/helplines", Some(&admin), &local).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let local_id = resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
-    let rule = json!({"priority": 1, "region": "wallonia", "helpline_id": local_id});
+    // Tried after the French-language rule (priority 20): no change yet.
+    let rule = json!({"priority": 100, "region": "wallonia", "helpline_id": local_id});
     let resp = app.post("/api/v1/routing-rules", Some(&admin), &rule).await;
     assert_eq!(resp.status(), StatusCode::CREATED);
     let rule_id = resp.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_string();
+    let later = file("k2a").await;
+    assert_eq!(later["helpline"]["public_phone"], "0800 30 030", "{later}");
+    let path = format!("/api/v1/routing-rules/{rule_id}");
+    let resp = app.request(Method::PATCH, &path, Some(&admin), Some(&json!({"priority": 1}))).await;
+    assert_eq!(resp.status(), StatusCode::OK);
     let routed = file("k2").await;
     assert_eq!(routed["helpline"]["public_phone"], "04 222 22 22", "the new rule, at once: {routed}");
 
@@ -294,7 +301,6 @@ async fn a_change_on_one_instance_routes_the_next_signal_on_another(app: TestApp
     let names: Vec<&str> = told["referrals"].as_array().unwrap().iter().filter_map(|r| r["name"].as_str()).collect();
     assert!(names.contains(&"Refuge Meuse"), "the new directory entry: {names:?}");
 
-    let path = format!("/api/v1/routing-rules/{rule_id}");
     assert_eq!(app.request(Method::DELETE, &path, Some(&admin), None).await.status(), StatusCode::NO_CONTENT);
     let back = file("k4").await;
     assert_eq!(back["helpline"]["public_phone"], "0800 30 030", "the rule removed, at once: {back}");

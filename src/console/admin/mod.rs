@@ -25,7 +25,8 @@ use crate::outbox::service as outbox;
 use crate::relays::model::Postcode;
 use crate::routing::holidays::is_public_holiday;
 use crate::routing::hours::{ClockTime, DateException, Day, TimeRange, WeeklySlot};
-use crate::routing::routes::UpdateHelplineRequest;
+use crate::routing::model::DestinationKind;
+use crate::routing::routes::{CreateHelplineRequest, UpdateHelplineRequest};
 use crate::routing::service::{self as routing, Helpline, HelplineChanges};
 use crate::signals::model::Urgency;
 use crate::signals::service::{self as signals, ClosedBecause, SimulatedRule, SimulationView};
@@ -33,6 +34,8 @@ use crate::state::AppState;
 
 pub mod accounts;
 pub mod referrals;
+pub mod rules;
+pub mod texts;
 
 /// The callback languages, in the order the forms list them.
 const LANGUAGES: [Language; 5] = [Language::Nl, Language::Fr, Language::De, Language::En, Language::Other];
@@ -322,6 +325,19 @@ pub struct HelplineRow {
 struct HelplinesPage {
     l: Layout,
     rows: Vec<HelplineRow>,
+    /// The "new helpline" form: messages beside its fields and what was typed.
+    errors: FieldErrors,
+    values: HashMap<&'static str, String>,
+    kinds: Vec<(&'static str, String)>,
+    /// The languages, with whether the form has them ticked.
+    languages: Vec<(&'static str, String, bool)>,
+}
+
+impl HelplinesPage {
+    /// A value the admin typed, shown again beside its error.
+    fn val(&self, field: &str) -> &str {
+        self.values.get(field).map_or("", String::as_str)
+    }
 }
 
 fn channels_text(tr: Tr, h: &Helpline) -> String {
@@ -340,6 +356,16 @@ pub async fn helplines(req: HttpRequest, state: web::Data<AppState>) -> HttpResp
         Ok(s) => s,
         Err(res) => return *res,
     };
+    helplines_page(&state, &s, StatusCode::OK, FieldErrors::default(), HashMap::new()).await
+}
+
+async fn helplines_page(
+    state: &AppState,
+    s: &ConsoleSession,
+    status: StatusCode,
+    errors: FieldErrors,
+    values: HashMap<&'static str, String>,
+) -> HttpResponse {
     let tr = Tr(s.language);
     let helplines = match state.db.run(routing::load_network).await {
         Ok((_, h)) => h,
@@ -358,7 +384,133 @@ pub async fn helplines(req: HttpRequest, state: web::Data<AppState>) -> HttpResp
             channels: channels_text(tr, h),
         })
         .collect();
-    render(StatusCode::OK, &HelplinesPage { l: Layout::new(tr, "hl.title", Some(&s.csrf)).for_role(s.auth.role), rows })
+    let page = HelplinesPage {
+        l: Layout::new(tr, "hl.title", Some(&s.csrf)).for_role(s.auth.role),
+        rows,
+        kinds: [DestinationKind::Helpline, DestinationKind::LocalService]
+            .iter()
+            .map(|k| (k.as_str(), tr.t(&format!("hl.kind.{}", k.as_str())).to_string()))
+            .collect(),
+        languages: LANGUAGES
+            .iter()
+            .map(|l| (l.as_str(), language_name(tr, *l), values.contains_key(l.as_str())))
+            .collect(),
+        errors,
+        values,
+    };
+    render(status, &page)
+}
+
+/// Longest helpline name, code and public number (as the API checks them).
+const MAX_NAME: usize = 120;
+const MAX_CODE: usize = 32;
+const MAX_PHONE: usize = 40;
+
+fn check_length(tr: Tr, errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
+    if value.is_empty() || value.chars().count() > max {
+        errors.add(tr, field, &format!("hl.err.{field}"));
+    }
+}
+
+/// Creates a helpline or local service: code, name, public number, kind and
+/// languages; its hours and channels are set on its own page afterwards.
+pub async fn create_helpline(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+    let (s, form) = match admin_action(&req, &state, &body).await {
+        Ok(v) => v,
+        Err(res) => return *res,
+    };
+    let tr = Tr(s.language);
+    let mut errors = FieldErrors::default();
+    let (code, name, phone) = (form.get("code"), form.get("name"), form.get("public_phone"));
+    check_length(tr, &mut errors, "code", code, MAX_CODE);
+    check_length(tr, &mut errors, "name", name, MAX_NAME);
+    check_length(tr, &mut errors, "public_phone", phone, MAX_PHONE);
+    let kind =
+        [DestinationKind::Helpline, DestinationKind::LocalService].into_iter().find(|k| k.as_str() == form.get("kind"));
+    if kind.is_none() {
+        errors.add(tr, "kind", "hl.err.kind");
+    }
+    let chosen: Vec<Language> =
+        LANGUAGES.iter().copied().filter(|l| form.get(&format!("lang_{}", l.as_str())) == "on").collect();
+    if chosen.is_empty() {
+        errors.add(tr, "languages", "hl.err.languages");
+    }
+    let mut values: HashMap<&'static str, String> = [
+        ("code", code.to_string()),
+        ("name", name.to_string()),
+        ("public_phone", phone.to_string()),
+        ("kind", form.get("kind").to_string()),
+    ]
+    .into_iter()
+    .collect();
+    for l in &chosen {
+        values.insert(l.as_str(), "on".into());
+    }
+    if !errors.is_empty() {
+        return helplines_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, errors, values).await;
+    }
+    let request = CreateHelplineRequest {
+        code: code.to_string(),
+        name: name.to_string(),
+        public_phone: phone.to_string(),
+        languages: chosen,
+        kind,
+        weekly_hours: Vec::new(),
+        exceptions: Vec::new(),
+        open_on_public_holidays: None,
+        intake_email: None,
+        webhook_url: None,
+        webhook_secret: None,
+    };
+    let helpline = match Helpline::try_from(request) {
+        Ok(h) => h,
+        Err(AppError::Validation(e)) => {
+            let errors = service_errors(tr, &e);
+            return helplines_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, errors, values).await;
+        }
+        Err(e) => return error_page(tr, Some(&s.csrf), e),
+    };
+    let (keys, actor) = (state.master_keys.clone(), s.auth.id);
+    match state.db.write(move |c| routing::create_helpline(c, &keys, actor, helpline)).await {
+        Ok(h) => see_other(&format!("/console/admin/helplines/{}?done=created", h.id())),
+        Err(AppError::Validation(e)) => {
+            let errors = service_errors(tr, &e);
+            helplines_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, errors, values).await
+        }
+        Err(AppError::Conflict(_)) => {
+            let mut errors = FieldErrors::default();
+            errors.add(tr, "code", "hl.err.code_taken");
+            helplines_page(&state, &s, StatusCode::UNPROCESSABLE_ENTITY, errors, values).await
+        }
+        Err(e) => error_page(tr, Some(&s.csrf), e),
+    }
+}
+
+/// Renames a helpline.
+pub async fn rename(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let (s, form, h) = match helpline_action(&req, &state, &id, &body).await {
+        Ok(v) => v,
+        Err(res) => return *res,
+    };
+    let tr = Tr(s.language);
+    let name = form.get("name");
+    let values: HashMap<&'static str, String> = [("name", name.to_string())].into_iter().collect();
+    let mut errors = FieldErrors::default();
+    check_length(tr, &mut errors, "name", name, MAX_NAME);
+    if !errors.is_empty() {
+        let x = Extras { errors, values, ..Extras::default() };
+        return helpline_page(&state, &s, h.id(), StatusCode::UNPROCESSABLE_ENTITY, x).await;
+    }
+    if name == h.name {
+        return see_other(&format!("/console/admin/helplines/{}?done=unchanged", h.id()));
+    }
+    let r = UpdateHelplineRequest { name: Some(name.to_string()), ..no_change() };
+    apply(&state, &s, h.id(), r, |_| {}, "renamed", Extras { values, ..Extras::default() }).await
 }
 
 // ---------------------------------------------------------------------------
@@ -555,6 +707,7 @@ async fn helpline_page(
             Some("hl.done.channels") => "channels",
             Some("hl.done.hours") => "hours",
             Some("hl.done.exception_added" | "hl.done.exception_removed") => "calendar",
+            Some("hl.done.renamed") => "name",
             _ => "top",
         },
         languages: LANGUAGES
@@ -643,6 +796,8 @@ pub async fn helpline(
         Some("exception_added") => Some("hl.done.exception_added"),
         Some("exception_removed") => Some("hl.done.exception_removed"),
         Some("unchanged") => Some("hl.done.unchanged"),
+        Some("renamed") => Some("hl.done.renamed"),
+        Some("created") => Some("hl.done.created"),
         _ => None,
     };
     let x = Extras { notice, month: q.month.as_deref().and_then(parse_month), ..Extras::default() };
@@ -671,6 +826,9 @@ fn service_errors(tr: Tr, errors: &[FieldError]) -> FieldErrors {
     let mut out = FieldErrors::default();
     for e in errors {
         let (field, key) = match e.field.as_str() {
+            "name" => ("name", "hl.err.name_taken"),
+            "code" => ("code", "hl.err.code"),
+            "public_phone" => ("public_phone", "hl.err.public_phone"),
             "intake_email" => ("intake_email", "hl.err.intake_email"),
             "webhook_url" => ("webhook_url", "hl.err.webhook_url"),
             "webhook_secret" => ("webhook_secret", "hl.err.webhook_secret"),
