@@ -145,11 +145,13 @@ fn one_text(c: &mut AnyConnection, sql: &str) -> String {
 
 /// A valid signal reference (`K7Q-2XPA`: six characters of the reference alphabet
 /// and the check character) computed in SQL from the integer expression `x`
-/// (unique below 32^6); the same text on both backends.
+/// (unique below 32^6); the same text on both backends. Signals filed during the
+/// run draw theirs at random from the same 32^6, so the seeding statements skip
+/// the few rows whose reference is already taken (`ON CONFLICT DO NOTHING`).
 fn reference_sql(x: &str) -> String {
     const ALPHABET: &str = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
     let digit = |i: u32| format!("((({x}) / {}) % 32)", 32_i64.pow(i));
-    let char_of = |e: String| format!("substr('{ALPHABET}', {e} + 1, 1)");
+    let char_of = |e: String| format!("substr('{ALPHABET}', CAST({e} AS INTEGER) + 1, 1)");
     let weighted = (0..6).map(|i| format!("{} * {}", digit(i), if i % 2 == 0 { 1 } else { 3 })).collect::<Vec<_>>();
     let check = format!("((32 - ({}) % 32) % 32)", weighted.join(" + "));
     let body: Vec<String> = (0..6).map(|i| char_of(digit(i))).collect();
@@ -469,7 +471,7 @@ fn seed(db: &str, n: i64, from: i64) {
                $3 - (x * interval '5 seconds'), $3 - (x * interval '5 seconds'), $3 - (x * interval '5 seconds'), \
                CASE WHEN x % 10 = 0 THEN NULL ELSE $3 - (x * interval '5 seconds') + interval '1 hour' END, \
                CASE WHEN x % 10 = 0 THEN NULL ELSE 'referred_support' END \
-             FROM generate_series($7, $7 + $6 - 1) AS x",
+             FROM generate_series($7, $7 + $6 - 1) AS x WHERE true ON CONFLICT DO NOTHING",
             reference = reference_sql("x")
         ),
         Backend::Sqlite => format!(
@@ -484,7 +486,7 @@ fn seed(db: &str, n: i64, from: i64) {
                datetime(?3, '-' || (x * 5) || ' seconds'), \
                CASE WHEN x % 10 = 0 THEN NULL ELSE datetime(?3, '-' || (x * 5 - 3600) || ' seconds') END, \
                CASE WHEN x % 10 = 0 THEN NULL ELSE 'referred_support' END \
-             FROM s",
+             FROM s WHERE true ON CONFLICT DO NOTHING",
             reference = reference_sql("x")
         ),
     };
@@ -543,7 +545,7 @@ fn impact_seed(db: &str, relays: i64, n: i64) {
         "{}INSERT INTO relay_points (id, programme_id, kind, name, address, postcode, municipality, region, languages, active, created_at, updated_at) \
          SELECT {relay_id}, {prog}, CASE WHEN x % 4 = 0 THEN 'hairdresser' ELSE 'pharmacy' END, 'Bench relay ' || x, 'Rue 1', \
            CASE x % 3 WHEN 0 THEN '4000' WHEN 1 THEN '9000' ELSE '1000' END, 'Commune', \
-           CASE x % 3 WHEN 0 THEN 'wallonia' WHEN 1 THEN 'flanders' ELSE 'brussels' END, '[\"fr\"]', {t}, {now}, {now} FROM {series} \
+           CASE x % 3 WHEN 0 THEN 'wallonia' WHEN 1 THEN 'flanders' ELSE 'brussels' END, 'fr', {t}, {now}, {now} FROM {series} \
          WHERE true ON CONFLICT DO NOTHING",
         with(&p(2)),
         prog = p(1),
@@ -568,7 +570,7 @@ fn impact_seed(db: &str, relays: i64, n: i64) {
            CASE (x % {k} + 1) % 3 WHEN 0 THEN 'wallonia' WHEN 1 THEN 'flanders' ELSE 'brussels' END, \
            CASE WHEN (x % {k} + 1) % 4 = 0 THEN 'hairdresser' ELSE 'pharmacy' END, \
            CASE WHEN x % 7 = 0 THEN 'untrained' ELSE 'trained' END, {ago}, {ago}, {ago}, {first}, {closed}, \
-           CASE WHEN x % 20 = 0 THEN NULL ELSE {outcomes} END FROM {series}",
+           CASE WHEN x % 20 = 0 THEN NULL ELSE {outcomes} END FROM {series} WHERE true ON CONFLICT DO NOTHING",
         with(&p(2)),
         // Offset past the `seed` command's references (both fill one table).
         reference = reference_sql("(x + 33554432)"),
@@ -612,7 +614,7 @@ fn impact_seed(db: &str, relays: i64, n: i64) {
     };
     let staff_sql = format!(
         "{}INSERT INTO users (id, email, password_hash, role, programme_id, relay_point_id, helpline_id, language, active, created_at) \
-         SELECT {user_of}, 'bench-staff-' || x || '@bench.saferelay.local', NULL, 'relay_staff', NULL, {relay_of}, NULL, 'fr', {t}, {now} \
+         SELECT {user_of}, 'bench-staff-' || x || '@bench.saferelay.local', NULL, 'relay_staff', '{programme}', {relay_of}, NULL, 'fr', {t}, {now} \
          FROM {series} WHERE true ON CONFLICT DO NOTHING",
         with(&p(1)),
         t = if backend == Backend::Postgres { "true" } else { "1" },

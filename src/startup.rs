@@ -173,6 +173,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<web::Data<AppStat
         metrics,
         mailer,
         network: std::sync::Arc::default(),
+        training_statuses: std::sync::Arc::default(),
     }))
 }
 

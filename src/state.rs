@@ -29,4 +29,7 @@ pub struct AppState {
     /// The routing network and referral directory intake routes by, reloaded when
     /// their stamp in the database moves.
     pub network: Arc<crate::routing::cache::NetworkCache>,
+    /// Each programme's relay-point training statuses of the day, derived again
+    /// when their stamp in the database moves.
+    pub training_statuses: Arc<crate::training::status::StatusCache>,
 }

@@ -340,6 +340,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    training_version (id) {
+        id -> Integer,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     network_version (id) {
         id -> Integer,
         version -> BigInt,
@@ -533,5 +540,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     manager_digests,
     signal_month_facts,
     network_version,
+    training_version,
     signal_rollups,
 );

@@ -11,7 +11,7 @@ use crate::db::{self, Db};
 use crate::http::error::AppError;
 use crate::http::pagination::{self, Cursor, Page, fetch_limit};
 use crate::state::AppState;
-use crate::training::status::programme_statuses;
+use crate::training::status::relay_point_status;
 
 /// A validated new programme.
 pub struct NewProgramme {
@@ -85,7 +85,7 @@ pub async fn get_relay(
         .db
         .run(move |c| {
             let relay = store::find_relay(c, programme, id)?.ok_or(AppError::NotFound)?;
-            let status = programme_statuses(c, programme, as_of)?.of(id);
+            let status = relay_point_status(c, programme, id, as_of)?;
             Ok((relay, status))
         })
         .await
@@ -129,10 +129,11 @@ pub async fn list_relays(
     // Without a status filter the database pages; with one, status is derived for
     // every matching relay point first (three queries plus a pass in memory).
     filter.query.limit = filter.status.is_none().then_some(fetch_limit(limit));
+    let cache = state.training_statuses.clone();
     let items = state
         .db
         .run(move |c| {
-            let statuses = programme_statuses(c, programme, as_of)?;
+            let statuses = cache.statuses(c, programme, as_of)?;
             let mut items = Vec::new();
             for relay in store::list_relays(c, programme, &filter.query)? {
                 let status = statuses.of(relay.id);

@@ -16,7 +16,8 @@ use crate::db::AnyConnection;
 use crate::domain::{ProgrammeId, RelayPointId, TrainingStatus};
 use crate::http::error::AppError;
 use crate::state::AppState;
-use crate::training::status::{Statuses, programme_statuses};
+use crate::training::status::{StatusCache, Statuses};
+use std::sync::Arc;
 
 /// Rows per page of the table.
 pub const PAGE_SIZE: usize = 50;
@@ -49,19 +50,23 @@ pub struct RelayTable {
     pub programmes: HashMap<ProgrammeId, String>,
 }
 
+/// Statuses by programme, and the programmes in scope.
+type InScope = (HashMap<ProgrammeId, Arc<Statuses>>, Vec<Programme>);
+
 /// The statuses of every programme in scope, by programme.
 fn statuses(
     c: &mut AnyConnection,
+    cache: &StatusCache,
     scope: Option<ProgrammeId>,
     as_of: NaiveDate,
-) -> Result<(HashMap<ProgrammeId, Statuses>, Vec<Programme>), AppError> {
+) -> Result<InScope, AppError> {
     let programmes = match scope {
         Some(p) => store::find_programme(c, p)?.into_iter().collect(),
         None => store::all_programmes(c)?,
     };
     let mut by_programme = HashMap::new();
     for p in &programmes {
-        by_programme.insert(p.id, programme_statuses(c, p.id, as_of)?);
+        by_programme.insert(p.id, cache.statuses(c, p.id, as_of)?);
     }
     Ok((by_programme, programmes))
 }
@@ -70,10 +75,11 @@ fn statuses(
 #[allow(clippy::type_complexity)]
 fn matching(
     c: &mut AnyConnection,
+    cache: &StatusCache,
     req: &TableRequest,
 ) -> Result<(Vec<(RelayPointId, TrainingStatus)>, Vec<(TrainingStatus, usize)>, Vec<Programme>), AppError> {
     let as_of = req.as_of.unwrap_or_else(crate::domain::today);
-    let (statuses, programmes) = statuses(c, req.query.programme, as_of)?;
+    let (statuses, programmes) = statuses(c, cache, req.query.programme, as_of)?;
     let status_of = |id: RelayPointId, p: ProgrammeId| statuses.get(&p).map_or(TrainingStatus::Untrained, |s| s.of(id));
     let all: Vec<(RelayPointId, TrainingStatus)> =
         store::table_ids(c, &req.query)?.into_iter().map(|(id, p)| (id, status_of(id, p))).collect();
@@ -105,10 +111,11 @@ fn rows_in_order(
 
 /// One page of the table (`req.query.programme`: `None` is every programme, for admins).
 pub async fn page(state: &AppState, req: TableRequest) -> Result<RelayTable, AppError> {
+    let cache = state.training_statuses.clone();
     state
         .db
         .run(move |c| {
-            let (kept, counts, programmes) = matching(c, &req)?;
+            let (kept, counts, programmes) = matching(c, &cache, &req)?;
             let pages = kept.len().div_ceil(PAGE_SIZE).max(1);
             let page = req.page.clamp(1, pages);
             let start = (page - 1) * PAGE_SIZE;
@@ -128,10 +135,11 @@ pub async fn page(state: &AppState, req: TableRequest) -> Result<RelayTable, App
 
 /// Every relay point the filters keep, in the table's order, as the export CSV.
 pub async fn export(state: &AppState, req: TableRequest) -> Result<String, AppError> {
+    let cache = state.training_statuses.clone();
     let rows = state
         .db
         .run(move |c| {
-            let (kept, _, _) = matching(c, &req)?;
+            let (kept, _, _) = matching(c, &cache, &req)?;
             rows_in_order(c, &kept)
         })
         .await?;

@@ -18,7 +18,7 @@ use super::store::{self, CoverageSnapshotRow};
 use crate::db::{self, AnyConnection};
 use crate::http::error::AppError;
 use crate::state::AppState;
-use crate::training::status::programme_statuses;
+use crate::training::status::{StatusCache, programme_statuses};
 use crate::users::caller::AuthUser;
 
 /// Longest span of months one request may ask for.
@@ -347,6 +347,7 @@ pub async fn coverage(
     as_of: NaiveDate,
 ) -> Result<Coverage, AppError> {
     let programme = programme_scope(auth, asked)?.map(|p| p.to_string());
+    let cache = state.training_statuses.clone();
     state
         .db
         .run(move |c| {
@@ -356,7 +357,7 @@ pub async fn coverage(
             }
             let mut out = Vec::new();
             for (id, code) in programmes {
-                let (cells, relay_points) = coverage_cells(c, &id, as_of)?;
+                let (cells, relay_points) = coverage_cells(c, Some(&cache), &id, as_of)?;
                 let rows = cells
                     .into_iter()
                     .map(|((region, kind, status), n)| CoverageRow {
@@ -378,9 +379,18 @@ type CoverageCells = BTreeMap<(String, String, &'static str), i64>;
 
 /// Active relay points of a programme by (region, kind, training status) on
 /// `as_of`, and their number: four queries whatever the programme's size.
-fn coverage_cells(c: &mut AnyConnection, programme: &str, as_of: NaiveDate) -> Result<(CoverageCells, i64), AppError> {
+/// (`cache`: the server's kept statuses; the retention job derives them afresh.)
+fn coverage_cells(
+    c: &mut AnyConnection,
+    cache: Option<&StatusCache>,
+    programme: &str,
+    as_of: NaiveDate,
+) -> Result<(CoverageCells, i64), AppError> {
     let pid = ProgrammeId::parse(programme).ok_or_else(|| AppError::internal("corrupt programme id"))?;
-    let statuses = programme_statuses(c, pid, as_of)?;
+    let statuses = match cache {
+        Some(cache) => cache.statuses(c, pid, as_of)?,
+        None => std::sync::Arc::new(programme_statuses(c, pid, as_of)?),
+    };
     let mut cells = CoverageCells::new();
     let relays = store::active_relay_points(c, programme)?;
     for (relay, region, kind) in &relays {
@@ -396,7 +406,7 @@ fn coverage_cells(c: &mut AnyConnection, programme: &str, as_of: NaiveDate) -> R
 pub fn record_coverage(c: &mut AnyConnection, day: NaiveDate) -> Result<usize, AppError> {
     let mut written = 0;
     for (id, _) in store::programmes(c, None)? {
-        let (cells, _) = coverage_cells(c, &id, day)?;
+        let (cells, _) = coverage_cells(c, None, &id, day)?;
         let mut by: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
         for ((region, _, status), n) in cells {
             *by.entry((region, status)).or_default() += n;

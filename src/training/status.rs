@@ -14,6 +14,58 @@ use crate::db::AnyConnection;
 /// Statuses by relay point; a relay point absent from the map is `untrained`.
 pub struct Statuses(HashMap<RelayPointId, TrainingStatus>);
 
+/// Each programme's statuses of a day, kept while the `training_version` stamp
+/// stays the same: every write to relay staff accounts, modules or completions
+/// bumps it in its transaction ([`bump`]), so a page never shows a status older
+/// than the last committed change, on any instance.
+#[derive(Default)]
+pub struct StatusCache(std::sync::Mutex<HashMap<ProgrammeId, Kept>>);
+
+/// Statuses kept with the stamp and day they were derived for.
+type Kept = (i64, NaiveDate, std::sync::Arc<Statuses>);
+
+impl StatusCache {
+    /// `programme_statuses`, from memory when nothing changed since.
+    pub fn statuses(
+        &self,
+        conn: &mut AnyConnection,
+        programme: ProgrammeId,
+        as_of: NaiveDate,
+    ) -> diesel::QueryResult<std::sync::Arc<Statuses>> {
+        let version = version(conn)?;
+        let kept = self.0.lock().ok().and_then(|m| m.get(&programme).cloned());
+        if let Some((v, day, statuses)) = kept
+            && v == version
+            && day == as_of
+        {
+            return Ok(statuses);
+        }
+        // Derived after the stamp was read: a change committed in between is in
+        // them, and the older stamp kept makes the next request derive again.
+        let statuses = std::sync::Arc::new(programme_statuses(conn, programme, as_of)?);
+        if let Ok(mut m) = self.0.lock() {
+            m.insert(programme, (version, as_of, statuses.clone()));
+        }
+        Ok(statuses)
+    }
+}
+
+fn version(conn: &mut AnyConnection) -> diesel::QueryResult<i64> {
+    use crate::db::schema::training_version;
+    use diesel::prelude::*;
+    training_version::table.find(1).select(training_version::version).first(conn)
+}
+
+/// Marks training statuses changed; call it in the transaction of the change.
+pub fn bump(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
+    use crate::db::schema::training_version;
+    use diesel::prelude::*;
+    diesel::update(training_version::table.find(1))
+        .set(training_version::version.eq(training_version::version + 1))
+        .execute(conn)
+        .map(|_| ())
+}
+
 impl Statuses {
     pub fn of(&self, relay: RelayPointId) -> TrainingStatus {
         self.0.get(&relay).copied().unwrap_or(TrainingStatus::Untrained)

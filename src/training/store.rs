@@ -113,7 +113,8 @@ fn convert<R, T: TryFrom<R, Error = diesel::result::Error>>(rows: Vec<R>) -> Que
 }
 
 pub fn insert_module(conn: &mut AnyConnection, m: &TrainingModule) -> QueryResult<()> {
-    diesel::insert_into(training_modules::table).values(ModuleRow::from(m)).execute(conn).map(|_| ())
+    diesel::insert_into(training_modules::table).values(ModuleRow::from(m)).execute(conn)?;
+    super::status::bump(conn)
 }
 
 /// Modules of a programme ordered by title, after the title `after` (a cursor's sort key).
@@ -154,7 +155,8 @@ pub fn find_module(
 }
 
 pub fn insert_completion(conn: &mut AnyConnection, c: &RecordedCompletion) -> QueryResult<()> {
-    diesel::insert_into(training_completions::table).values(CompletionRow::from(c)).execute(conn).map(|_| ())
+    diesel::insert_into(training_completions::table).values(CompletionRow::from(c)).execute(conn)?;
+    super::status::bump(conn)
 }
 
 /// Inserts several completions (an import), one statement each.
@@ -293,20 +295,24 @@ pub fn status_inputs(
 
 /// Stores a module's editable fields (title, validity, required).
 pub fn update_module(conn: &mut AnyConnection, m: &TrainingModule) -> QueryResult<usize> {
-    diesel::update(training_modules::table.find(m.id.to_string()))
+    let n = diesel::update(training_modules::table.find(m.id.to_string()))
         .set((
             training_modules::title.eq(m.title.as_str()),
             training_modules::validity_months.eq(i32::try_from(m.validity.get()).unwrap_or(i32::MAX)),
             training_modules::required.eq(m.required),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    super::status::bump(conn)?;
+    Ok(n)
 }
 
 /// Retires a module from `from` (or moves the date of an earlier retirement).
 pub fn retire_module(conn: &mut AnyConnection, id: TrainingModuleId, from: NaiveDate) -> QueryResult<usize> {
-    diesel::update(training_modules::table.find(id.to_string()))
+    let n = diesel::update(training_modules::table.find(id.to_string()))
         .set(training_modules::retired_on.eq(Some(from)))
-        .execute(conn)
+        .execute(conn)?;
+    super::status::bump(conn)?;
+    Ok(n)
 }
 
 /// A completion of the programme's modules, by id.
@@ -328,17 +334,21 @@ pub fn find_completion(
 
 /// Stores a corrected completion (day, expiry, certificate reference).
 pub fn update_completion(conn: &mut AnyConnection, c: &RecordedCompletion) -> QueryResult<usize> {
-    diesel::update(training_completions::table.find(c.id.to_string()))
+    let n = diesel::update(training_completions::table.find(c.id.to_string()))
         .set((
             training_completions::completed_on.eq(c.completed_on),
             training_completions::expires_on.eq(c.expires_on),
             training_completions::certificate_ref.eq(c.certificate_ref.as_ref().map(|t| t.as_str().to_string())),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    super::status::bump(conn)?;
+    Ok(n)
 }
 
 pub fn delete_completion(conn: &mut AnyConnection, id: CompletionId) -> QueryResult<usize> {
-    diesel::delete(training_completions::table.find(id.to_string())).execute(conn)
+    let n = diesel::delete(training_completions::table.find(id.to_string())).execute(conn)?;
+    super::status::bump(conn)?;
+    Ok(n)
 }
 
 /// One line of the completions export.

@@ -68,7 +68,8 @@ impl UserRow {
 }
 
 pub fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> QueryResult<()> {
-    diesel::insert_into(users::table).values(user).execute(conn).map(|_| ())
+    diesel::insert_into(users::table).values(user).execute(conn)?;
+    crate::training::status::bump(conn)
 }
 
 pub fn find_by_id(conn: &mut AnyConnection, id: UserId) -> QueryResult<Option<User>> {
@@ -125,19 +126,22 @@ pub fn deactivate(conn: &mut AnyConnection, id: UserId, now: NaiveDateTime) -> Q
     let n = diesel::update(users::table.find(id.to_string()).filter(users::active.eq(true)))
         .set((users::active.eq(false), users::deactivated_at.eq(Some(now))))
         .execute(conn)?;
+    crate::training::status::bump(conn)?;
     Ok(n == 1)
 }
 
 /// Sets an account's role and scope.
 pub fn set_role_and_scope(conn: &mut AnyConnection, id: UserId, role: Role, scope: &Scope) -> QueryResult<usize> {
-    diesel::update(users::table.find(id.to_string()))
+    let n = diesel::update(users::table.find(id.to_string()))
         .set((
             users::role.eq(role.as_str()),
             users::programme_id.eq(scope.programme_id.map(|p| p.to_string())),
             users::relay_point_id.eq(scope.relay_point_id.map(|r| r.to_string())),
             users::helpline_id.eq(scope.helpline_id.map(|h| h.to_string())),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    crate::training::status::bump(conn)?;
+    Ok(n)
 }
 
 /// Marks a deactivated account active again; false when it was active.
@@ -145,6 +149,7 @@ pub fn reactivate(conn: &mut AnyConnection, id: UserId) -> QueryResult<bool> {
     let n = diesel::update(users::table.find(id.to_string()).filter(users::active.eq(false)))
         .set((users::active.eq(true), users::deactivated_at.eq(None::<NaiveDateTime>)))
         .execute(conn)?;
+    crate::training::status::bump(conn)?;
     Ok(n == 1)
 }
 
@@ -246,8 +251,8 @@ pub fn set_password_and_activate(conn: &mut AnyConnection, user: UserId, hash: &
             users::active.eq(true),
             users::deactivated_at.eq(None::<NaiveDateTime>),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    crate::training::status::bump(conn)
 }
 
 /// Moves a staff member to a relay point and records their language.
@@ -259,8 +264,8 @@ pub fn reassign_staff(
 ) -> QueryResult<()> {
     diesel::update(users::table.find(user.to_string()))
         .set((users::relay_point_id.eq(Some(relay.to_string())), users::language.eq(language.as_str())))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    crate::training::status::bump(conn)
 }
 
 /// A relay-staff account, only if it belongs to `programme`.

@@ -12,6 +12,7 @@ on_both_backends!(
     managers_act_only_inside_their_programme,
     relay_points_are_filtered_and_paged,
     bad_relay_input_is_rejected_and_writes_nothing,
+    kept_statuses_follow_every_change_on_every_instance,
 );
 
 async fn managers_act_only_inside_their_programme(app: TestApp) {
@@ -189,4 +190,41 @@ async fn bad_relay_input_is_rejected_and_writes_nothing(app: TestApp) {
         app.get(&format!("/api/v1/relay-points/{id}"), &m.manager).await.json::<Value>().await.unwrap()["name"],
         "Kept"
     );
+}
+
+/// Training statuses are kept in memory behind the `training_version` stamp: each
+/// change — a completion recorded, corrected or deleted, a module added, a staff
+/// member deactivated — shows at once in the list another instance serves.
+async fn kept_statuses_follow_every_change_on_every_instance(app: TestApp) {
+    let other = crate::helpers::spawn_second_instance(&app, |_| {}).await;
+    let admin = app.admin_token().await;
+    let wal = app.programme_with_manager(&admin, "wal", "fr").await;
+    let relay = app.relay(&wal.manager, "Pharmacie du Pont", "4000", "pharmacy").await;
+    let id = relay["id"].as_str().unwrap();
+    let (staff, _) = app.staff(&admin, "ana@example.be", id).await;
+    let module = app.module(&wal.manager, "Mask-19 basics", 24, true).await;
+    let manager = &wal.manager;
+    assert_eq!(trained_on(&other, manager).await, 0, "untrained, and kept so");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let done = app.complete(manager, &staff, &module, &today).await;
+    assert_eq!(trained_on(&other, manager).await, 1, "a completion recorded on the first instance");
+    let second = app.module(manager, "Referral paths", 24, true).await;
+    assert_eq!(trained_on(&other, manager).await, 0, "a second required module");
+    app.complete(manager, &staff, &second, &today).await;
+    assert_eq!(trained_on(&other, manager).await, 1);
+    let path = format!("/api/v1/completions/{}", done["id"].as_str().unwrap());
+    let resp = app.request(reqwest::Method::DELETE, &path, Some(manager), None).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(trained_on(&other, manager).await, 0, "a completion deleted");
+    app.complete(manager, &staff, &module, &today).await;
+    assert_eq!(trained_on(&other, manager).await, 1);
+    let resp = app.post(&format!("/api/v1/users/{staff}/deactivate"), Some(&admin), &json!({})).await;
+    assert!(resp.status().is_success(), "{}", resp.status());
+    assert_eq!(trained_on(&other, manager).await, 0, "the only staff member deactivated");
+}
+
+/// Relay points listed as trained by `app` to `manager`.
+async fn trained_on(app: &TestApp, manager: &str) -> usize {
+    let v: Value = app.get("/api/v1/relay-points?training_status=trained", manager).await.json().await.unwrap();
+    v["items"].as_array().unwrap_or_else(|| panic!("{v}")).len()
 }
