@@ -456,8 +456,11 @@ fn seed(db: &str, n: i64, from: i64) {
     let relay =
         one_text(&mut c, "SELECT relay_point_id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
     let user = one_text(&mut c, "SELECT id AS v FROM users WHERE email = 'pharmacist@demo.saferelay.local'");
-    // Two helplines; 90% closed, 10% open (2% of them immediate danger), spread over the
-    // last 60 days and all older than two hours, so the rate limiter's window is untouched.
+    // Two helplines; one in ten of the signals of the last 23 days still open, the rest
+    // closed (2% immediate danger), spread over the last 58 days and all older than two
+    // hours, so the rate limiter's window is untouched. Older signals are all closed, as
+    // the retention job leaves them (it expires the open ones after the contact
+    // retention period), so their months are final.
     let base = now() - chrono::Duration::hours(2);
     let started = Instant::now();
     let sql = match backend {
@@ -467,10 +470,10 @@ fn seed(db: &str, n: i64, from: i64) {
              SELECT md5(x::text)::uuid::text, {reference}, $1, $2, \
                CASE WHEN x % 2 = 0 THEN $4 ELSE $5 END, \
                CASE WHEN x % 50 = 0 THEN 'immediate_danger' ELSE 'standard' END, CASE WHEN x % 50 = 0 THEN 0 ELSE 10 END, \
-               'fr', CASE WHEN x % 10 = 0 THEN 'received' ELSE 'completed' END, 'wallonia', 'pharmacy', 'trained', \
+               'fr', CASE WHEN x % 10 = 0 AND x < 400000 THEN 'received' ELSE 'completed' END, 'wallonia', 'pharmacy', 'trained', \
                $3 - (x * interval '5 seconds'), $3 - (x * interval '5 seconds'), $3 - (x * interval '5 seconds'), \
-               CASE WHEN x % 10 = 0 THEN NULL ELSE $3 - (x * interval '5 seconds') + interval '1 hour' END, \
-               CASE WHEN x % 10 = 0 THEN NULL ELSE 'referred_support' END \
+               CASE WHEN x % 10 = 0 AND x < 400000 THEN NULL ELSE $3 - (x * interval '5 seconds') + interval '1 hour' END, \
+               CASE WHEN x % 10 = 0 AND x < 400000 THEN NULL ELSE 'referred_support' END \
              FROM generate_series($7, $7 + $6 - 1) AS x WHERE true ON CONFLICT DO NOTHING",
             reference = reference_sql("x")
         ),
@@ -481,11 +484,11 @@ fn seed(db: &str, n: i64, from: i64) {
              SELECT printf('%08x-0000-4000-8000-%012x', x, x), {reference}, ?1, ?2, \
                CASE WHEN x % 2 = 0 THEN ?4 ELSE ?5 END, \
                CASE WHEN x % 50 = 0 THEN 'immediate_danger' ELSE 'standard' END, CASE WHEN x % 50 = 0 THEN 0 ELSE 10 END, \
-               'fr', CASE WHEN x % 10 = 0 THEN 'received' ELSE 'completed' END, 'wallonia', 'pharmacy', 'trained', \
+               'fr', CASE WHEN x % 10 = 0 AND x < 400000 THEN 'received' ELSE 'completed' END, 'wallonia', 'pharmacy', 'trained', \
                datetime(?3, '-' || (x * 5) || ' seconds'), datetime(?3, '-' || (x * 5) || ' seconds'), \
                datetime(?3, '-' || (x * 5) || ' seconds'), \
-               CASE WHEN x % 10 = 0 THEN NULL ELSE datetime(?3, '-' || (x * 5 - 3600) || ' seconds') END, \
-               CASE WHEN x % 10 = 0 THEN NULL ELSE 'referred_support' END \
+               CASE WHEN x % 10 = 0 AND x < 400000 THEN NULL ELSE datetime(?3, '-' || (x * 5 - 3600) || ' seconds') END, \
+               CASE WHEN x % 10 = 0 AND x < 400000 THEN NULL ELSE 'referred_support' END \
              FROM s WHERE true ON CONFLICT DO NOTHING",
             reference = reference_sql("x")
         ),

@@ -236,13 +236,24 @@ fn month_facts(
     let (Some(lo), Some(hi)) = (missing.iter().map(|(_, m)| *m).min(), missing.iter().map(|(_, m)| *m).max()) else {
         return Ok(out);
     };
+    // A month with a signal still open is not shown: find those months first (few
+    // rows: the retention job expires the open signals of final months) and build
+    // only the others, rather than read a whole month of signals to drop it.
+    let mut held_back: BTreeSet<(String, Month)> =
+        store::open_signals(c, programme, lo.start_utc(), hi.next().start_utc())?
+            .into_iter()
+            .map(|(p, at)| (p, Month::of(at)))
+            .collect();
+    missing.retain(|k| !held_back.contains(k));
+    let (Some(lo), Some(hi)) = (missing.iter().map(|(_, m)| *m).min(), missing.iter().map(|(_, m)| *m).max()) else {
+        return Ok(out);
+    };
     let (live, rolled) = store::on_one_snapshot(c, |c| {
         let live = store::live_signals(c, programme, lo.start_utc(), hi.next().start_utc())?;
         let rolled = store::rollups(c, programme, &lo.to_string(), &hi.to_string())?;
         Ok::<_, AppError>((live, rolled))
     })?;
     let mut built = MonthAggregates::new();
-    let mut held_back: BTreeSet<(String, Month)> = BTreeSet::new();
     for s in live {
         let month = Month::of(s.created_at);
         if s.closed_at.is_none() {

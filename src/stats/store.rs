@@ -72,6 +72,27 @@ where
     })
 }
 
+/// Signals filed in `[from, to)` and still open, of one programme or all, as
+/// (programme, filed at).
+pub fn open_signals(
+    conn: &mut AnyConnection,
+    programme: Option<&str>,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    let mut q = signals::table
+        .inner_join(relay_points::table)
+        .filter(signals::closed_at.is_null())
+        .filter(signals::created_at.ge(from))
+        .filter(signals::created_at.lt(to))
+        .select((relay_points::programme_id, signals::created_at))
+        .into_boxed();
+    if let Some(p) = programme {
+        q = q.filter(relay_points::programme_id.eq(p.to_string()));
+    }
+    q.load(conn)
+}
+
 /// Rollups of months `from..=to` (`YYYY-MM` sorts as text), of one programme or all.
 pub fn rollups(conn: &mut AnyConnection, programme: Option<&str>, from: &str, to: &str) -> QueryResult<Vec<RollupRow>> {
     let mut q = signal_rollups::table

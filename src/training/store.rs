@@ -259,11 +259,18 @@ pub fn status_inputs(
             training_completions::expires_on,
         ))
         .into_boxed();
+    let one_relay = relay.is_some();
     if let Some(r) = relay {
-        staff_q = staff_q.filter(users::relay_point_id.eq(r.clone()));
-        completions_q = completions_q.filter(users::relay_point_id.eq(r));
+        staff_q = staff_q.filter(users::relay_point_id.eq(r));
     }
     let staff: Vec<(Option<String>, String)> = staff_q.load(conn)?;
+    if one_relay {
+        // One relay point's few staff members, by id: the completions' `user_id`
+        // index then answers (joined by relay point, SQLite's planner may start
+        // from the module and read every completion of the programme).
+        let ids: Vec<String> = staff.iter().map(|(_, u)| u.clone()).collect();
+        completions_q = completions_q.filter(training_completions::user_id.eq_any(ids));
+    }
     let completions: Vec<(String, String, NaiveDate, NaiveDate)> = completions_q.load(conn)?;
     Ok(StatusInputs {
         required: required
