@@ -112,14 +112,14 @@ pub fn told(
     urgency: Urgency,
     language: Language,
     region: Region,
-) -> Result<Told, AppError> {
-    Ok(Told {
+) -> Told {
+    Told {
         helpline: HelplineSummary { name: helpline.name.clone(), public_phone: helpline.public_phone.clone() },
         helpline_open_now: chosen.open_now,
         expected_callback_from: chosen.callback_from.map(|t| db::truncate_micros(t.naive_utc()).and_utc()),
         guidance: guidance(urgency, language),
         referrals: crate::resources::service::pick(directory, Some(region), Some(language)),
-    })
+    }
 }
 
 /// A keyed fingerprint of a request body: equal bodies give equal fingerprints,
@@ -463,7 +463,7 @@ fn prepare(
     let today = crate::domain::today();
     let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?;
     let now = db::now();
-    let told = told(&network.referrals, helpline, &chosen, urgency, language, region)?;
+    let told = told(&network.referrals, helpline, &chosen, urgency, language, region);
     let receipt = Receipt {
         reference: String::new(),
         status: SignalStatus::Received,

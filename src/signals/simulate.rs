@@ -184,7 +184,7 @@ pub async fn run(
             let sim = routing::simulate(c, &origin, at)?;
             let relay_would_be_told = match (&sim.helpline, &sim.route) {
                 (Some(h), Some(chosen)) => {
-                    Some(told(&network.current(c)?.referrals, h, chosen, urgency, language, region)?)
+                    Some(told(&network.current(c)?.referrals, h, chosen, urgency, language, region))
                 }
                 _ => None,
             };
