@@ -31,6 +31,9 @@ IMPACT_RELAYS=${BENCH_IMPACT_RELAYS:-20000}
 IMPACT_SIGNALS=${BENCH_IMPACT_SIGNALS:-1000000}
 BACKENDS=${BENCH_BACKENDS:-"sqlite postgres"}
 PG_CLIENTS=${BENCH_PG_CLIENTS:-8}
+# PostgreSQL's intake is measured a second time with this environment (the other
+# commit mode); empty: not measured.
+PG_ALT=${BENCH_PG_ALT-"SAFERELAY_PG_GROUP_COMMIT=true"}
 PGBIN=${SAFERELAY_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 LIMIT_SECS=${BENCH_TIME_LIMIT:-1800}
 
@@ -107,6 +110,73 @@ curve_point() {
   R[$be.curve_${key}_queue]=$("$BENCH" queue --base "$base" --token "$token" --n 300 | result queue_p99_ms)
 }
 
+# CPU time (user + system) of processes, in clock ticks.
+ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
+pg_pids() { pgrep -u postgres 2>/dev/null || true; }
+
+# Intake at saturation, REPEATS wrk runs: req/s (median), errors, peak RSS, and the
+# CPU each signal cost, split between SafeRelay and PostgreSQL (SQLite runs inside
+# SafeRelay). Figures go to R[$be.$prefix…].
+saturate() {
+  local be=$1 prefix=$2 base=$3
+  log "$be${prefix:+ ($prefix)}: intake at saturation (wrk -t2 -c32, ${SECS}s x $REPEATS)"
+  local peak=0 rps=() non2xx=() cpu_app=() cpu_db=() cpu_load=() hz; hz=$(getconf CLK_TCK)
+  for i in $(seq "$REPEATS"); do
+    ( while kill -0 $SERVER_PID 2>/dev/null; do rss_kb $SERVER_PID VmRSS; sleep 0.5; done ) >"$WORK/rss-$i" &
+    local sampler=$!
+    local pgs; pgs=$(pg_pids)
+    # shellcheck disable=SC2086
+    local a0 d0; a0=$(ticks $SERVER_PID); d0=$(ticks $pgs)
+    local TIMEFORMAT='%U %S'
+    { time BENCH_TOKENS=$WORK/tokens BENCH_RUN="sat$prefix$i-$RANDOM" wrk -t2 -c32 -d"${SECS}s" --timeout 10s \
+      -s bench/intake.lua "$base" >"$WORK/wrk-$i" 2>&1; } 2>"$WORK/wrk-time-$i"
+    # shellcheck disable=SC2086
+    local a1 d1; a1=$(ticks $SERVER_PID); d1=$(ticks $pgs)
+    kill $sampler 2>/dev/null || true
+    cat "$WORK/wrk-$i" >&2
+    local n; n=$(awk '/requests in/ {print $1}' "$WORK/wrk-$i")
+    rps+=("$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-$i")")
+    non2xx+=("$(awk '/Non-2xx/ {print $NF} END {}' "$WORK/wrk-$i")")
+    cpu_app+=("$(awk -v t=$((a1 - a0)) -v n="$n" -v hz="$hz" 'BEGIN {printf "%.3f", t * 1000 / hz / n}')")
+    cpu_db+=("$(awk -v t=$((d1 - d0)) -v n="$n" -v hz="$hz" 'BEGIN {printf "%.3f", t * 1000 / hz / n}')")
+    cpu_load+=("$(awk -v n="$n" '{printf "%.3f", ($1 + $2) * 1000 / n}' "$WORK/wrk-time-$i")")
+    local p; p=$(sort -n "$WORK/rss-$i" | tail -1); [ "${p:-0}" -gt "$peak" ] && peak=$p
+  done
+  R[$be.${prefix}intake]=$(printf '%s\n' "${rps[@]}" | median)
+  R[$be.${prefix}intake_errors]=$(printf '%s\n' "${non2xx[@]}" | awk '$1!="" {s+=$1} END {print s+0}')
+  R[$be.${prefix}rss_loaded]=$(( peak / 1024 ))
+  R[$be.${prefix}ratio]=$(awk -v a="${R[$be.${prefix}intake]}" -v b="${R[$be.ceiling]}" 'BEGIN {printf "%.2f", a/b}')
+  R[$be.${prefix}cpu_app]=$(printf '%s\n' "${cpu_app[@]}" | median)
+  R[$be.${prefix}cpu_db]=$(printf '%s\n' "${cpu_db[@]}" | median)
+  R[$be.${prefix}cpu_load]=$(printf '%s\n' "${cpu_load[@]}" | median)
+  # What the machine's cores could serve if CPU were the only limit.
+  R[$be.${prefix}cpu_bound]=$(awk -v a="${R[$be.${prefix}cpu_app]}" -v d="${R[$be.${prefix}cpu_db]}" \
+    -v l="${R[$be.${prefix}cpu_load]}" -v c="$(nproc)" 'BEGIN {printf "%.0f", c * 1000 / (a + d + l)}')
+}
+
+# Latency at half the saturation rate just measured (paced client).
+paced_half() {
+  local be=$1 prefix=$2 base=$3
+  local rate; rate=$(awk -v r="${R[$be.${prefix}intake]}" 'BEGIN {printf "%d", r/2}')
+  R[$be.${prefix}paced_rate]=$rate
+  log "$be${prefix:+ ($prefix)}: latency at half the saturation rate ($rate/s, ${SECS}s x $REPEATS, paced client)"
+  local p50=() p99=()
+  for _ in $(seq "$REPEATS"); do
+    local out; out=$("$BENCH" paced --base "$base" --tokens "$WORK/tokens" --rate "$rate" --secs "$SECS")
+    p50+=("$(result paced_p50_ms <<<"$out")"); p99+=("$(result paced_p99_ms <<<"$out")")
+  done
+  R[$be.${prefix}p50]=$(printf '%s\n' "${p50[@]}" | median)
+  R[$be.${prefix}p99]=$(printf '%s\n' "${p99[@]}" | median)
+}
+
+# Starts the server on $base's port with the environment given (VAR=value …).
+start_server() {
+  local be=$1 port=$2; shift 2
+  env "$@" SAFERELAY_PORT="$port" "$BIN" serve >>"$WORK/server-$be.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+}
+
 bench_backend() {
   local be=$1 url
   log "$be: database"
@@ -123,12 +193,14 @@ bench_backend() {
 
   local port; port=$(free_port)
   local base="http://127.0.0.1:$port"
-  SAFERELAY_PORT=$port "$BIN" serve >"$WORK/server-$be.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+  start_server "$be" "$port"
   sleep 2
   R[$be.rss_idle]=$(( $(rss_kb $SERVER_PID VmRSS) / 1024 ))
   R[$be.anon_idle]=$(( $(rss_kb $SERVER_PID RssAnon) / 1024 ))
+  R[$be.file_idle]=$(( $(rss_kb $SERVER_PID RssFile) / 1024 ))
+  # The binary's own pages among them (the rest: shared libraries).
+  R[$be.exe_idle]=$(awk -v exe="$(readlink -f "$BIN")" '/^[0-9a-f]+-/ {f = ($6 == exe)} f && /^Rss:/ {s += $2} END {printf "%d", s / 1024}' "/proc/$SERVER_PID/smaps")
+  R[$be.binary_mb]=$(( $(stat -c %s "$BIN") / 1048576 ))
   # The relay app's first load: every file a first visit fetches (the shell, its
   # script, stylesheet, manifest, worker, and the icons the worker keeps), gzip.
   local kb=0 f
@@ -153,34 +225,8 @@ bench_backend() {
     "$BENCH" ceiling --db "$url" --clients "$clients" --secs "$CEILING_SECS" | result ceiling_commits_per_s
   done | median)
 
-  log "$be: intake at saturation (wrk -t2 -c32, ${SECS}s x $REPEATS)"
-  local peak=0 rps=() non2xx=()
-  for i in $(seq "$REPEATS"); do
-    ( while kill -0 $SERVER_PID 2>/dev/null; do rss_kb $SERVER_PID VmRSS; sleep 0.5; done ) >"$WORK/rss-$i" &
-    local sampler=$!
-    BENCH_TOKENS=$WORK/tokens BENCH_RUN="sat$i-$RANDOM" wrk -t2 -c32 -d"${SECS}s" --timeout 10s \
-      -s bench/intake.lua "$base" >"$WORK/wrk-$i" 2>&1
-    kill $sampler 2>/dev/null || true
-    cat "$WORK/wrk-$i" >&2
-    rps+=("$(awk '/^Requests\/sec:/ {print $2}' "$WORK/wrk-$i")")
-    non2xx+=("$(awk '/Non-2xx/ {print $NF} END {}' "$WORK/wrk-$i")")
-    local p; p=$(sort -n "$WORK/rss-$i" | tail -1); [ "${p:-0}" -gt "$peak" ] && peak=$p
-  done
-  R[$be.intake]=$(printf '%s\n' "${rps[@]}" | median)
-  R[$be.intake_errors]=$(printf '%s\n' "${non2xx[@]}" | awk '$1!="" {s+=$1} END {print s+0}')
-  R[$be.rss_loaded]=$(( peak / 1024 ))
-  R[$be.ratio]=$(awk -v a="${R[$be.intake]}" -v b="${R[$be.ceiling]}" 'BEGIN {printf "%.2f", a/b}')
-
-  local rate; rate=$(awk -v r="${R[$be.intake]}" 'BEGIN {printf "%d", r/2}')
-  R[$be.paced_rate]=$rate
-  log "$be: latency at half the saturation rate ($rate/s, ${SECS}s x $REPEATS, paced client)"
-  local p50=() p99=()
-  for _ in $(seq "$REPEATS"); do
-    local out; out=$("$BENCH" paced --base "$base" --tokens "$WORK/tokens" --rate "$rate" --secs "$SECS")
-    p50+=("$(result paced_p50_ms <<<"$out")"); p99+=("$(result paced_p99_ms <<<"$out")")
-  done
-  R[$be.p50]=$(printf '%s\n' "${p50[@]}" | median)
-  R[$be.p99]=$(printf '%s\n' "${p99[@]}" | median)
+  saturate "$be" "" "$base"
+  paced_half "$be" "" "$base"
 
   log "$be: the same with a login flood (wrk -t1 -c16 on /api/v1/auth/login)"
   local fp99=() flood=() flood503=()
@@ -188,7 +234,7 @@ bench_backend() {
     wrk -t1 -c16 -d"$((SECS + 2))s" --timeout 10s -s bench/login-flood.lua "$base" >"$WORK/flood-$i" 2>&1 &
     local fl=$!
     sleep 1
-    local out; out=$("$BENCH" paced --base "$base" --tokens "$WORK/tokens" --rate "$rate" --secs "$SECS")
+    local out; out=$("$BENCH" paced --base "$base" --tokens "$WORK/tokens" --rate "${R[$be.paced_rate]}" --secs "$SECS")
     fp99+=("$(result paced_p99_ms <<<"$out")")
     wait $fl || true
     cat "$WORK/flood-$i" >&2
@@ -200,6 +246,17 @@ bench_backend() {
   R[$be.flood_503]=$(printf '%s\n' "${flood503[@]}" | median)
   R[$be.flood_factor]=$(awk -v a="${R[$be.flood_p99]}" -v b="${R[$be.p99]}" 'BEGIN {printf "%.2f", a/b}')
   R[$be.rss_hwm]=$(( $(rss_kb $SERVER_PID VmHWM) / 1024 ))
+
+  if [ "$be" = postgres ] && [ -n "$PG_ALT" ]; then
+    # The other PostgreSQL commit mode, on the same database and machine.
+    kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
+    # shellcheck disable=SC2086
+    start_server "$be" "$port" $PG_ALT
+    saturate "$be" alt_ "$base"
+    paced_half "$be" alt_ "$base"
+    kill $SERVER_PID; wait $SERVER_PID 2>/dev/null || true
+    start_server "$be" "$port"
+  fi
 
   # Cost curve: one saturation run and a queue run at each stored volume, then with
   # more relay points in the network (the 500 that file, plus the rest through SQL).
@@ -262,6 +319,11 @@ START=$(date +%s)
 for be in $BACKENDS; do bench_backend "$be"; done
 
 # ---- report -------------------------------------------------------------------
+# Intake ÷ ceiling with group commit: SQLite always commits in groups; PostgreSQL
+# in whichever of its two runs had it on.
+R[sqlite.gc_ratio]=${R[sqlite.ratio]:-n/a}
+if [[ "$PG_ALT" == *PG_GROUP_COMMIT=true* ]]; then R[postgres.gc_ratio]=${R[postgres.alt_ratio]:-n/a}
+else R[postgres.gc_ratio]=${R[postgres.ratio]:-n/a}; fi
 v() { echo "${R[$1.$2]:-n/a}"; }
 ok() { awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN { if (a=="n/a" || a=="nan") {print "?"; exit}
   r = (op=="ge") ? (a+0 >= b+0) : (a+0 <= b+0); print r ? "met" : "MISSED" }'; }
@@ -279,6 +341,19 @@ $(row "raw ceiling, intake transaction, commits/s (SQLite 1 writer; PostgreSQL $
 $(row "intake \`POST /api/v1/signals\` at saturation, req/s (wrk -t2 -c32, ${SECS}s)" intake "")
 $(row "non-201 answers during saturation runs (sum)" intake_errors "")
 $(row "intake ÷ ceiling" ratio "≥ 0.5" ge 0.5)
+$(row "intake ÷ ceiling, at saturation, with group commit (SQLite: always on)" gc_ratio "≥ 1.0" ge 1.0)
+$(row "CPU per signal at saturation, SafeRelay (SQLite included), ms" cpu_app "")
+$(row "CPU per signal at saturation, PostgreSQL server processes, ms" cpu_db "")
+$(row "CPU per signal at saturation, load generator (wrk), ms" cpu_load "")
+$(row "what $(nproc) cores could serve at that CPU per signal, req/s" cpu_bound "")
+$(if [ -n "$PG_ALT" ]; then
+  row "PostgreSQL with \`$PG_ALT\`: intake at saturation, req/s" alt_intake ""
+  row "… ÷ ceiling" alt_ratio ""
+  row "… p99 at half that rate, ms" alt_p99 ""
+  row "… CPU per signal: SafeRelay, ms" alt_cpu_app ""
+  row "… CPU per signal: PostgreSQL, ms" alt_cpu_db ""
+  row "… what $(nproc) cores could serve, req/s" alt_cpu_bound ""
+fi)
 $(row "paced rate (half of saturation), req/s" paced_rate "")
 $(row "intake p50 at that rate, ms" p50 "")
 $(row "intake p99 at that rate, ms" p99 "")
@@ -303,7 +378,9 @@ $(row "dashboard p99, ms" impact_p99 "< 200" le 200)
 $(row "closed-cases listing (\`?state=closed\`) p99, ms" closed_p99 "")
 $(row "relay app first load, all files gzip, KB (repeat visits: none, see relay_app tests)" relay_first_load "≤ 100" le 100)
 $(row "VmRSS idle (just started), MB" rss_idle "≤ 30" le 30)
-$(row "of which anonymous (RssAnon: heap, stacks; the rest is mapped code), MB" anon_idle "")
+$(row "of which anonymous (RssAnon: heap, stacks, allocator arenas), MB" anon_idle "")
+$(row "of which mapped files (RssFile), MB" file_idle "")
+$(row "… of which the binary's own code and data, MB (binary: $(v sqlite binary_mb) MB)" exe_idle "")
 $(row "VmRSS after 500 sign-ins, MB" rss_after_logins "")
 $(row "VmRSS peak under intake load, MB" rss_loaded "≤ 100" le 100)
 $(row "VmHWM after intake + login flood, MB" rss_hwm "")

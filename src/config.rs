@@ -56,6 +56,12 @@ pub struct Settings {
     /// `SAFERELAY_DB_TIMEOUT_SECS`: wait for a pooled connection before answering
     /// 503. Default `5`.
     pub db_timeout_secs: u64,
+    /// `SAFERELAY_HTTP_WORKERS`: threads answering HTTP. Default `0`: one per core.
+    pub http_workers: usize,
+    /// `SAFERELAY_PG_GROUP_COMMIT`: on PostgreSQL, commit the writes of concurrent
+    /// signals in groups (one transaction, one WAL flush), as SQLite always does.
+    /// Default `false`.
+    pub pg_group_commit: bool,
     /// `SAFERELAY_MAX_BODY_BYTES`: largest accepted request body. Default `65536`.
     pub max_body_bytes: usize,
     /// `SAFERELAY_KEY_FILE`: development only — where generated signing keys are
@@ -225,6 +231,8 @@ impl Default for Settings {
             database_url: "sqlite://saferelay.db".into(),
             db_pool_size: 8,
             db_timeout_secs: 5,
+            pg_group_commit: false,
+            http_workers: 0,
             max_body_bytes: 64 * 1024,
             key_file: String::new(),
             jwt_keys: None,
@@ -412,6 +420,9 @@ impl Settings {
         }
         if !(5..=3600).contains(&self.relay_lock_secs) {
             return Err("relay_lock_secs must be between 5 and 3600".into());
+        }
+        if self.http_workers > 256 {
+            return Err("http_workers must be at most 256 (0: one per core)".into());
         }
         if self.hash_concurrency == 0 || self.db_pool_size == 0 {
             return Err("hash_concurrency and db_pool_size must be at least 1".into());

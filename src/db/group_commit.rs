@@ -1,24 +1,25 @@
-//! SQLite group commit: the writes of concurrent sessions share one transaction
-//! and one fsync (see [`Writer`]). PostgreSQL commits concurrent transactions in
-//! parallel, so there each write is its own transaction.
+//! Group commit: the writes of concurrent sessions share one transaction and one
+//! flush to disk (see [`Writer`]). Always on SQLite; on PostgreSQL when
+//! `SAFERELAY_PG_GROUP_COMMIT` is on (without it each write is its own
+//! transaction, and the server commits concurrent transactions in parallel).
 
 use std::sync::Arc;
 
 use diesel::Connection;
 
-use super::{AnyConnection, DbError, immediate_transaction, transaction};
+use super::{AnyConnection, DbError, transaction};
 
 /// Opens the write transaction from inside [`Db::session`], after the reads.
 ///
-/// On SQLite, writes from concurrent sessions are committed in groups: a session
-/// queues its write, then waits for the writer lock; whoever gets the lock runs
-/// every queued write in one `BEGIN IMMEDIATE … COMMIT`, each inside its own
-/// savepoint (a failing write rolls back alone), and hands each session its result
-/// only once the group has committed. One fsync then covers several signals, and
-/// the lock changes hands once per group instead of once per signal. A session
-/// whose write a previous holder already ran finds its result when it gets the
-/// lock. On PostgreSQL each write is its own transaction (the server commits
-/// concurrent transactions in parallel).
+/// With group commit, writes from concurrent sessions are committed in groups: a
+/// session queues its write, then waits for the group's lock (on SQLite, the
+/// writer lock); whoever gets the lock runs every queued write in one transaction
+/// (`BEGIN IMMEDIATE … COMMIT` on SQLite), each inside its own savepoint (a failing
+/// write rolls back alone), and hands each session its result only once the group
+/// has committed. One flush to disk then covers several signals, and the lock
+/// changes hands once per group instead of once per signal. A session whose write
+/// a previous holder already ran finds its result when it gets the lock. Without
+/// group commit (PostgreSQL by default) each write is its own transaction.
 pub struct Writer {
     group: Option<Arc<GroupCommit>>,
 }
@@ -32,7 +33,8 @@ type Job = Box<dyn FnOnce(&mut AnyConnection) -> Completion + Send>;
 const MAX_GROUP: usize = 64;
 
 pub(super) struct GroupCommit {
-    /// The SQLite writer lock (shared with `Db::write`).
+    /// The lock a group is committed under (on SQLite the writer lock, shared with
+    /// `Db::write`).
     lock: Arc<tokio::sync::Mutex<()>>,
     queue: std::sync::Mutex<Vec<Job>>,
 }
@@ -50,7 +52,7 @@ impl Writer {
 
     /// Runs `f` inside a write transaction and returns once that transaction has
     /// committed (or failed). Call it on the blocking thread `Db::session` gives: it
-    /// may wait for the SQLite writer lock.
+    /// may wait for the group's lock.
     pub fn transaction<T, E, F>(&self, conn: &mut AnyConnection, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
@@ -109,7 +111,7 @@ fn lock_queue(queue: &std::sync::Mutex<Vec<Job>>) -> std::sync::MutexGuard<'_, V
 /// sessions see the group fail.
 fn commit_group(conn: &mut AnyConnection, batch: Vec<Job>) {
     let mut completions = Vec::with_capacity(batch.len());
-    let committed = immediate_transaction(conn, |c| {
+    let committed = transaction(conn, |c| {
         completions.extend(batch.into_iter().map(|job| job(c)));
         Ok::<_, diesel::result::Error>(())
     });

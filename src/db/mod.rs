@@ -51,8 +51,10 @@ pub struct Db {
     /// before it writes can fail with SQLITE_BUSY instead of waiting. Serialising
     /// write transactions inside the process removes that failure mode.
     sqlite_writer: Option<Arc<tokio::sync::Mutex<()>>>,
-    /// The queue of session writes committed in groups under that lock.
-    sqlite_group: Option<Arc<GroupCommit>>,
+    /// The queue of session writes committed in groups: under that lock on SQLite,
+    /// under a lock of its own on PostgreSQL when group commit is on there
+    /// ([`Db::with_group_commit_on_postgres`]).
+    group: Option<Arc<GroupCommit>>,
 }
 
 fn unavailable<E: From<DbError>>(why: &str) -> E {
@@ -63,8 +65,19 @@ impl Db {
     pub fn new(pool: Pool, backend: Backend) -> Self {
         let slots = Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize));
         let sqlite_writer = (backend == Backend::Sqlite).then(|| Arc::new(tokio::sync::Mutex::new(())));
-        let sqlite_group = sqlite_writer.clone().map(|lock| Arc::new(GroupCommit::new(lock)));
-        Self { pool, backend, slots, sqlite_writer, sqlite_group }
+        let group = sqlite_writer.clone().map(|lock| Arc::new(GroupCommit::new(lock)));
+        Self { pool, backend, slots, sqlite_writer, group }
+    }
+
+    /// Commits session writes in groups on PostgreSQL too (SQLite always does): one
+    /// transaction, and one WAL flush, for the writes of several concurrent sessions
+    /// (`SAFERELAY_PG_GROUP_COMMIT`; docs/OPERATIONS.md). Plain `write` calls keep
+    /// their own transactions, which PostgreSQL runs in parallel.
+    pub fn with_group_commit_on_postgres(mut self, on: bool) -> Self {
+        if on && self.backend == Backend::Postgres {
+            self.group = Some(Arc::new(GroupCommit::new(Arc::new(tokio::sync::Mutex::new(())))));
+        }
+        self
     }
 
     pub fn backend(&self) -> Backend {
@@ -106,7 +119,7 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let writer = Writer::new(self.sqlite_group.clone());
+        let writer = Writer::new(self.group.clone());
         self.with_slot(None, move |pool| {
             let mut conn = checkout::<E>(pool)?;
             let first = f(&mut conn, &writer);

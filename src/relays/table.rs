@@ -1,9 +1,13 @@
 //! The programme manager's table of relay points: filters, sorting, counts per
 //! training status and one page, whatever the network's size. The training status
 //! is derived from dated completions (not stored), so it cannot be filtered or
-//! sorted in SQL: the matching ids come from one query (two short columns per
-//! row, in the order asked), the statuses from three queries per programme, and
-//! only the page's rows are read in full — never a query per row.
+//! sorted in SQL. Statuses come from the kept statuses of each programme
+//! (`training::status::StatusCache`). Without a status filter or sort, the counts
+//! come from the matching ids in no order and the page from SQL (`LIMIT`/`OFFSET`
+//! over the index `relay_points_programme_name` in the default order); with one,
+//! every matching id is read in the order asked (two short columns per row) and
+//! filtered or sorted by status here. Only the page's rows are read in full, and
+//! never with a query per row.
 
 use std::collections::HashMap;
 
@@ -115,6 +119,11 @@ pub async fn page(state: &AppState, req: TableRequest) -> Result<RelayTable, App
     state
         .db
         .run(move |c| {
+            // A free-text search scans the table whatever the order (and keeps few
+            // rows): one ordered scan then costs less than two.
+            if req.status.is_none() && !req.by_status && req.query.text.is_none() {
+                return page_in_sql(c, &cache, &req);
+            }
             let (kept, counts, programmes) = matching(c, &cache, &req)?;
             let pages = kept.len().div_ceil(PAGE_SIZE).max(1);
             let page = req.page.clamp(1, pages);
@@ -131,6 +140,39 @@ pub async fn page(state: &AppState, req: TableRequest) -> Result<RelayTable, App
             })
         })
         .await
+}
+
+/// One page when neither the training status nor a free text filters, and the
+/// status does not sort: the counts come
+/// from the matching ids in no order, the page from SQL (`LIMIT`/`OFFSET` over the
+/// index in the default order), so no request sorts the whole programme.
+fn page_in_sql(c: &mut AnyConnection, cache: &StatusCache, req: &TableRequest) -> Result<RelayTable, AppError> {
+    let as_of = req.as_of.unwrap_or_else(crate::domain::today);
+    let (statuses, programmes) = statuses(c, cache, req.query.programme, as_of)?;
+    let status_of = |id: RelayPointId, p: ProgrammeId| statuses.get(&p).map_or(TrainingStatus::Untrained, |s| s.of(id));
+    let mut counts: Vec<(TrainingStatus, usize)> = TrainingStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    let ids = store::table_ids_unordered(c, &req.query)?;
+    for (id, p) in &ids {
+        let s = status_of(*id, *p);
+        if let Some(n) = counts.iter_mut().find(|(x, _)| *x == s) {
+            n.1 += 1;
+        }
+    }
+    let pages = ids.len().div_ceil(PAGE_SIZE).max(1);
+    let page = req.page.clamp(1, pages);
+    let slice: Vec<(RelayPointId, TrainingStatus)> =
+        store::table_page_ids(c, &req.query, (page - 1) * PAGE_SIZE, PAGE_SIZE)?
+            .into_iter()
+            .map(|(id, p)| (id, status_of(id, p)))
+            .collect();
+    Ok(RelayTable {
+        rows: rows_in_order(c, &slice)?,
+        counts,
+        matching: ids.len(),
+        page,
+        pages,
+        programmes: programmes.into_iter().map(|p| (p.id, p.code)).collect(),
+    })
 }
 
 /// Every relay point the filters keep, in the table's order, as the export CSV.

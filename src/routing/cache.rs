@@ -38,6 +38,11 @@ impl NetworkCache {
     /// still current, else loaded again (and kept).
     pub fn current(&self, conn: &mut AnyConnection) -> Result<Arc<Network>, AppError> {
         let version = version(conn)?;
+        self.at(conn, version)
+    }
+
+    /// The same, when the caller has just read the stamp (`version`) itself.
+    pub fn at(&self, conn: &mut AnyConnection, version: i64) -> Result<Arc<Network>, AppError> {
         if let Some(kept) = self.kept().filter(|n| n.version == version) {
             return Ok(kept);
         }
@@ -61,6 +66,17 @@ impl NetworkCache {
 /// The network's stamp.
 pub fn version(conn: &mut AnyConnection) -> QueryResult<i64> {
     network_version::table.find(1).select(network_version::version).first(conn)
+}
+
+/// The network's and the training statuses' stamps, in one read (intake needs
+/// both for every signal).
+pub fn stamps(conn: &mut AnyConnection) -> QueryResult<(i64, i64)> {
+    use crate::db::schema::training_version;
+    network_version::table
+        .inner_join(training_version::table.on(training_version::id.eq(network_version::id)))
+        .filter(network_version::id.eq(1))
+        .select((network_version::version, training_version::version))
+        .first(conn)
 }
 
 /// Marks the network changed; call it in the transaction of the change.

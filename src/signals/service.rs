@@ -21,6 +21,7 @@ use crate::resources::model::Resource;
 use crate::routing::cache::NetworkCache;
 use crate::routing::model::{Helpline, Origin, Route, route};
 use crate::state::AppState;
+use crate::training::status::StatusCache;
 use crate::users::caller::{AuthUser, Claims};
 use zeroize::Zeroizing;
 
@@ -265,6 +266,7 @@ pub async fn submit(
         keys: state.master_keys.clone(),
         per_hour: i64::from(state.settings.signal_rate_limit_per_hour.max(1)),
         network: state.network.clone(),
+        statuses: state.training_statuses.clone(),
     };
     let (status, body, alerts) = state
         .db
@@ -285,6 +287,7 @@ struct Limits {
     keys: Arc<MasterKeyRing>,
     per_hour: i64,
     network: Arc<NetworkCache>,
+    statuses: Arc<StatusCache>,
 }
 
 fn file(
@@ -320,7 +323,7 @@ fn file(
         return Err(AppError::TooManyRequests { retry_after_secs: retry_after(c, relay, now)? });
     }
     let (receipt, signal, channels, origin, rule_matched) =
-        prepare(c, &limits.network, relay, auth.id, language, urgency)?;
+        prepare(c, &limits.network, &limits.statuses, relay, auth.id, language, urgency)?;
     let mut alerts = Vec::new();
     if recent == limit && urgency == Urgency::ImmediateDanger {
         alerts.push(Alert::DangerOverLimit { programme: origin.programme_id, relay_name: origin.name.clone(), limit });
@@ -432,6 +435,7 @@ type Prepared = (Receipt, Signal, Vec<&'static str>, RelayOrigin, bool);
 fn prepare(
     c: &mut AnyConnection,
     network: &NetworkCache,
+    statuses: &StatusCache,
     relay: RelayPointId,
     submitted_by: UserId,
     language: Language,
@@ -446,7 +450,8 @@ fn prepare(
         });
     }
     let (region, postcode) = (origin.region, origin.postcode);
-    let network = network.current(c)?;
+    let (network_version, training_version) = crate::routing::cache::stamps(c)?;
+    let network = network.at(c, network_version)?;
     let (rules, helplines) = (&network.rules, &network.helplines);
     let destinations: Vec<_> = helplines.iter().map(|h| h.destination.clone()).collect();
     let now_utc = Utc::now();
@@ -461,7 +466,7 @@ fn prepare(
     let helpline = helplines.iter().find(|h| h.destination.id == chosen.helpline).ok_or(AppError::NotFound)?;
     let programme = origin.programme_id;
     let today = crate::domain::today();
-    let training_status = crate::training::status::relay_point_status(c, programme, relay, today)?;
+    let training_status = statuses.relay_status(c, programme, relay, today, training_version)?;
     let now = db::now();
     let told = told(&network.referrals, helpline, &chosen, urgency, language, region);
     let receipt = Receipt {

@@ -18,11 +18,25 @@ pub struct Statuses(HashMap<RelayPointId, TrainingStatus>);
 /// stays the same: every write to relay staff accounts, modules or completions
 /// bumps it in its transaction ([`bump`]), so a page never shows a status older
 /// than the last committed change, on any instance.
+///
+/// Intake keeps single relay points' statuses the same way (`relay_status`): a
+/// signal then costs no training query while nothing changed.
 #[derive(Default)]
-pub struct StatusCache(std::sync::Mutex<HashMap<ProgrammeId, Kept>>);
+pub struct StatusCache {
+    programmes: std::sync::Mutex<HashMap<ProgrammeId, Kept>>,
+    relays: std::sync::Mutex<KeptRelays>,
+}
 
 /// Statuses kept with the stamp and day they were derived for.
 type Kept = (i64, NaiveDate, std::sync::Arc<Statuses>);
+
+/// Single relay points' statuses, all derived under one stamp (a new stamp empties
+/// the map, so it holds at most the relay points that filed since the last change).
+#[derive(Default)]
+struct KeptRelays {
+    version: i64,
+    statuses: HashMap<RelayPointId, (NaiveDate, TrainingStatus)>,
+}
 
 impl StatusCache {
     /// `programme_statuses`, from memory when nothing changed since.
@@ -33,7 +47,7 @@ impl StatusCache {
         as_of: NaiveDate,
     ) -> diesel::QueryResult<std::sync::Arc<Statuses>> {
         let version = version(conn)?;
-        let kept = self.0.lock().ok().and_then(|m| m.get(&programme).cloned());
+        let kept = self.programmes.lock().ok().and_then(|m| m.get(&programme).cloned());
         if let Some((v, day, statuses)) = kept
             && v == version
             && day == as_of
@@ -43,14 +57,48 @@ impl StatusCache {
         // Derived after the stamp was read: a change committed in between is in
         // them, and the older stamp kept makes the next request derive again.
         let statuses = std::sync::Arc::new(programme_statuses(conn, programme, as_of)?);
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.programmes.lock() {
             m.insert(programme, (version, as_of, statuses.clone()));
         }
         Ok(statuses)
     }
+
+    /// `relay_point_status`, from memory when the stamp, read by the caller as
+    /// `version` (intake reads it with the network's), has not moved since.
+    pub fn relay_status(
+        &self,
+        conn: &mut AnyConnection,
+        programme: ProgrammeId,
+        relay: RelayPointId,
+        as_of: NaiveDate,
+        version: i64,
+    ) -> diesel::QueryResult<TrainingStatus> {
+        if let Ok(kept) = self.relays.lock()
+            && kept.version == version
+            && let Some((day, status)) = kept.statuses.get(&relay)
+            && *day == as_of
+        {
+            return Ok(*status);
+        }
+        // Derived after the stamp was read, as for a programme's statuses.
+        let status = relay_point_status(conn, programme, relay, as_of)?;
+        if let Ok(mut kept) = self.relays.lock() {
+            if kept.version != version {
+                // Only a newer stamp replaces the map: a request that read an older
+                // one (before a change) must not bring back what it outdated.
+                if version < kept.version {
+                    return Ok(status);
+                }
+                *kept = KeptRelays { version, statuses: HashMap::new() };
+            }
+            kept.statuses.insert(relay, (as_of, status));
+        }
+        Ok(status)
+    }
 }
 
-fn version(conn: &mut AnyConnection) -> diesel::QueryResult<i64> {
+/// The stamp every write to relay staff, modules or completions bumps.
+pub fn version(conn: &mut AnyConnection) -> diesel::QueryResult<i64> {
     use crate::db::schema::training_version;
     use diesel::prelude::*;
     training_version::table.find(1).select(training_version::version).first(conn)

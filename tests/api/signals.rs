@@ -17,6 +17,7 @@ on_both_backends!(
     a_signal_without_a_matching_rule_is_still_filed_to_a_helpline_for_its_language,
     with_no_active_helpline_intake_refuses_and_says_whom_to_call,
     signals_from_relays_that_are_not_trained_are_accepted_and_flagged,
+    a_signal_records_the_training_status_after_a_change_on_another_instance,
     a_closed_helpline_queues_the_signal_and_says_when,
 );
 
@@ -345,6 +346,40 @@ async fn new_contacts_are_wrapped_by_the_newest_master_key() {
     );
 }
 
+/// Intake keeps each relay point's training status in memory behind the
+/// `training_version` stamp: a completion recorded, deleted or a module added on
+/// another instance changes what the very next signal records.
+async fn a_signal_records_the_training_status_after_a_change_on_another_instance(app: TestApp) {
+    let other = crate::helpers::spawn_second_instance(&app, |_| {}).await;
+    let admin = app.admin_token().await;
+    let m = app.programme_with_manager(&admin, "wal", "fr").await;
+    let relay = app.relay(&m.manager, "Pharmacie A", "4000", "pharmacy").await;
+    let module = app.module(&m.manager, "Mask-19 basics", 24, true).await;
+    let (staff, token) = app.staff(&admin, "a@example.be", relay["id"].as_str().unwrap()).await;
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Brussels).date_naive().to_string();
+    let mut n = 0;
+    let mut recorded = async || {
+        n += 1;
+        let resp = submit(&app, &token, &format!("k{n}"), &body(PHONE, "A")).await;
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        resp.json::<Value>().await.unwrap()["relay_training_status"].as_str().unwrap().to_string()
+    };
+    assert_eq!(recorded().await, "untrained");
+    assert_eq!(recorded().await, "untrained", "kept, and still right");
+    let done = other.complete(&m.manager, &staff, &module, &today).await;
+    assert_eq!(recorded().await, "trained", "a completion recorded on the other instance");
+    let second = other.module(&m.manager, "Referral paths", 24, true).await;
+    assert_eq!(recorded().await, "untrained", "a second required module");
+    other.complete(&m.manager, &staff, &second, &today).await;
+    assert_eq!(recorded().await, "trained");
+    let path = format!("/api/v1/completions/{}", done["id"].as_str().unwrap());
+    let resp = other.request(reqwest::Method::DELETE, &path, Some(&m.manager), None).await;
+    assert_eq!(resp.status(), StatusCode::NO_CONTENT);
+    assert_eq!(recorded().await, "untrained", "a completion deleted");
+    assert_eq!(app.count("signals WHERE relay_training_status = 'trained'"), 2);
+    assert_eq!(app.count("signals WHERE relay_training_status = 'untrained'"), 4);
+}
+
 async fn signals_from_relays_that_are_not_trained_are_accepted_and_flagged(app: TestApp) {
     let admin = app.admin_token().await;
     let m = app.programme_with_manager(&admin, "wal", "fr").await;
@@ -364,4 +399,47 @@ async fn signals_from_relays_that_are_not_trained_are_accepted_and_flagged(app: 
     assert_eq!(b["relay_training_status"], "untrained");
     assert_eq!(app.count("signals WHERE relay_training_status = 'untrained'"), 1);
     assert_eq!(app.count("signals WHERE relay_training_status = 'trained'"), 1);
+}
+
+/// Group commit on PostgreSQL (`SAFERELAY_PG_GROUP_COMMIT`, off by default): the
+/// writes of concurrent signals share transactions, and still each signal is
+/// stored once and whole, duplicates of one key get one signal, and a write that
+/// fails (a key taken meanwhile) rolls back alone.
+mod postgres_group_commit {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_signals_are_each_stored_once_and_whole() {
+        let Some(app) = try_spawn_app_with(Backend::Postgres, |s| s.pg_group_commit = true).await else { return };
+        let mut tokens = Vec::new();
+        for n in 0..4 {
+            tokens.push(relay_staff(&app, &format!("p{n}@example.be")).await.0);
+        }
+        // 40 distinct signals and 8 sends of one key, all at once.
+        let distinct = (0..40).map(|n| {
+            let (app, token) = (&app, &tokens[n % 4]);
+            async move { submit(app, token, &format!("key-{n}"), &body(PHONE, "A")).await }
+        });
+        let b = body(PHONE, "B");
+        let same = (0..8).map(|_| submit(&app, &tokens[0], "same-key", &b));
+        let (distinct, same) =
+            futures_util::future::join(futures_util::future::join_all(distinct), futures_util::future::join_all(same))
+                .await;
+        let mut refs = std::collections::BTreeSet::new();
+        for r in distinct {
+            assert_eq!(r.status(), StatusCode::CREATED);
+            refs.insert(r.json::<Value>().await.unwrap()["reference"].as_str().unwrap().to_string());
+        }
+        assert_eq!(refs.len(), 40, "40 signals, 40 references");
+        let mut same_refs = std::collections::BTreeSet::new();
+        for r in same {
+            assert_eq!(r.status(), StatusCode::CREATED);
+            same_refs.insert(r.json::<Value>().await.unwrap()["reference"].as_str().unwrap().to_string());
+        }
+        assert_eq!(same_refs.len(), 1, "one reference for the key sent eight times");
+        assert_eq!(app.count("signals"), 41);
+        assert_eq!(app.count("signal_contacts"), 41);
+        assert_eq!(app.count("outbox"), 41);
+        assert_eq!(app.count("idempotency_keys"), 41);
+    }
 }

@@ -45,6 +45,12 @@ struct ImportPage {
     errors: Vec<RowError>,
     csv: String,
     digest: String,
+    action: &'static str,
+    back: &'static str,
+    back_key: &'static str,
+    intro_key: &'static str,
+    unchanged_key: &'static str,
+    updates: bool,
 }
 
 fn page(a: &Acting, stage: Stage) -> HttpResponse {
@@ -63,6 +69,12 @@ fn page(a: &Acting, stage: Stage) -> HttpResponse {
         errors: Vec::new(),
         csv: String::new(),
         digest: String::new(),
+        action: "/console/relay-points/import",
+        back: "/console/relay-points",
+        back_key: "rp.back",
+        intro_key: "imp.intro",
+        unchanged_key: "imp.unchanged",
+        updates: true,
     };
     let with = |p: ImportPage, r: &ImportReport| ImportPage {
         rows: r.rows,

@@ -35,10 +35,17 @@ struct ImportPage {
     can_commit: bool,
     rows: usize,
     created: usize,
+    updated: usize,
     unchanged: usize,
     errors: Vec<RowError>,
     csv: String,
     digest: String,
+    action: &'static str,
+    back: &'static str,
+    back_key: &'static str,
+    intro_key: &'static str,
+    unchanged_key: &'static str,
+    updates: bool,
 }
 
 fn page(a: &Acting, stage: Stage) -> HttpResponse {
@@ -56,6 +63,14 @@ fn page(a: &Acting, stage: Stage) -> HttpResponse {
         errors: Vec::new(),
         csv: String::new(),
         digest: String::new(),
+        action: "/console/training/completions/import",
+        back: "/console/training/completions",
+        back_key: "trn.back_completions",
+        intro_key: "trn.import.intro",
+        unchanged_key: "trn.import.already",
+        // Completions are recorded or already there; an import never changes one.
+        updates: false,
+        updated: 0,
     };
     let with = |p: ImportPage, r: &ImportReport| ImportPage {
         rows: r.rows,

@@ -1,0 +1,1 @@
+DROP INDEX relay_points_programme_name;
