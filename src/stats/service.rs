@@ -263,17 +263,50 @@ fn month_facts(
             .map(|(p, at)| (p, Month::of(at)))
             .collect();
     missing.retain(|k| !held_back.contains(k));
-    let (Some(lo), Some(hi)) = (missing.iter().map(|(_, m)| *m).min(), missing.iter().map(|(_, m)| *m).max()) else {
-        return Ok(out);
-    };
+    // One month at a time, so a request holds one month of signals, never a year's.
+    let months: BTreeSet<Month> = missing.iter().map(|(_, m)| *m).collect();
+    let now = db::now();
+    let mut keep = Vec::new();
+    for month in months {
+        let mut built = build_month(c, programme, month, &mut held_back)?;
+        for key in missing.iter().filter(|(_, m)| *m == month) {
+            if held_back.contains(key) {
+                continue;
+            }
+            let facts = month_level_times(built.remove(key).map(|m| m.into_values().collect()).unwrap_or_default());
+            keep.push(store::MonthFactsRow {
+                programme_id: key.0.clone(),
+                month: key.1.to_string(),
+                facts: serde_json::to_string(&facts).map_err(|_| AppError::internal("month facts not serialisable"))?,
+                computed_at: now,
+            });
+            out.insert(key.clone(), facts);
+        }
+    }
+    if !keep.is_empty() {
+        writer.transaction(c, move |c| {
+            keep.iter().try_for_each(|row| store::keep_month_facts(c, row)).map_err(AppError::from)
+        })?;
+    }
+    Ok(out)
+}
+
+/// The aggregates of one month's signals and rollups (of one programme or all),
+/// read on one snapshot: a rollup running meanwhile cannot count a signal twice. A
+/// programme with a signal still open is added to `held_back` for that month.
+fn build_month(
+    c: &mut AnyConnection,
+    programme: Option<&str>,
+    month: Month,
+    held_back: &mut BTreeSet<(String, Month)>,
+) -> Result<MonthAggregates, AppError> {
     let (live, rolled) = store::on_one_snapshot(c, |c| {
-        let live = store::live_signals(c, programme, lo.start_utc(), hi.next().start_utc())?;
-        let rolled = store::rollups(c, programme, &lo.to_string(), &hi.to_string())?;
+        let live = store::live_signals(c, programme, month.start_utc(), month.next().start_utc())?;
+        let rolled = store::rollups(c, programme, &month.to_string(), &month.to_string())?;
         Ok::<_, AppError>((live, rolled))
     })?;
     let mut built = MonthAggregates::new();
     for s in live {
-        let month = Month::of(s.created_at);
         if s.closed_at.is_none() {
             // Still open: its month is not final yet.
             held_back.insert((s.programme_id.clone(), month));
@@ -296,7 +329,6 @@ fn month_facts(
         aggregate(&mut built, s.programme_id, month, fact);
     }
     for r in rolled {
-        let month = r.month.parse().map_err(|_| AppError::internal("corrupt rollup month"))?;
         let corrupt = || AppError::internal("corrupt rollup histogram");
         let fact = KeptFact {
             helpline_id: r.helpline_id,
@@ -312,27 +344,7 @@ fn month_facts(
         };
         aggregate(&mut built, r.programme_id, month, fact);
     }
-    let now = db::now();
-    let mut keep = Vec::new();
-    for key in missing {
-        if held_back.contains(&key) {
-            continue;
-        }
-        let facts = month_level_times(built.remove(&key).map(|m| m.into_values().collect()).unwrap_or_default());
-        keep.push(store::MonthFactsRow {
-            programme_id: key.0.clone(),
-            month: key.1.to_string(),
-            facts: serde_json::to_string(&facts).map_err(|_| AppError::internal("month facts not serialisable"))?,
-            computed_at: now,
-        });
-        out.insert(key, facts);
-    }
-    if !keep.is_empty() {
-        writer.transaction(c, move |c| {
-            keep.iter().try_for_each(|row| store::keep_month_facts(c, row)).map_err(AppError::from)
-        })?;
-    }
-    Ok(out)
+    Ok(built)
 }
 
 fn histogram(minutes: Option<i32>) -> Histogram {

@@ -30,6 +30,19 @@ enum Stage {
     Done(ImportReport),
 }
 
+/// What differs between the pages that import a CSV with a preview (relay points,
+/// completions): where the form posts, the link back, and the words that change
+/// (`templates/console/import_steps.html`).
+pub(crate) struct ImportPlaces {
+    pub action: &'static str,
+    pub back: &'static str,
+    pub back_key: &'static str,
+    pub intro_key: &'static str,
+    pub unchanged_key: &'static str,
+    /// Whether an import can update existing rows (relay points) or not (completions).
+    pub updates: bool,
+}
+
 #[derive(Template)]
 #[template(path = "console/programme_import.html")]
 struct ImportPage {
@@ -45,12 +58,7 @@ struct ImportPage {
     errors: Vec<RowError>,
     csv: String,
     digest: String,
-    action: &'static str,
-    back: &'static str,
-    back_key: &'static str,
-    intro_key: &'static str,
-    unchanged_key: &'static str,
-    updates: bool,
+    places: ImportPlaces,
 }
 
 fn page(a: &Acting, stage: Stage) -> HttpResponse {
@@ -69,12 +77,14 @@ fn page(a: &Acting, stage: Stage) -> HttpResponse {
         errors: Vec::new(),
         csv: String::new(),
         digest: String::new(),
-        action: "/console/relay-points/import",
-        back: "/console/relay-points",
-        back_key: "rp.back",
-        intro_key: "imp.intro",
-        unchanged_key: "imp.unchanged",
-        updates: true,
+        places: ImportPlaces {
+            action: "/console/relay-points/import",
+            back: "/console/relay-points",
+            back_key: "rp.back",
+            intro_key: "imp.intro",
+            unchanged_key: "imp.unchanged",
+            updates: true,
+        },
     };
     let with = |p: ImportPage, r: &ImportReport| ImportPage {
         rows: r.rows,

@@ -11,7 +11,7 @@ use askama::Template;
 
 use super::{failed, layout, manager};
 use crate::console::pages::{Layout, check_form, render};
-use crate::console::programme::import::{digest, normalise};
+use crate::console::programme::import::{ImportPlaces, digest, normalise};
 use crate::console::programme::{Acting, multipart};
 use crate::http::csv_import::{ImportReport, RowError};
 use crate::http::error::AppError;
@@ -40,12 +40,7 @@ struct ImportPage {
     errors: Vec<RowError>,
     csv: String,
     digest: String,
-    action: &'static str,
-    back: &'static str,
-    back_key: &'static str,
-    intro_key: &'static str,
-    unchanged_key: &'static str,
-    updates: bool,
+    places: ImportPlaces,
 }
 
 fn page(a: &Acting, stage: Stage) -> HttpResponse {
@@ -63,13 +58,15 @@ fn page(a: &Acting, stage: Stage) -> HttpResponse {
         errors: Vec::new(),
         csv: String::new(),
         digest: String::new(),
-        action: "/console/training/completions/import",
-        back: "/console/training/completions",
-        back_key: "trn.back_completions",
-        intro_key: "trn.import.intro",
-        unchanged_key: "trn.import.already",
-        // Completions are recorded or already there; an import never changes one.
-        updates: false,
+        places: ImportPlaces {
+            action: "/console/training/completions/import",
+            back: "/console/training/completions",
+            back_key: "trn.back_completions",
+            intro_key: "trn.import.intro",
+            unchanged_key: "trn.import.already",
+            // Completions are recorded or already there; an import never changes one.
+            updates: false,
+        },
         updated: 0,
     };
     let with = |p: ImportPage, r: &ImportReport| ImportPage {

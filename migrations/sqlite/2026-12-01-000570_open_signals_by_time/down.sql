@@ -1,0 +1,1 @@
+DROP INDEX signals_open_by_time;
