@@ -75,6 +75,31 @@ fn statuses(
     Ok((by_programme, programmes))
 }
 
+/// A relay point's status from its programme's kept statuses (`untrained` when
+/// absent).
+fn status_in(statuses: &HashMap<ProgrammeId, Arc<Statuses>>, id: RelayPointId, p: ProgrammeId) -> TrainingStatus {
+    statuses.get(&p).map_or(TrainingStatus::Untrained, |s| s.of(id))
+}
+
+/// How many of `statuses` are of each status, in `TrainingStatus::ALL`'s order.
+fn counts(statuses: impl Iterator<Item = TrainingStatus>) -> Vec<(TrainingStatus, usize)> {
+    let mut counts: Vec<(TrainingStatus, usize)> = TrainingStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    for s in statuses {
+        if let Some(n) = counts.iter_mut().find(|(x, _)| *x == s) {
+            n.1 += 1;
+        }
+    }
+    counts
+}
+
+/// The page shown (1-based, within the pages there are), the number of pages and
+/// the offset of its first row, for `matching` rows and the page `asked`.
+fn paging(matching: usize, asked: usize) -> (usize, usize, usize) {
+    let pages = matching.div_ceil(PAGE_SIZE).max(1);
+    let page = asked.clamp(1, pages);
+    (page, pages, (page - 1) * PAGE_SIZE)
+}
+
 /// The ids matching every filter, in order, with their status; and the counts.
 #[allow(clippy::type_complexity)]
 fn matching(
@@ -84,10 +109,9 @@ fn matching(
 ) -> Result<(Vec<(RelayPointId, TrainingStatus)>, Vec<(TrainingStatus, usize)>, Vec<Programme>), AppError> {
     let as_of = req.as_of.unwrap_or_else(crate::domain::today);
     let (statuses, programmes) = statuses(c, cache, req.query.programme, as_of)?;
-    let status_of = |id: RelayPointId, p: ProgrammeId| statuses.get(&p).map_or(TrainingStatus::Untrained, |s| s.of(id));
     let all: Vec<(RelayPointId, TrainingStatus)> =
-        store::table_ids(c, &req.query)?.into_iter().map(|(id, p)| (id, status_of(id, p))).collect();
-    let counts = TrainingStatus::ALL.iter().map(|s| (*s, all.iter().filter(|(_, x)| x == s).count())).collect();
+        store::table_ids(c, &req.query)?.into_iter().map(|(id, p)| (id, status_in(&statuses, id, p))).collect();
+    let counts = counts(all.iter().map(|(_, s)| *s));
     let mut kept: Vec<_> = all.into_iter().filter(|(_, s)| req.status.is_none_or(|w| w == *s)).collect();
     if req.by_status {
         let rank = |s: TrainingStatus| TrainingStatus::ALL.iter().position(|x| *x == s).unwrap_or(0);
@@ -119,15 +143,11 @@ pub async fn page(state: &AppState, req: TableRequest) -> Result<RelayTable, App
     state
         .db
         .run(move |c| {
-            // A free-text search scans the table whatever the order (and keeps few
-            // rows): one ordered scan then costs less than two.
             if req.status.is_none() && !req.by_status && req.query.text.is_none() {
                 return page_in_sql(c, &cache, &req);
             }
             let (kept, counts, programmes) = matching(c, &cache, &req)?;
-            let pages = kept.len().div_ceil(PAGE_SIZE).max(1);
-            let page = req.page.clamp(1, pages);
-            let start = (page - 1) * PAGE_SIZE;
+            let (page, pages, start) = paging(kept.len(), req.page);
             let slice = &kept[start.min(kept.len())..(start + PAGE_SIZE).min(kept.len())];
             let rows = rows_in_order(c, slice)?;
             Ok(RelayTable {
@@ -142,29 +162,21 @@ pub async fn page(state: &AppState, req: TableRequest) -> Result<RelayTable, App
         .await
 }
 
-/// One page when neither the training status nor a free text filters, and the
-/// status does not sort: the counts come
-/// from the matching ids in no order, the page from SQL (`LIMIT`/`OFFSET` over the
-/// index in the default order), so no request sorts the whole programme.
+/// One page when neither the training status nor a free text filters and the
+/// status does not sort: the counts come from the matching ids in no order, the
+/// page from SQL (`LIMIT`/`OFFSET` over the index in the default order), so no
+/// request sorts the whole programme. (A free-text search scans the table whatever
+/// the order and keeps few rows: one ordered scan costs it less than two.)
 fn page_in_sql(c: &mut AnyConnection, cache: &StatusCache, req: &TableRequest) -> Result<RelayTable, AppError> {
     let as_of = req.as_of.unwrap_or_else(crate::domain::today);
     let (statuses, programmes) = statuses(c, cache, req.query.programme, as_of)?;
-    let status_of = |id: RelayPointId, p: ProgrammeId| statuses.get(&p).map_or(TrainingStatus::Untrained, |s| s.of(id));
-    let mut counts: Vec<(TrainingStatus, usize)> = TrainingStatus::ALL.iter().map(|s| (*s, 0)).collect();
     let ids = store::table_ids_unordered(c, &req.query)?;
-    for (id, p) in &ids {
-        let s = status_of(*id, *p);
-        if let Some(n) = counts.iter_mut().find(|(x, _)| *x == s) {
-            n.1 += 1;
-        }
-    }
-    let pages = ids.len().div_ceil(PAGE_SIZE).max(1);
-    let page = req.page.clamp(1, pages);
-    let slice: Vec<(RelayPointId, TrainingStatus)> =
-        store::table_page_ids(c, &req.query, (page - 1) * PAGE_SIZE, PAGE_SIZE)?
-            .into_iter()
-            .map(|(id, p)| (id, status_of(id, p)))
-            .collect();
+    let counts = counts(ids.iter().map(|(id, p)| status_in(&statuses, *id, *p)));
+    let (page, pages, start) = paging(ids.len(), req.page);
+    let slice: Vec<(RelayPointId, TrainingStatus)> = store::table_page_ids(c, &req.query, start, PAGE_SIZE)?
+        .into_iter()
+        .map(|(id, p)| (id, status_in(&statuses, id, p)))
+        .collect();
     Ok(RelayTable {
         rows: rows_in_order(c, &slice)?,
         counts,
